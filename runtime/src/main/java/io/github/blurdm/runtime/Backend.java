@@ -1,0 +1,114 @@
+package io.github.blurdm.runtime;
+
+/**
+ * Runs every {@link Op} on tensors that live on its {@link #device()}.
+ *
+ * <p>Conventions (llm.c's): the destination comes first, parameters last. Every op validates its
+ * arguments with {@link OpShapes} and throws {@link IllegalArgumentException} naming the op and
+ * the shapes; outputs are fully overwritten and must not alias inputs unless an op says so.
+ * Tensors are NCHW where an op speaks of channels. {@link Ops} wraps a backend with methods that
+ * allocate the output.
+ *
+ * <p>A backend may run each op on many threads, but a backend instance is not safe for concurrent
+ * calls from several threads unless its class says otherwise.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short name for logs ("cpu", "cuda:0"). */
+    String name();
+
+    Device device();
+
+    /** Whether this backend implements {@code op} (all ops, for the CPU backend). */
+    boolean supports(Op op);
+
+    /** A new tensor on this backend's device; its contents are unspecified. */
+    Tensor allocate(int... shape);
+
+    /** Copies a host tensor to this backend's device (a copy even on the CPU). */
+    Tensor upload(Tensor host);
+
+    /** Copies a tensor of this backend to a new host tensor. */
+    Tensor download(Tensor t);
+
+    /**
+     * out[N,Cout,Ho,Wo] = act(conv(x[N,Cin,H,W], weight[Cout,Cin/groups,kH,kW]) + bias[Cout]);
+     * {@code bias} may be null. Zero padding, PyTorch's output size.
+     */
+    void conv2d(Tensor out, Tensor x, Tensor weight, Tensor bias, Conv2dParams p);
+
+    /**
+     * out[N,Cout,Ho,Wo] = act(conv_transpose(x[N,Cin,H,W], weight[Cin,Cout/groups,kH,kW]) + bias[Cout]);
+     * {@code bias} may be null.
+     */
+    void convTranspose2d(Tensor out, Tensor x, Tensor weight, Tensor bias, ConvTranspose2dParams p);
+
+    /** out = max(x, 0), any shape; out may be x. */
+    void relu(Tensor out, Tensor x);
+
+    /** out = x >= 0 ? x : slope*x, any shape; out may be x. */
+    void leakyRelu(Tensor out, Tensor x, float slope);
+
+    /** out = x/2 (1 + erf(x/sqrt 2)), any shape; out may be x. */
+    void gelu(Tensor out, Tensor x);
+
+    /** out = a + b, equal shapes; out may be a or b. */
+    void add(Tensor out, Tensor a, Tensor b);
+
+    /** out = a * b, equal shapes; out may be a or b. */
+    void mul(Tensor out, Tensor a, Tensor b);
+
+    /** out[n,c,h,w] = x[n,c,h,w] * scale[n,c] + shift[n,c]; x rank >= 2 ([N,C,...]); out may be x. */
+    void channelAffine(Tensor out, Tensor x, Tensor scale, Tensor shift);
+
+    /** out[N,sum C_i,H,W] = inputs concatenated along dim 1, in order. */
+    void concat(Tensor out, Tensor... inputs);
+
+    /** out[N,Co,H,W] = x[N, start:start+Co, H, W] (one piece of a split along channels). */
+    void sliceChannels(Tensor out, Tensor x, int start);
+
+    /** out[N,C,floor(H/2),floor(W/2)] = x[:, :, 2i, 2j] (PyTorch nearest with scale_factor 0.5). */
+    void downsampleNearest2(Tensor out, Tensor x);
+
+    /** out[N,C,2H,2W]: every pixel of x repeated 2x2. */
+    void upsampleNearest2(Tensor out, Tensor x);
+
+    /**
+     * Bilinear resize, align_corners=False, to out's spatial size. {@code ratioH}, {@code ratioW}
+     * are the source pixels per output pixel (PyTorch: 1/scale_factor when a scale factor is given,
+     * in/out otherwise; see {@link OpShapes#bilinearRatio}).
+     */
+    void resizeBilinear(Tensor out, Tensor x, float ratioH, float ratioW);
+
+    /** out[N,C*r*r,H/r,W/r]: out channel c*r*r + i*r + j at (y,x) = x channel c at (r*y+i, r*x+j). */
+    void pixelUnshuffle(Tensor out, Tensor x, int r);
+
+    /** The inverse of {@link #pixelUnshuffle}: out[N,C/(r*r),H*r,W*r]. */
+    void pixelShuffle(Tensor out, Tensor x, int r);
+
+    /** Reflect padding (mirror without repeating the edge) of the last two dims; pads < their size. */
+    void reflectPad(Tensor out, Tensor x, int top, int bottom, int left, int right);
+
+    /** out[N,C] = mean of x[N,C,H,W] over H and W. */
+    void globalAvgPool(Tensor out, Tensor x);
+
+    /**
+     * out[...,Nout] = act(x[...,K] * weight[Nout,K]^T + bias[Nout]); bias may be null. Covers the
+     * matrix-vector (one row) and matrix-matrix cases.
+     */
+    void linear(Tensor out, Tensor x, Tensor weight, Tensor bias, Activation act);
+
+    /**
+     * LayerNorm over channels: x is [N,C,...] (rank >= 2); at each (n, position) the C values are
+     * normalised (biased variance) and scaled: out = (x - mean)/sqrt(var + eps) * weight[c] + bias[c].
+     * weight and bias may be null (no affine). For rank 2 this is PyTorch's LayerNorm over the last dim.
+     */
+    void layerNorm(Tensor out, Tensor x, Tensor weight, Tensor bias, float eps);
+
+    /** Softmax over the last dimension, any rank; out may be x. */
+    void softmax(Tensor out, Tensor x);
+
+    /** Releases what the backend holds (threads, device memory). */
+    @Override
+    void close();
+}

@@ -1,0 +1,318 @@
+package io.github.blurdm.runtime;
+
+import java.util.Arrays;
+
+/**
+ * Shape inference and argument checks for every {@link Op}, shared by all backends so they reject
+ * exactly the same calls with the same messages: which op, what was expected, what was found.
+ */
+public final class OpShapes {
+    private OpShapes() {
+    }
+
+    static IllegalArgumentException bad(Op op, String what) {
+        return new IllegalArgumentException(op.id() + ": " + what);
+    }
+
+    static String s(Tensor t) {
+        return t == null ? "null" : Arrays.toString(t.shape());
+    }
+
+    static void requireNonNull(Op op, String name, Tensor t) {
+        if (t == null) {
+            throw bad(op, name + " must not be null");
+        }
+    }
+
+    static void requireRank(Op op, String name, Tensor t, int rank) {
+        requireNonNull(op, name, t);
+        if (t.rank() != rank) {
+            throw bad(op, name + " must have rank " + rank + ", found " + s(t));
+        }
+    }
+
+    /** Checks that {@code out} has exactly {@code expected}. */
+    public static void requireOut(Op op, Tensor out, int... expected) {
+        requireNonNull(op, "out", out);
+        if (!Arrays.equals(out.shape(), expected)) {
+            throw bad(op, "out: expected " + Arrays.toString(expected) + ", found " + s(out));
+        }
+    }
+
+    static void requireSameShape(Op op, Tensor a, Tensor b, String names) {
+        requireNonNull(op, "input", a);
+        requireNonNull(op, "input", b);
+        if (!a.sameShape(b)) {
+            throw bad(op, names + " must have equal shapes, found " + s(a) + " and " + s(b));
+        }
+    }
+
+    // ---------------------------------------------------------------- convolutions
+
+    /** Output shape of conv2d(x, weight) after checking x [N,Cin,H,W], weight [Cout,Cin/g,kH,kW], bias [Cout]. */
+    public static int[] conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
+        Op op = Op.CONV2D;
+        requireRank(op, "x", x, 4);
+        requireRank(op, "weight", weight, 4);
+        int cin = x.dim(1);
+        int cout = weight.dim(0);
+        int g = p.groups();
+        if (cin % g != 0 || cout % g != 0) {
+            throw bad(op, "groups=" + g + " must divide input channels " + cin + " and output channels " + cout
+                    + " (x " + s(x) + ", weight " + s(weight) + ")");
+        }
+        if (weight.dim(1) != cin / g) {
+            throw bad(op, "weight " + s(weight) + " expects " + weight.dim(1) * g + " input channels but x "
+                    + s(x) + " has " + cin + " (groups=" + g + ")");
+        }
+        checkBias(op, bias, cout);
+        int kh = weight.dim(2);
+        int kw = weight.dim(3);
+        int ho = convOut(x.dim(2), kh, p.strideH(), p.padH(), p.dilationH());
+        int wo = convOut(x.dim(3), kw, p.strideW(), p.padW(), p.dilationW());
+        if (ho <= 0 || wo <= 0) {
+            throw bad(op, "kernel " + kh + "x" + kw + " (" + p + ") does not fit input " + s(x));
+        }
+        return new int[] {x.dim(0), cout, ho, wo};
+    }
+
+    static int convOut(int in, int k, int stride, int pad, int dil) {
+        return Math.floorDiv(in + 2 * pad - dil * (k - 1) - 1, stride) + 1;
+    }
+
+    /** Output shape of conv_transpose2d after checking x [N,Cin,H,W], weight [Cin,Cout/g,kH,kW], bias [Cout]. */
+    public static int[] convTranspose2d(Tensor x, Tensor weight, Tensor bias, ConvTranspose2dParams p) {
+        Op op = Op.CONV_TRANSPOSE2D;
+        requireRank(op, "x", x, 4);
+        requireRank(op, "weight", weight, 4);
+        int cin = x.dim(1);
+        int g = p.groups();
+        if (weight.dim(0) != cin) {
+            throw bad(op, "weight " + s(weight) + " expects " + weight.dim(0) + " input channels but x " + s(x)
+                    + " has " + cin);
+        }
+        if (cin % g != 0) {
+            throw bad(op, "groups=" + g + " must divide input channels " + cin);
+        }
+        int cout = weight.dim(1) * g;
+        checkBias(op, bias, cout);
+        int kh = weight.dim(2);
+        int kw = weight.dim(3);
+        int ho = (x.dim(2) - 1) * p.strideH() - 2 * p.padH() + p.dilationH() * (kh - 1) + p.outPadH() + 1;
+        int wo = (x.dim(3) - 1) * p.strideW() - 2 * p.padW() + p.dilationW() * (kw - 1) + p.outPadW() + 1;
+        if (ho <= 0 || wo <= 0) {
+            throw bad(op, "padding " + p + " leaves no output for input " + s(x) + " and weight " + s(weight));
+        }
+        return new int[] {x.dim(0), cout, ho, wo};
+    }
+
+    private static void checkBias(Op op, Tensor bias, int cout) {
+        if (bias != null && (bias.rank() != 1 || bias.dim(0) != cout)) {
+            throw bad(op, "bias: expected [" + cout + "], found " + s(bias));
+        }
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    public static int[] unary(Op op, Tensor x) {
+        requireNonNull(op, "x", x);
+        return x.shape();
+    }
+
+    public static int[] binary(Op op, Tensor a, Tensor b) {
+        requireSameShape(op, a, b, "a and b");
+        return a.shape();
+    }
+
+    public static int[] channelAffine(Tensor x, Tensor scale, Tensor shift) {
+        Op op = Op.CHANNEL_AFFINE;
+        requireNonNull(op, "x", x);
+        if (x.rank() < 2) {
+            throw bad(op, "x must be [N,C,...], found " + s(x));
+        }
+        for (Tensor t : new Tensor[] {scale, shift}) {
+            String name = t == scale ? "scale" : "shift";
+            requireNonNull(op, name, t);
+            if (t.rank() != 2 || t.dim(0) != x.dim(0) || t.dim(1) != x.dim(1)) {
+                throw bad(op, name + ": expected [" + x.dim(0) + "," + x.dim(1) + "] for x " + s(x) + ", found "
+                        + s(t));
+            }
+        }
+        return x.shape();
+    }
+
+    // ---------------------------------------------------------------- channel plumbing
+
+    public static int[] concat(Tensor... inputs) {
+        Op op = Op.CONCAT;
+        if (inputs == null || inputs.length == 0) {
+            throw bad(op, "needs at least one input");
+        }
+        requireNonNull(op, "inputs[0]", inputs[0]);
+        int[] first = inputs[0].shape();
+        if (first.length < 2) {
+            throw bad(op, "inputs must be [N,C,...], found " + s(inputs[0]));
+        }
+        int c = 0;
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor t = inputs[i];
+            requireNonNull(op, "inputs[" + i + "]", t);
+            int[] sh = t.shape();
+            boolean ok = sh.length == first.length && sh[0] == first[0];
+            for (int d = 2; ok && d < sh.length; d++) {
+                ok = sh[d] == first[d];
+            }
+            if (!ok) {
+                StringBuilder all = new StringBuilder();
+                for (Tensor u : inputs) {
+                    all.append(all.length() == 0 ? "" : ", ").append(s(u));
+                }
+                throw bad(op, "inputs must agree in every dim but 1, found " + all);
+            }
+            c += sh[1];
+        }
+        int[] out = first.clone();
+        out[1] = c;
+        return out;
+    }
+
+    public static int[] sliceChannels(Tensor x, int start, int count) {
+        Op op = Op.SLICE_CHANNELS;
+        requireNonNull(op, "x", x);
+        if (x.rank() < 2) {
+            throw bad(op, "x must be [N,C,...], found " + s(x));
+        }
+        if (start < 0 || count <= 0 || start + count > x.dim(1)) {
+            throw bad(op, "channels [" + start + "," + (start + count) + ") out of range for x " + s(x));
+        }
+        int[] out = x.shape();
+        out[1] = count;
+        return out;
+    }
+
+    // ---------------------------------------------------------------- resampling
+
+    public static int[] downsampleNearest2(Tensor x) {
+        Op op = Op.DOWNSAMPLE_NEAREST2;
+        requireRank(op, "x", x, 4);
+        if (x.dim(2) < 2 || x.dim(3) < 2) {
+            throw bad(op, "x must be at least 2x2, found " + s(x));
+        }
+        return new int[] {x.dim(0), x.dim(1), x.dim(2) / 2, x.dim(3) / 2};
+    }
+
+    public static int[] upsampleNearest2(Tensor x) {
+        requireRank(Op.UPSAMPLE_NEAREST2, "x", x, 4);
+        return new int[] {x.dim(0), x.dim(1), x.dim(2) * 2, x.dim(3) * 2};
+    }
+
+    /**
+     * Source pixels per output pixel for align_corners=False, as PyTorch computes it: {@code 1/scaleFactor}
+     * when a scale factor was given (pass > 0), else {@code in/out}.
+     */
+    public static float bilinearRatio(int in, int out, double scaleFactor) {
+        return scaleFactor > 0 ? (float) (1.0 / scaleFactor) : (float) in / out;
+    }
+
+    /** Output size of a PyTorch interpolate with a scale factor: floor(in * scale). */
+    public static int scaledSize(int in, double scaleFactor) {
+        return (int) Math.floor(in * scaleFactor);
+    }
+
+    public static void resizeBilinear(Tensor out, Tensor x, float ratioH, float ratioW) {
+        Op op = Op.RESIZE_BILINEAR;
+        requireRank(op, "x", x, 4);
+        requireRank(op, "out", out, 4);
+        if (out.dim(0) != x.dim(0) || out.dim(1) != x.dim(1)) {
+            throw bad(op, "out " + s(out) + " must keep N and C of x " + s(x));
+        }
+        if (!(ratioH > 0) || !(ratioW > 0) || Float.isInfinite(ratioH) || Float.isInfinite(ratioW)) {
+            throw bad(op, "ratios must be finite and > 0, found " + ratioH + ", " + ratioW);
+        }
+    }
+
+    public static int[] pixelUnshuffle(Tensor x, int r) {
+        Op op = Op.PIXEL_UNSHUFFLE;
+        requireRank(op, "x", x, 4);
+        if (r < 1 || x.dim(2) % r != 0 || x.dim(3) % r != 0) {
+            throw bad(op, "factor " + r + " must be >= 1 and divide H and W of x " + s(x));
+        }
+        return new int[] {x.dim(0), x.dim(1) * r * r, x.dim(2) / r, x.dim(3) / r};
+    }
+
+    public static int[] pixelShuffle(Tensor x, int r) {
+        Op op = Op.PIXEL_SHUFFLE;
+        requireRank(op, "x", x, 4);
+        if (r < 1 || x.dim(1) % (r * r) != 0) {
+            throw bad(op, "factor " + r + " must be >= 1 and r*r must divide the channels of x " + s(x));
+        }
+        return new int[] {x.dim(0), x.dim(1) / (r * r), x.dim(2) * r, x.dim(3) * r};
+    }
+
+    public static int[] reflectPad(Tensor x, int top, int bottom, int left, int right) {
+        Op op = Op.REFLECT_PAD;
+        requireNonNull(op, "x", x);
+        if (x.rank() < 2) {
+            throw bad(op, "x must have rank >= 2, found " + s(x));
+        }
+        int h = x.dim(-2);
+        int w = x.dim(-1);
+        if (top < 0 || bottom < 0 || left < 0 || right < 0) {
+            throw bad(op, "pads must be >= 0, found top=" + top + " bottom=" + bottom + " left=" + left
+                    + " right=" + right);
+        }
+        if (top >= h || bottom >= h || left >= w || right >= w) {
+            throw bad(op, "pads (top=" + top + ", bottom=" + bottom + ", left=" + left + ", right=" + right
+                    + ") must be smaller than the padded dims of x " + s(x));
+        }
+        int[] out = x.shape();
+        out[out.length - 2] = h + top + bottom;
+        out[out.length - 1] = w + left + right;
+        return out;
+    }
+
+    public static int[] globalAvgPool(Tensor x) {
+        requireRank(Op.GLOBAL_AVG_POOL, "x", x, 4);
+        return new int[] {x.dim(0), x.dim(1)};
+    }
+
+    // ---------------------------------------------------------------- dense
+
+    public static int[] linear(Tensor x, Tensor weight, Tensor bias) {
+        Op op = Op.LINEAR;
+        requireNonNull(op, "x", x);
+        requireRank(op, "weight", weight, 2);
+        int k = weight.dim(1);
+        if (x.dim(-1) != k) {
+            throw bad(op, "x " + s(x) + " has " + x.dim(-1) + " features but weight " + s(weight) + " expects " + k);
+        }
+        checkBias(op, bias, weight.dim(0));
+        int[] out = x.shape();
+        out[out.length - 1] = weight.dim(0);
+        return out;
+    }
+
+    public static int[] layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) {
+        Op op = Op.LAYER_NORM;
+        requireNonNull(op, "x", x);
+        if (x.rank() < 2) {
+            throw bad(op, "x must be [N,C,...], found " + s(x));
+        }
+        int c = x.dim(1);
+        for (Tensor t : new Tensor[] {weight, bias}) {
+            if (t != null && (t.rank() != 1 || t.dim(0) != c)) {
+                throw bad(op, (t == weight ? "weight" : "bias") + ": expected [" + c + "] for x " + s(x)
+                        + ", found " + s(t));
+            }
+        }
+        if (!(eps > 0) || Float.isInfinite(eps)) {
+            throw bad(op, "eps must be finite and > 0, found " + eps);
+        }
+        return x.shape();
+    }
+
+    public static int[] softmax(Tensor x) {
+        requireNonNull(Op.SOFTMAX, "x", x);
+        return x.shape();
+    }
+}

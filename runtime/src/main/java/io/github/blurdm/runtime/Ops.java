@@ -1,0 +1,177 @@
+package io.github.blurdm.runtime;
+
+/**
+ * A {@link Backend} with methods that allocate their output on the backend's device, for callers
+ * (layers, tests) that do not manage output buffers themselves. Same thread-safety as the backend.
+ */
+public final class Ops {
+    private final Backend b;
+
+    public Ops(Backend backend) {
+        this.b = backend;
+    }
+
+    public Backend backend() {
+        return b;
+    }
+
+    public Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
+        Tensor out = b.allocate(OpShapes.conv2d(x, weight, bias, p));
+        b.conv2d(out, x, weight, bias, p);
+        return out;
+    }
+
+    public Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, ConvTranspose2dParams p) {
+        Tensor out = b.allocate(OpShapes.convTranspose2d(x, weight, bias, p));
+        b.convTranspose2d(out, x, weight, bias, p);
+        return out;
+    }
+
+    public Tensor relu(Tensor x) {
+        Tensor out = b.allocate(OpShapes.unary(Op.RELU, x));
+        b.relu(out, x);
+        return out;
+    }
+
+    public Tensor leakyRelu(Tensor x, float slope) {
+        Tensor out = b.allocate(OpShapes.unary(Op.LEAKY_RELU, x));
+        b.leakyRelu(out, x, slope);
+        return out;
+    }
+
+    public Tensor gelu(Tensor x) {
+        Tensor out = b.allocate(OpShapes.unary(Op.GELU, x));
+        b.gelu(out, x);
+        return out;
+    }
+
+    public Tensor add(Tensor x, Tensor y) {
+        Tensor out = b.allocate(OpShapes.binary(Op.ADD, x, y));
+        b.add(out, x, y);
+        return out;
+    }
+
+    public Tensor mul(Tensor x, Tensor y) {
+        Tensor out = b.allocate(OpShapes.binary(Op.MUL, x, y));
+        b.mul(out, x, y);
+        return out;
+    }
+
+    public Tensor channelAffine(Tensor x, Tensor scale, Tensor shift) {
+        Tensor out = b.allocate(OpShapes.channelAffine(x, scale, shift));
+        b.channelAffine(out, x, scale, shift);
+        return out;
+    }
+
+    public Tensor concat(Tensor... inputs) {
+        Tensor out = b.allocate(OpShapes.concat(inputs));
+        b.concat(out, inputs);
+        return out;
+    }
+
+    public Tensor sliceChannels(Tensor x, int start, int count) {
+        Tensor out = b.allocate(OpShapes.sliceChannels(x, start, count));
+        b.sliceChannels(out, x, start);
+        return out;
+    }
+
+    /** Splits x along channels into pieces of the given sizes (which must sum to C). */
+    public Tensor[] split(Tensor x, int... sizes) {
+        int total = 0;
+        for (int s : sizes) {
+            total += s;
+        }
+        if (x == null || x.rank() < 2 || total != x.dim(1)) {
+            throw new IllegalArgumentException(Op.SLICE_CHANNELS.id() + ": split sizes "
+                    + java.util.Arrays.toString(sizes) + " must sum to the channels of x " + x);
+        }
+        Tensor[] parts = new Tensor[sizes.length];
+        int start = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            parts[i] = sliceChannels(x, start, sizes[i]);
+            start += sizes[i];
+        }
+        return parts;
+    }
+
+    public Tensor downsampleNearest2(Tensor x) {
+        Tensor out = b.allocate(OpShapes.downsampleNearest2(x));
+        b.downsampleNearest2(out, x);
+        return out;
+    }
+
+    public Tensor upsampleNearest2(Tensor x) {
+        Tensor out = b.allocate(OpShapes.upsampleNearest2(x));
+        b.upsampleNearest2(out, x);
+        return out;
+    }
+
+    /** PyTorch's {@code interpolate(x, scale_factor=s, mode='bilinear', align_corners=False)}. */
+    public Tensor resizeBilinear(Tensor x, double scaleFactor) {
+        OpShapes.requireRank(Op.RESIZE_BILINEAR, "x", x, 4);
+        if (!(scaleFactor > 0) || Double.isInfinite(scaleFactor)) {
+            throw new IllegalArgumentException(Op.RESIZE_BILINEAR.id() + ": scale factor must be finite and > 0, got "
+                    + scaleFactor);
+        }
+        int ho = OpShapes.scaledSize(x.dim(2), scaleFactor);
+        int wo = OpShapes.scaledSize(x.dim(3), scaleFactor);
+        if (ho < 1 || wo < 1) {
+            throw new IllegalArgumentException(Op.RESIZE_BILINEAR.id() + ": scale factor " + scaleFactor
+                    + " leaves no output for x " + x);
+        }
+        Tensor out = b.allocate(x.dim(0), x.dim(1), ho, wo);
+        float r = OpShapes.bilinearRatio(x.dim(2), ho, scaleFactor);
+        b.resizeBilinear(out, x, r, OpShapes.bilinearRatio(x.dim(3), wo, scaleFactor));
+        return out;
+    }
+
+    /** PyTorch's {@code interpolate(x, size=(h, w), mode='bilinear', align_corners=False)}. */
+    public Tensor resizeBilinear(Tensor x, int h, int w) {
+        OpShapes.requireRank(Op.RESIZE_BILINEAR, "x", x, 4);
+        Tensor out = b.allocate(x.dim(0), x.dim(1), h, w);
+        b.resizeBilinear(out, x, OpShapes.bilinearRatio(x.dim(2), h, 0), OpShapes.bilinearRatio(x.dim(3), w, 0));
+        return out;
+    }
+
+    public Tensor pixelUnshuffle(Tensor x, int r) {
+        Tensor out = b.allocate(OpShapes.pixelUnshuffle(x, r));
+        b.pixelUnshuffle(out, x, r);
+        return out;
+    }
+
+    public Tensor pixelShuffle(Tensor x, int r) {
+        Tensor out = b.allocate(OpShapes.pixelShuffle(x, r));
+        b.pixelShuffle(out, x, r);
+        return out;
+    }
+
+    public Tensor reflectPad(Tensor x, int top, int bottom, int left, int right) {
+        Tensor out = b.allocate(OpShapes.reflectPad(x, top, bottom, left, right));
+        b.reflectPad(out, x, top, bottom, left, right);
+        return out;
+    }
+
+    public Tensor globalAvgPool(Tensor x) {
+        Tensor out = b.allocate(OpShapes.globalAvgPool(x));
+        b.globalAvgPool(out, x);
+        return out;
+    }
+
+    public Tensor linear(Tensor x, Tensor weight, Tensor bias, Activation act) {
+        Tensor out = b.allocate(OpShapes.linear(x, weight, bias));
+        b.linear(out, x, weight, bias, act);
+        return out;
+    }
+
+    public Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) {
+        Tensor out = b.allocate(OpShapes.layerNorm(x, weight, bias, eps));
+        b.layerNorm(out, x, weight, bias, eps);
+        return out;
+    }
+
+    public Tensor softmax(Tensor x) {
+        Tensor out = b.allocate(OpShapes.softmax(x));
+        b.softmax(out, x);
+        return out;
+    }
+}
