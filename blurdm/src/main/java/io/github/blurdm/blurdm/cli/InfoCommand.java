@@ -1,0 +1,38 @@
+package io.github.blurdm.blurdm.cli;
+
+import io.github.blurdm.runtime.BackendStatus;
+import io.github.blurdm.runtime.Backends;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code blurdm info}: the Java runtime, and each backend with whether it is usable and why. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Print the Java runtime and the backends found on this machine, and why each is or is not used.")
+final class InfoCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("java     %s (%s), %s%n", System.getProperty("java.version"), System.getProperty("java.vendor"),
+                System.getProperty("java.home"));
+        out.printf("machine  %s %s, %d processors, max heap %d MiB%n", System.getProperty("os.name"),
+                System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20);
+        List<BackendStatus> found = Backends.probe();
+        String chosen = null;
+        for (BackendStatus s : found) {
+            out.printf("backend  %-5s %-11s %s%n", s.name(), s.available() ? "available" : "unavailable", s.detail());
+            if (s.available() && (chosen == null || !"cpu".equals(s.name()))) {
+                chosen = s.name();
+            }
+        }
+        out.printf("default  %s%n", chosen);
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,2 @@
+/** The {@code blurdm} command-line tool (picocli). */
+package io.github.blurdm.blurdm.cli;
