@@ -1,0 +1,80 @@
+package io.github.blurdm.blurdm.prior;
+
+import io.github.blurdm.layers.Act;
+import io.github.blurdm.layers.Conv2d;
+import io.github.blurdm.layers.Linear;
+import io.github.blurdm.layers.Module;
+import io.github.blurdm.layers.Sequential;
+import io.github.blurdm.runtime.Activation;
+import io.github.blurdm.runtime.Ops;
+import io.github.blurdm.runtime.Tensor;
+
+/**
+ * LE_arch without BatchNorm (spec section 3): PixelUnshuffle(4) of both inputs, concatenated
+ * ({@code x} first), a conv stack at 1/4 scale with LeakyReLU(0.1), global mean, two Linear+LReLU.
+ * Input [N,3,H,W] twice (H, W divisible by 4); output [N,latent].
+ */
+public final class LatentEncoder extends Module {
+    static final Activation LRELU = Activation.leakyRelu(0.1f);
+
+    private final Conv2d in;
+    private final Conv2d[][] res;
+    private final Conv2d up1;
+    private final Conv2d up2;
+    private final Conv2d up3;
+    private final Linear mlp0;
+    private final Linear mlp2;
+
+    public LatentEncoder(PriorConfig c) {
+        int f = c.encoderFeatures();
+        Sequential e = child("E", new Sequential());
+        in = e.add(new Conv2d(96, f, 3, 1, 1, true));
+        e.add(new Act(LRELU));
+        res = new Conv2d[c.encoderResBlocks()][];
+        for (int i = 0; i < res.length; i++) {
+            ResBlock rb = e.add(new ResBlock(f));
+            res[i] = new Conv2d[] {rb.a, rb.b};
+        }
+        up1 = e.add(new Conv2d(f, 2 * f, 3, 1, 1, true));
+        e.add(new Act(LRELU));
+        up2 = e.add(new Conv2d(2 * f, 2 * f, 3, 1, 1, true));
+        e.add(new Act(LRELU));
+        up3 = e.add(new Conv2d(2 * f, c.latent(), 3, 1, 1, true));
+        e.add(new Act(LRELU));
+        Sequential mlp = child("mlp", new Sequential());
+        mlp0 = mlp.add(new Linear(c.latent(), c.latent(), true));
+        mlp.add(new Act(LRELU));
+        mlp2 = mlp.add(new Linear(c.latent(), c.latent(), true));
+        mlp.add(new Act(LRELU));
+    }
+
+    /** ResBlock body: {@code body.0} conv, {@code body.1} LReLU, {@code body.2} conv. */
+    private static final class ResBlock extends Module {
+        final Conv2d a;
+        final Conv2d b;
+
+        ResBlock(int f) {
+            Sequential body = child("body", new Sequential());
+            a = body.add(new Conv2d(f, f, 3, 1, 1, true));
+            body.add(new Act(LRELU));
+            b = body.add(new Conv2d(f, f, 3, 1, 1, true));
+        }
+    }
+
+    public Tensor forward(Ops ops, Tensor x, Tensor g) {
+        Tensor h = ops.concat(ops.pixelUnshuffle(x, 4), ops.pixelUnshuffle(g, 4));
+        h = in.forward(ops, h, LRELU);
+        for (Conv2d[] rb : res) {
+            Tensor t = rb[0].forward(ops, h, LRELU);
+            t = rb[1].forward(ops, t, Activation.NONE);
+            ops.backend().add(t, t, h);
+            h = t;
+        }
+        h = up1.forward(ops, h, LRELU);
+        h = up2.forward(ops, h, LRELU);
+        h = up3.forward(ops, h, LRELU);
+        Tensor v = ops.globalAvgPool(h);
+        v = mlp0.forward(ops, v, LRELU);
+        return mlp2.forward(ops, v, LRELU);
+    }
+}
