@@ -1,0 +1,168 @@
+package io.github.blurdm.blurdm.backbone;
+
+import io.github.blurdm.layers.Act;
+import io.github.blurdm.layers.Conv2d;
+import io.github.blurdm.layers.ConvTranspose2d;
+import io.github.blurdm.layers.Linear;
+import io.github.blurdm.layers.Module;
+import io.github.blurdm.layers.Sequential;
+import io.github.blurdm.runtime.Activation;
+import io.github.blurdm.runtime.Ops;
+import io.github.blurdm.runtime.Tensor;
+
+/** The building blocks of MIMO-UNet (spec 5.1), named as PyTorch names them. */
+final class MimoBlocks {
+    private MimoBlocks() {
+    }
+
+    /** BasicConv: {@code main.0} a conv (or transposed conv, padding k/2 - 1), {@code main.1} an optional ReLU. */
+    static final class BasicConv extends Module {
+        private final Conv2d conv;
+        private final ConvTranspose2d convT;
+        private final Activation act;
+
+        BasicConv(int cin, int cout, int k, int stride, boolean relu, boolean transpose) {
+            Sequential main = child("main", new Sequential());
+            if (transpose) {
+                convT = main.add(new ConvTranspose2d(cin, cout, k, stride, k / 2 - 1, true));
+                conv = null;
+            } else {
+                conv = main.add(new Conv2d(cin, cout, k, stride, k / 2, true));
+                convT = null;
+            }
+            act = relu ? Activation.RELU : Activation.NONE;
+            if (relu) {
+                main.add(new Act(Activation.RELU));
+            }
+        }
+
+        static BasicConv conv(int cin, int cout, int k, boolean relu) {
+            return new BasicConv(cin, cout, k, 1, relu, false);
+        }
+
+        Tensor forward(Ops ops, Tensor x) {
+            return conv != null ? conv.forward(ops, x, act) : convT.forward(ops, x, act);
+        }
+    }
+
+    /** ResBlock: conv3x3 + ReLU, conv3x3, plus the input. */
+    static final class ResBlock extends Module {
+        private final BasicConv a;
+        private final BasicConv b;
+
+        ResBlock(int c) {
+            Sequential main = child("main", new Sequential());
+            a = main.add(BasicConv.conv(c, c, 3, true));
+            b = main.add(BasicConv.conv(c, c, 3, false));
+        }
+
+        Tensor forward(Ops ops, Tensor x) {
+            Tensor t = b.forward(ops, a.forward(ops, x));
+            ops.backend().add(t, t, x);
+            return t;
+        }
+    }
+
+    /** EBlock (and the ResBlock stack of a DBlock): {@code layers.0 ... layers.(n-1)}. */
+    static final class ResStack extends Module {
+        private final ResBlock[] blocks;
+
+        ResStack(int c, int n) {
+            Sequential layers = child("layers", new Sequential());
+            blocks = new ResBlock[n];
+            for (int i = 0; i < n; i++) {
+                blocks[i] = layers.add(new ResBlock(c));
+            }
+        }
+
+        Tensor forward(Ops ops, Tensor x) {
+            for (ResBlock rb : blocks) {
+                x = rb.forward(ops, x);
+            }
+            return x;
+        }
+    }
+
+    /** DBlock: the prior modulation {@code x * k + v} ([k | v] = kv(P), no bias) when present, then ResBlocks. */
+    static final class DBlock extends Module {
+        private final Linear kv;
+        private final ResBlock[] blocks;
+        private final int channels;
+
+        DBlock(int c, int n, boolean withPrior, int latent) {
+            channels = c;
+            kv = withPrior ? child("kv", new Linear(latent, 2 * c, false)) : null;
+            Sequential layers = child("layers", new Sequential());
+            blocks = new ResBlock[n];
+            for (int i = 0; i < n; i++) {
+                blocks[i] = layers.add(new ResBlock(c));
+            }
+        }
+
+        Tensor forward(Ops ops, Tensor x, Tensor prior) {
+            if (kv != null) {
+                Tensor[] kAndV = ops.split(kv.forward(ops, prior), channels, channels);
+                x = ops.channelAffine(x, kAndV[0], kAndV[1]);
+            }
+            for (ResBlock rb : blocks) {
+                x = rb.forward(ops, x);
+            }
+            return x;
+        }
+    }
+
+    /** SCM: shallow convs on a downscaled image, concatenated after the image, then a 1x1 conv. */
+    static final class Scm extends Module {
+        private final BasicConv[] main;
+        private final BasicConv conv;
+
+        Scm(int planes) {
+            Sequential m = child("main", new Sequential());
+            main = new BasicConv[] {
+                m.add(BasicConv.conv(3, planes / 4, 3, true)),
+                m.add(BasicConv.conv(planes / 4, planes / 2, 1, true)),
+                m.add(BasicConv.conv(planes / 2, planes / 2, 3, true)),
+                m.add(BasicConv.conv(planes / 2, planes - 3, 1, true))};
+            conv = child("conv", BasicConv.conv(planes, planes, 1, false));
+        }
+
+        Tensor forward(Ops ops, Tensor x) {
+            Tensor h = x;
+            for (BasicConv c : main) {
+                h = c.forward(ops, h);
+            }
+            return conv.forward(ops, ops.concat(x, h));
+        }
+    }
+
+    /** FAM: x1 + merge(x1 * x2). */
+    static final class Fam extends Module {
+        private final BasicConv merge;
+
+        Fam(int c) {
+            merge = child("merge", BasicConv.conv(c, c, 3, false));
+        }
+
+        Tensor forward(Ops ops, Tensor x1, Tensor x2) {
+            Tensor t = merge.forward(ops, ops.mul(x1, x2));
+            ops.backend().add(t, t, x1);
+            return t;
+        }
+    }
+
+    /** AFF: concatenate three maps, 1x1 conv + ReLU, 3x3 conv. */
+    static final class Aff extends Module {
+        private final BasicConv a;
+        private final BasicConv b;
+
+        Aff(int cin, int cout) {
+            Sequential conv = child("conv", new Sequential());
+            a = conv.add(BasicConv.conv(cin, cout, 1, true));
+            b = conv.add(BasicConv.conv(cout, cout, 3, false));
+        }
+
+        Tensor forward(Ops ops, Tensor x1, Tensor x2, Tensor x3) {
+            return b.forward(ops, a.forward(ops, ops.concat(x1, x2, x3)));
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.github.blurdm.blurdm.backbone;
+
+import io.github.blurdm.blurdm.backbone.MimoBlocks.Aff;
+import io.github.blurdm.blurdm.backbone.MimoBlocks.BasicConv;
+import io.github.blurdm.blurdm.backbone.MimoBlocks.DBlock;
+import io.github.blurdm.blurdm.backbone.MimoBlocks.Fam;
+import io.github.blurdm.blurdm.backbone.MimoBlocks.ResStack;
+import io.github.blurdm.blurdm.backbone.MimoBlocks.Scm;
+import io.github.blurdm.layers.Module;
+import io.github.blurdm.layers.Sequential;
+import io.github.blurdm.runtime.Ops;
+import io.github.blurdm.runtime.Tensor;
+
+/**
+ * MIMO-UNet / MIMO-UNet+ (spec section 5.1), optionally with the BlurDM prior in its three decoder
+ * blocks. {@link #forward} returns only the full-resolution output {@code out1}, the one inference
+ * uses; the 1/4 and 1/2 heads ({@code ConvsOut}) are loaded but skipped.
+ */
+public final class MimoUNet extends Module {
+    private final MimoConfig config;
+    private final ResStack[] encoder;
+    private final BasicConv[] feat;
+    private final DBlock[] decoder;
+    private final BasicConv[] convs;
+    private final Aff[] affs;
+    private final Fam fam1;
+    private final Scm scm1;
+    private final Fam fam2;
+    private final Scm scm2;
+
+    public MimoUNet(MimoConfig c) {
+        this.config = c;
+        int c1 = c.baseChannels();
+        int c2 = 2 * c1;
+        int c4 = 4 * c1;
+        int n = c.resBlocks();
+        Sequential enc = child("Encoder", new Sequential());
+        encoder = new ResStack[] {enc.add(new ResStack(c1, n)), enc.add(new ResStack(c2, n)),
+            enc.add(new ResStack(c4, n))};
+        Sequential fe = child("feat_extract", new Sequential());
+        feat = new BasicConv[] {
+            fe.add(new BasicConv(3, c1, 3, 1, true, false)),
+            fe.add(new BasicConv(c1, c2, 3, 2, true, false)),
+            fe.add(new BasicConv(c2, c4, 3, 2, true, false)),
+            fe.add(new BasicConv(c4, c2, 4, 2, true, true)),
+            fe.add(new BasicConv(c2, c1, 4, 2, true, true)),
+            fe.add(new BasicConv(c1, 3, 3, 1, false, false))};
+        Sequential dec = child("Decoder", new Sequential());
+        decoder = new DBlock[] {dec.add(new DBlock(c4, n, c.withPrior(), c.latent())),
+            dec.add(new DBlock(c2, n, c.withPrior(), c.latent())),
+            dec.add(new DBlock(c1, n, c.withPrior(), c.latent()))};
+        Sequential cv = child("Convs", new Sequential());
+        convs = new BasicConv[] {cv.add(BasicConv.conv(c4, c2, 1, true)), cv.add(BasicConv.conv(c2, c1, 1, true))};
+        Sequential co = child("ConvsOut", new Sequential());
+        co.add(BasicConv.conv(c4, 3, 3, false));
+        co.add(BasicConv.conv(c2, 3, 3, false));
+        Sequential af = child("AFFs", new Sequential());
+        affs = new Aff[] {af.add(new Aff(c1 + c2 + c4, c1)), af.add(new Aff(c1 + c2 + c4, c2))};
+        fam1 = child("FAM1", new Fam(c4));
+        scm1 = child("SCM1", new Scm(c4));
+        fam2 = child("FAM2", new Fam(c2));
+        scm2 = child("SCM2", new Scm(c2));
+    }
+
+    public MimoConfig config() {
+        return config;
+    }
+
+    /** Observes decoder outputs ("decoder0".."decoder2") for parity tests. */
+    @FunctionalInterface
+    public interface Trace {
+        void record(String name, Tensor value);
+    }
+
+    /**
+     * @param x     [N,3,H,W], H and W multiples of 8, normalised to [-0.5, 0.5]
+     * @param prior [N,latent] on the backend, or null for a backbone without prior
+     * @return out1, [N,3,H,W]
+     */
+    public Tensor forward(Ops ops, Tensor x, Tensor prior, Trace trace) {
+        if (config.withPrior() == (prior == null)) {
+            throw new IllegalArgumentException(config.withPrior() ? "this MIMO-UNet needs a prior"
+                    : "this MIMO-UNet takes no prior");
+        }
+        if (x.rank() != 4 || x.dim(1) != 3 || x.dim(2) % 8 != 0 || x.dim(3) % 8 != 0) {
+            throw new IllegalArgumentException("MIMO-UNet input must be [N,3,H,W] with H and W multiples of 8, found "
+                    + java.util.Arrays.toString(x.shape()));
+        }
+        Tensor x2 = ops.downsampleNearest2(x);
+        Tensor x4 = ops.downsampleNearest2(x2);
+        Tensor z2 = scm2.forward(ops, x2);
+        Tensor z4 = scm1.forward(ops, x4);
+        Tensor res1 = encoder[0].forward(ops, feat[0].forward(ops, x));
+        Tensor z = fam2.forward(ops, feat[1].forward(ops, res1), z2);
+        Tensor res2 = encoder[1].forward(ops, z);
+        z = fam1.forward(ops, feat[2].forward(ops, res2), z4);
+        z = encoder[2].forward(ops, z);
+        Tensor z12 = ops.downsampleNearest2(res1);
+        Tensor z21 = ops.upsampleNearest2(res2);
+        Tensor z42 = ops.upsampleNearest2(z);
+        Tensor z41 = ops.upsampleNearest2(z42);
+        Tensor res2b = affs[1].forward(ops, z12, res2, z42);
+        Tensor res1b = affs[0].forward(ops, res1, z21, z41);
+        z = decoder[0].forward(ops, z, prior);
+        record(ops, trace, "decoder0", z);
+        z = feat[3].forward(ops, z);
+        z = convs[0].forward(ops, ops.concat(z, res2b));
+        z = decoder[1].forward(ops, z, prior);
+        record(ops, trace, "decoder1", z);
+        z = feat[4].forward(ops, z);
+        z = convs[1].forward(ops, ops.concat(z, res1b));
+        z = decoder[2].forward(ops, z, prior);
+        record(ops, trace, "decoder2", z);
+        Tensor out = feat[5].forward(ops, z);
+        ops.backend().add(out, out, x);
+        return out;
+    }
+
+    private static void record(Ops ops, Trace trace, String name, Tensor t) {
+        if (trace != null) {
+            trace.record(name, ops.backend().download(t));
+        }
+    }
+}

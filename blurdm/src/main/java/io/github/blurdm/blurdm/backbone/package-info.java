@@ -1,0 +1,2 @@
+/** Deblurring backbones that take the BlurDM prior: MIMO-UNet(+) first. */
+package io.github.blurdm.blurdm.backbone;

@@ -1,0 +1,2 @@
+/** The BlurDM prior generator: latent encoder, denoisers, schedule, reverse sampler, noise. */
+package io.github.blurdm.blurdm.prior;

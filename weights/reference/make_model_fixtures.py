@@ -1,0 +1,111 @@
+"""Writes the MIMO-UNet+ / BlurDM parity fixtures for the Java engine (deterministic).
+
+A reduced configuration (small enough to commit) with seeded random weights, run by the clean-room
+reference (blurdm_reference.py) on two odd image sizes with a given prior noise vector.
+
+Output (blurdm/src/test/resources/fixtures/mimo_small/):
+  model.safetensors  the weights, keys 'backbone.<state_dict key>' and 'prior.<state_dict key>',
+                     __metadata__ {architecture, config (JSON)} as the engine's own weights files
+  cases.safetensors  per case '<case>/<name>': image (H,W,3 uint8 values as float32), x (normalised,
+                     padded input), noise, z_b, z_5..z_0 (prior latents), decoder0..2, out1 (backbone
+                     output before crop), result (H,W,3 uint8 values as float32); __metadata__ cases JSON
+Run: /usr/bin/python3 weights/reference/make_model_fixtures.py
+"""
+import json
+import os
+import struct
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import blurdm_reference as ref  # noqa: E402
+
+OUT = os.path.join(HERE, "..", "..", "blurdm", "src", "test", "resources", "fixtures", "mimo_small")
+
+BACKBONE = {"base_channels": 8, "res_blocks": 2, "with_prior": True, "latent": 32}
+PRIOR = {"encoder_features": 16, "encoder_res_blocks": 2, "latent": 32, "denoiser_blocks": 2, "steps": 5}
+CASES = [("c0", 37, 53, 11), ("c1", 29, 70, 12)]
+
+
+def write_safetensors(path, tensors, metadata):
+    header = {"__metadata__": metadata}
+    blobs, offset = [], 0
+    for name, t in tensors.items():
+        a = np.ascontiguousarray(t.detach().cpu().numpy())
+        dtype = {np.float32: "F32", np.int64: "I64"}[a.dtype.type]
+        b = a.astype(a.dtype.newbyteorder("<")).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(a.shape), "data_offsets": [offset, offset + len(b)]}
+        blobs.append(b)
+        offset += len(b)
+    h = json.dumps(header, separators=(",", ":")).encode()
+    h += b" " * ((8 - len(h) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+
+
+def randomise(module, seed):
+    """Seeded weights with a scale that keeps activations O(1) through the deep stacks."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for name, p in module.named_parameters():
+            fan_in = p[0].numel() if p.dim() > 1 else p.numel()
+            p.copy_((torch.rand(p.shape, generator=g) * 2 - 1) * (1.5 / fan_in ** 0.5))
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    torch.manual_seed(2023)
+    net = ref.MIMOUNet(BACKBONE["base_channels"], BACKBONE["res_blocks"], BACKBONE["latent"], True).eval()
+    dm = ref.LatentExposureDiffusion(PRIOR["encoder_features"], PRIOR["encoder_res_blocks"], PRIOR["latent"],
+                                     PRIOR["denoiser_blocks"], PRIOR["steps"]).eval()
+    randomise(net, 1)
+    randomise(dm, 2)
+    with torch.no_grad():  # keep out1 = x + residual mostly inside [-0.5, 0.5] so quantisation is exercised
+        net.feat_extract[5].main[0].weight.mul_(0.1)
+        net.feat_extract[5].main[0].bias.mul_(0.1)
+    weights = {f"backbone.{k}": v for k, v in net.state_dict().items()}
+    weights.update({f"prior.{k}": v for k, v in dm.state_dict().items()})
+    config = {"backbone": dict(BACKBONE, name="mimo_unet"), "prior": PRIOR}
+    write_safetensors(os.path.join(OUT, "model.safetensors"), weights,
+                      {"architecture": "mimo_unet_blurdm", "config": json.dumps(config),
+                       "generator": "weights/reference/make_model_fixtures.py"})
+    tensors, meta = {}, []
+    for cid, h, w, seed in CASES:
+        g = torch.Generator().manual_seed(seed)
+        # a smooth image plus texture, as uint8
+        yy, xx = torch.meshgrid(torch.linspace(0, 1, h), torch.linspace(0, 1, w), indexing="ij")
+        base = torch.stack([yy, xx, (yy + xx) / 2], dim=-1)
+        img = torch.clamp(base * 200 + torch.rand(h, w, 3, generator=g) * 55, 0, 255).to(torch.uint8)
+        noise = torch.randn(1, PRIOR["latent"], generator=g)
+        x = img.permute(2, 0, 1)[None].float() / 255 - 0.5
+        ph, pw = (8 - h % 8) % 8, (8 - w % 8) % 8
+        xp = F.pad(x, (0, pw, 0, ph), mode="reflect")
+        trace = {}
+        with torch.no_grad():
+            prior = dm(xp, noise, trace)
+            outs = net(xp, prior, trace)
+            result = ref.deblur(net, dm, img, noise)
+        tensors[f"{cid}/image"] = img.float()
+        tensors[f"{cid}/x"] = xp
+        tensors[f"{cid}/noise"] = noise
+        for k, v in trace.items():
+            tensors[f"{cid}/{k}"] = v
+        tensors[f"{cid}/out1"] = outs[2]
+        tensors[f"{cid}/result"] = result.float()
+        meta.append({"id": cid, "height": h, "width": w, "trace": sorted(trace)})
+    write_safetensors(os.path.join(OUT, "cases.safetensors"), tensors,
+                      {"cases": json.dumps(meta), "generator": "weights/reference/make_model_fixtures.py",
+                       "torch": torch.__version__})
+    total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
+    print(f"wrote {OUT}: {total} bytes")
+
+
+if __name__ == "__main__":
+    main()
