@@ -6,6 +6,7 @@ reference (blurdm_reference.py) on two odd image sizes with a given prior noise 
 Output (blurdm/src/test/resources/fixtures/mimo_small/):
   model.safetensors  the weights, keys 'backbone.<state_dict key>' and 'prior.<state_dict key>',
                      __metadata__ {architecture, config (JSON)} as the engine's own weights files
+  noise_<case>.npy   the case's prior noise as np.save writes it (1, latent) float32
   cases.safetensors  per case '<case>/<name>': image (H,W,3 uint8 values as float32), x (normalised,
                      padded input), noise, z_b, z_5..z_0 (prior latents), decoder0..2, out1 (backbone
                      output before crop), result (H,W,3 uint8 values as float32); __metadata__ cases JSON
@@ -92,6 +93,7 @@ def main():
             prior = dm(xp, noise, trace)
             outs = net(xp, prior, trace)
             result = ref.deblur(net, dm, img, noise)
+        np.save(os.path.join(OUT, f"noise_{cid}.npy"), noise.numpy().astype("<f4"))
         tensors[f"{cid}/image"] = img.float()
         tensors[f"{cid}/x"] = xp
         tensors[f"{cid}/noise"] = noise
