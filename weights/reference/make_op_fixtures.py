@@ -154,6 +154,7 @@ def make_conv2d():
     c("MIMO-UNet+ feat_extract.1: 3x3 32->64 s2 relu", [1, 32, 16, 16], [64, 32, 3, 3], stride=(2, 2),
       pad=(1, 1), activation="relu")
     c("MIMO-UNet+ AFF conv 1x1 224->32 relu", [1, 224, 8, 8], [32, 224, 1, 1], activation="relu")
+    c("3x3 s1 p1 fused gelu, batch 2", [2, 3, 5, 6], [5, 3, 3, 3], pad=(1, 1), activation="gelu")
     return f
 
 
