@@ -7,8 +7,9 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#CHANNEL_AFFINE}, from {@code fixtures/channel_affine.safetensors}: channel_affine: x [N,C,...], scale [N,C], shift [N,C].
- * Shared by {@link ChannelAffineTest} and the benchmarks. Stateless; thread-safe.
+ * The parity cases of {@link Op#CHANNEL_AFFINE}, from {@code fixtures/channel_affine.safetensors}:
+ * channel_affine: x [N,C,...], scale [N,C], shift [N,C]. Shared by {@link ChannelAffineTest} and the
+ * benchmarks. Stateless; thread-safe.
  */
 public final class ChannelAffineCases implements OpCases {
     public static final ChannelAffineCases INSTANCE = new ChannelAffineCases();

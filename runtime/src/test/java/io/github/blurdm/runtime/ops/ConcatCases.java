@@ -7,8 +7,8 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#CONCAT}, from {@code fixtures/concat.safetensors}: concat: x0..x{count-1} along channels.
- * Shared by {@link ConcatTest} and the benchmarks. Stateless; thread-safe.
+ * The parity cases of {@link Op#CONCAT}, from {@code fixtures/concat.safetensors}: concat: x0..x{count-1}
+ * along channels. Shared by {@link ConcatTest} and the benchmarks. Stateless; thread-safe.
  */
 public final class ConcatCases implements OpCases {
     public static final ConcatCases INSTANCE = new ConcatCases();

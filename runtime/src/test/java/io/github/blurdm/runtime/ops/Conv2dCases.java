@@ -8,8 +8,9 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#CONV2D}, from {@code fixtures/conv2d.safetensors}: conv2d: x, weight[, bias]; 3x3/1x1/5x5/7x7, strides, groups, depthwise, dilation, fused activations.
- * Shared by {@link Conv2dTest} and the benchmarks. Stateless; thread-safe.
+ * The parity cases of {@link Op#CONV2D}, from {@code fixtures/conv2d.safetensors}: conv2d: x, weight[,
+ * bias]; 3x3/1x1/5x5/7x7, strides, groups, depthwise, dilation, fused activations. Shared by {@link
+ * Conv2dTest} and the benchmarks. Stateless; thread-safe.
  */
 public final class Conv2dCases implements OpCases {
     public static final Conv2dCases INSTANCE = new Conv2dCases();

@@ -8,7 +8,8 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#CONV_TRANSPOSE2D}, from {@code fixtures/conv_transpose2d.safetensors}: conv_transpose2d: x, weight[, bias]; MIMO's 4x4 s2 p1 plus output padding, groups, dilation, stride 3.
+ * The parity cases of {@link Op#CONV_TRANSPOSE2D}, from {@code fixtures/conv_transpose2d.safetensors}:
+ * conv_transpose2d: x, weight[, bias]; MIMO's 4x4 s2 p1 plus output padding, groups, dilation, stride 3.
  * Shared by {@link ConvTranspose2dTest} and the benchmarks. Stateless; thread-safe.
  */
 public final class ConvTranspose2dCases implements OpCases {

@@ -7,8 +7,9 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#DOWNSAMPLE_NEAREST2}, from {@code fixtures/downsample_nearest2.safetensors}: downsample_nearest2: x [N,C,H,W], PyTorch nearest with scale_factor 0.5 (odd sizes floor).
- * Shared by {@link DownsampleNearest2Test} and the benchmarks. Stateless; thread-safe.
+ * The parity cases of {@link Op#DOWNSAMPLE_NEAREST2}, from {@code fixtures/downsample_nearest2.safetensors}:
+ * downsample_nearest2: x [N,C,H,W], PyTorch nearest with scale_factor 0.5 (odd sizes floor). Shared by
+ * {@link DownsampleNearest2Test} and the benchmarks. Stateless; thread-safe.
  */
 public final class DownsampleNearest2Cases implements OpCases {
     public static final DownsampleNearest2Cases INSTANCE = new DownsampleNearest2Cases();

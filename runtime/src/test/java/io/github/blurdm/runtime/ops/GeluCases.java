@@ -7,8 +7,8 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#GELU}, from {@code fixtures/gelu.safetensors}: gelu (exact erf): x, any rank, one wide-range case.
- * Shared by {@link GeluTest} and the benchmarks. Stateless; thread-safe.
+ * The parity cases of {@link Op#GELU}, from {@code fixtures/gelu.safetensors}: gelu (exact erf): x, any
+ * rank, one wide-range case. Shared by {@link GeluTest} and the benchmarks. Stateless; thread-safe.
  */
 public final class GeluCases implements OpCases {
     public static final GeluCases INSTANCE = new GeluCases();

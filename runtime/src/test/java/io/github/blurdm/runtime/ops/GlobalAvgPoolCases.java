@@ -7,8 +7,9 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#GLOBAL_AVG_POOL}, from {@code fixtures/global_avg_pool.safetensors}: global_avg_pool: x [N,C,H,W] to [N,C].
- * Shared by {@link GlobalAvgPoolTest} and the benchmarks. Stateless; thread-safe.
+ * The parity cases of {@link Op#GLOBAL_AVG_POOL}, from {@code fixtures/global_avg_pool.safetensors}:
+ * global_avg_pool: x [N,C,H,W] to [N,C]. Shared by {@link GlobalAvgPoolTest} and the benchmarks. Stateless;
+ * thread-safe.
  */
 public final class GlobalAvgPoolCases implements OpCases {
     public static final GlobalAvgPoolCases INSTANCE = new GlobalAvgPoolCases();

@@ -7,8 +7,9 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#LAYER_NORM}, from {@code fixtures/layer_norm.safetensors}: layer_norm over channels: x [N,C,...][, weight, bias]; ranks 2 to 4, with and without affine.
- * Shared by {@link LayerNormTest} and the benchmarks. Stateless; thread-safe.
+ * The parity cases of {@link Op#LAYER_NORM}, from {@code fixtures/layer_norm.safetensors}: layer_norm over
+ * channels: x [N,C,...][, weight, bias]; ranks 2 to 4, with and without affine. Shared by {@link
+ * LayerNormTest} and the benchmarks. Stateless; thread-safe.
  */
 public final class LayerNormCases implements OpCases {
     public static final LayerNormCases INSTANCE = new LayerNormCases();
@@ -28,11 +29,13 @@ public final class LayerNormCases implements OpCases {
 
     @Override
     public void run(Backend b, Tensor out, Tensor[] in, FixtureCase c) {
-        b.layerNorm(out, in[0], OpCases.optional(in, c, "weight"), OpCases.optional(in, c, "bias"), c.floatParam("eps"));
+        b.layerNorm(out, in[0], OpCases.optional(in, c, "weight"), OpCases.optional(in, c, "bias"),
+                c.floatParam("eps"));
     }
 
     @Override
     public Tensor runAllocating(Ops ops, Tensor[] in, FixtureCase c) {
-        return ops.layerNorm(in[0], OpCases.optional(in, c, "weight"), OpCases.optional(in, c, "bias"), c.floatParam("eps"));
+        return ops.layerNorm(in[0], OpCases.optional(in, c, "weight"), OpCases.optional(in, c, "bias"),
+                c.floatParam("eps"));
     }
 }

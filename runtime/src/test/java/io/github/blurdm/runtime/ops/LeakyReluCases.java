@@ -7,8 +7,9 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#LEAKY_RELU}, from {@code fixtures/leaky_relu.safetensors}: leaky_relu: x, any rank; slopes 0.1, 0.2, 0.01.
- * Shared by {@link LeakyReluTest} and the benchmarks. Stateless; thread-safe.
+ * The parity cases of {@link Op#LEAKY_RELU}, from {@code fixtures/leaky_relu.safetensors}: leaky_relu: x,
+ * any rank; slopes 0.1, 0.2, 0.01. Shared by {@link LeakyReluTest} and the benchmarks. Stateless;
+ * thread-safe.
  */
 public final class LeakyReluCases implements OpCases {
     public static final LeakyReluCases INSTANCE = new LeakyReluCases();

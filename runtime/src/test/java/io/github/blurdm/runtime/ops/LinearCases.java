@@ -7,8 +7,9 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#LINEAR}, from {@code fixtures/linear.safetensors}: linear: x [...,K], weight [N,K][, bias]; ranks 1 to 3, fused relu, gelu, leaky_relu.
- * Shared by {@link LinearTest} and the benchmarks. Stateless; thread-safe.
+ * The parity cases of {@link Op#LINEAR}, from {@code fixtures/linear.safetensors}: linear: x [...,K], weight
+ * [N,K][, bias]; ranks 1 to 3, fused relu, gelu, leaky_relu. Shared by {@link LinearTest} and the
+ * benchmarks. Stateless; thread-safe.
  */
 public final class LinearCases implements OpCases {
     public static final LinearCases INSTANCE = new LinearCases();

@@ -19,17 +19,18 @@ class ParityTest {
 
     @Test
     void passesOnEqualAndTinyDifferences() {
-        Parity.assertClose("relu", "CASE", "cpu-test", out(EXPECTED), SHAPE, EXPECTED);
-        Parity.assertClose("relu", "CASE", "cpu-test", out(1, -2, 3, -4, 5, -6.00001f), SHAPE, EXPECTED);
+        Parity.assertClose("parity_selftest", "CASE", "cpu-test", out(EXPECTED), SHAPE, EXPECTED);
+        Parity.assertClose("parity_selftest", "CASE", "cpu-test", out(1, -2, 3, -4, 5, -6.00001f), SHAPE, EXPECTED);
     }
 
     @Test
     void failureNamesOpCaseBackendRelL2AndMismatches() {
-        AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> Parity.assertClose("conv2d",
-                "CONV2D(x=[2,3]) c7: label", "cpu-scalar", out(1, -2, 3.1f, -4, 5, -6.5f), SHAPE, EXPECTED));
+        AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> Parity.assertClose(
+                "parity_selftest", "CONV2D(x=[2,3]) c7: label", "cpu-test", out(1, -2, 3.1f, -4, 5, -6.5f), SHAPE,
+                EXPECTED));
         String m = e.getMessage();
-        for (String part : new String[] {"conv2d", "c7: label", "cpu-scalar", "rel-L2", "max-abs", "[0, 2] got 3.1",
-                "[1, 2] got -6.5"}) {
+        for (String part : new String[] {"parity_selftest", "c7: label", "cpu-test", "rel-L2", "max-abs",
+                "[0, 2] got 3.1", "[1, 2] got -6.5"}) {
             assertTrue(m.contains(part), "message should contain '" + part + "': " + m);
         }
     }
@@ -39,7 +40,7 @@ class ParityTest {
         Tensor t = out(EXPECTED);
         t.data()[4] = Float.NaN;
         AssertionFailedError e = assertThrows(AssertionFailedError.class,
-                () -> Parity.assertClose("relu", "CASE", "cpu-test", t, SHAPE, EXPECTED));
+                () -> Parity.assertClose("parity_selftest", "CASE", "cpu-test", t, SHAPE, EXPECTED));
         assertTrue(e.getMessage().contains("1 NaN"), e.getMessage());
     }
 
@@ -50,8 +51,8 @@ class ParityTest {
             assertTrue(Float.isNaN(t.data()[i]));
         }
         assertEquals(t.size() + Parity.GUARD, t.data().length);
-        assertThrows(AssertionFailedError.class, () -> Parity.assertClose("relu", "CASE", "cpu-test", t, SHAPE,
-                EXPECTED));
+        assertThrows(AssertionFailedError.class,
+                () -> Parity.assertClose("parity_selftest", "CASE", "cpu-test", t, SHAPE, EXPECTED));
     }
 
     @Test
@@ -59,13 +60,13 @@ class ParityTest {
         Tensor t = out(EXPECTED);
         t.data()[t.size()] = 0f;
         AssertionFailedError e = assertThrows(AssertionFailedError.class,
-                () -> Parity.assertClose("relu", "CASE", "cpu-test", t, SHAPE, EXPECTED));
+                () -> Parity.assertClose("parity_selftest", "CASE", "cpu-test", t, SHAPE, EXPECTED));
         assertTrue(e.getMessage().contains("past the end"), e.getMessage());
     }
 
     @Test
     void wrongShapeFails() {
-        assertThrows(AssertionFailedError.class, () -> Parity.assertClose("relu", "CASE", "cpu-test",
+        assertThrows(AssertionFailedError.class, () -> Parity.assertClose("parity_selftest", "CASE", "cpu-test",
                 Parity.guarded(EXPECTED, 3, 2), SHAPE, EXPECTED));
     }
 }

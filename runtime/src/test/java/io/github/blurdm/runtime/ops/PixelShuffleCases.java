@@ -7,8 +7,9 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#PIXEL_SHUFFLE}, from {@code fixtures/pixel_shuffle.safetensors}: pixel_shuffle: x; r = 1, 2, 3, 4.
- * Shared by {@link PixelShuffleTest} and the benchmarks. Stateless; thread-safe.
+ * The parity cases of {@link Op#PIXEL_SHUFFLE}, from {@code fixtures/pixel_shuffle.safetensors}:
+ * pixel_shuffle: x; r = 1, 2, 3, 4. Shared by {@link PixelShuffleTest} and the benchmarks. Stateless;
+ * thread-safe.
  */
 public final class PixelShuffleCases implements OpCases {
     public static final PixelShuffleCases INSTANCE = new PixelShuffleCases();

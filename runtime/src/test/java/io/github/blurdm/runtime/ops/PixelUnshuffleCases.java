@@ -7,8 +7,9 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#PIXEL_UNSHUFFLE}, from {@code fixtures/pixel_unshuffle.safetensors}: pixel_unshuffle: x; r = 1, 2, 3, 4.
- * Shared by {@link PixelUnshuffleTest} and the benchmarks. Stateless; thread-safe.
+ * The parity cases of {@link Op#PIXEL_UNSHUFFLE}, from {@code fixtures/pixel_unshuffle.safetensors}:
+ * pixel_unshuffle: x; r = 1, 2, 3, 4. Shared by {@link PixelUnshuffleTest} and the benchmarks. Stateless;
+ * thread-safe.
  */
 public final class PixelUnshuffleCases implements OpCases {
     public static final PixelUnshuffleCases INSTANCE = new PixelUnshuffleCases();

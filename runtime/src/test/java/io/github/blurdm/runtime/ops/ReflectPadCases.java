@@ -7,8 +7,9 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#REFLECT_PAD}, from {@code fixtures/reflect_pad.safetensors}: reflect_pad: x of rank 2, 3, 4; pads up to dim-1, asymmetric, zero.
- * Shared by {@link ReflectPadTest} and the benchmarks. Stateless; thread-safe.
+ * The parity cases of {@link Op#REFLECT_PAD}, from {@code fixtures/reflect_pad.safetensors}: reflect_pad: x
+ * of rank 2, 3, 4; pads up to dim-1, asymmetric, zero. Shared by {@link ReflectPadTest} and the benchmarks.
+ * Stateless; thread-safe.
  */
 public final class ReflectPadCases implements OpCases {
     public static final ReflectPadCases INSTANCE = new ReflectPadCases();

@@ -7,8 +7,8 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#RELU}, from {@code fixtures/relu.safetensors}: relu: x, any rank.
- * Shared by {@link ReluTest} and the benchmarks. Stateless; thread-safe.
+ * The parity cases of {@link Op#RELU}, from {@code fixtures/relu.safetensors}: relu: x, any rank. Shared by
+ * {@link ReluTest} and the benchmarks. Stateless; thread-safe.
  */
 public final class ReluCases implements OpCases {
     public static final ReluCases INSTANCE = new ReluCases();

@@ -7,8 +7,9 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#RESIZE_BILINEAR}, from {@code fixtures/resize_bilinear.safetensors}: resize_bilinear (align_corners=False): x; by scale factor (0.25 .. 2) and by size; ratios as PyTorch computes them.
- * Shared by {@link ResizeBilinearTest} and the benchmarks. Stateless; thread-safe.
+ * The parity cases of {@link Op#RESIZE_BILINEAR}, from {@code fixtures/resize_bilinear.safetensors}:
+ * resize_bilinear (align_corners=False): x; by scale factor (0.25 .. 2) and by size; ratios as PyTorch
+ * computes them. Shared by {@link ResizeBilinearTest} and the benchmarks. Stateless; thread-safe.
  */
 public final class ResizeBilinearCases implements OpCases {
     public static final ResizeBilinearCases INSTANCE = new ResizeBilinearCases();

@@ -7,8 +7,9 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#SLICE_CHANNELS}, from {@code fixtures/slice_channels.safetensors}: slice_channels: x; params start, count.
- * Shared by {@link SliceChannelsTest} and the benchmarks. Stateless; thread-safe.
+ * The parity cases of {@link Op#SLICE_CHANNELS}, from {@code fixtures/slice_channels.safetensors}:
+ * slice_channels: x; params start, count. Shared by {@link SliceChannelsTest} and the benchmarks. Stateless;
+ * thread-safe.
  */
 public final class SliceChannelsCases implements OpCases {
     public static final SliceChannelsCases INSTANCE = new SliceChannelsCases();

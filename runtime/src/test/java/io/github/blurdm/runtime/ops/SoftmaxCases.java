@@ -7,8 +7,8 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#SOFTMAX}, from {@code fixtures/softmax.safetensors}: softmax over the last dim: ranks 1 to 4, large logits.
- * Shared by {@link SoftmaxTest} and the benchmarks. Stateless; thread-safe.
+ * The parity cases of {@link Op#SOFTMAX}, from {@code fixtures/softmax.safetensors}: softmax over the last
+ * dim: ranks 1 to 4, large logits. Shared by {@link SoftmaxTest} and the benchmarks. Stateless; thread-safe.
  */
 public final class SoftmaxCases implements OpCases {
     public static final SoftmaxCases INSTANCE = new SoftmaxCases();

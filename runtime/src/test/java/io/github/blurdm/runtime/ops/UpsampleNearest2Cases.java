@@ -7,8 +7,9 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#UPSAMPLE_NEAREST2}, from {@code fixtures/upsample_nearest2.safetensors}: upsample_nearest2: x [N,C,H,W], PyTorch nearest with scale_factor 2.
- * Shared by {@link UpsampleNearest2Test} and the benchmarks. Stateless; thread-safe.
+ * The parity cases of {@link Op#UPSAMPLE_NEAREST2}, from {@code fixtures/upsample_nearest2.safetensors}:
+ * upsample_nearest2: x [N,C,H,W], PyTorch nearest with scale_factor 2. Shared by {@link
+ * UpsampleNearest2Test} and the benchmarks. Stateless; thread-safe.
  */
 public final class UpsampleNearest2Cases implements OpCases {
     public static final UpsampleNearest2Cases INSTANCE = new UpsampleNearest2Cases();
