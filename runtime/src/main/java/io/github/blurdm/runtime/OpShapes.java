@@ -92,7 +92,8 @@ public final class OpShapes {
                     + " has " + cin);
         }
         if (cin % g != 0) {
-            throw bad(op, "groups=" + g + " must divide input channels " + cin);
+            throw bad(op, "groups=" + g + " must divide input channels " + cin + " (x " + s(x) + ", weight "
+                    + s(weight) + ")");
         }
         int cout = weight.dim(1) * g;
         checkBias(op, bias, cout);

@@ -128,6 +128,11 @@ public final class Ops {
     /** PyTorch's {@code interpolate(x, size=(h, w), mode='bilinear', align_corners=False)}. */
     public Tensor resizeBilinear(Tensor x, int h, int w) {
         OpShapes.requireRank(Op.RESIZE_BILINEAR, "x", x, 4);
+        if (h < 1 || w < 1) {
+            throw new IllegalArgumentException(Op.RESIZE_BILINEAR.id() + ": output size "
+                    + java.util.Arrays.toString(new int[] {x.dim(0), x.dim(1), h, w}) + " has a dimension < 1 (x "
+                    + java.util.Arrays.toString(x.shape()) + ")");
+        }
         Tensor out = b.allocate(x.dim(0), x.dim(1), h, w);
         b.resizeBilinear(out, x, OpShapes.bilinearRatio(x.dim(2), h, 0), OpShapes.bilinearRatio(x.dim(3), w, 0));
         return out;

@@ -1,0 +1,93 @@
+package io.github.blurdm.runtime.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.github.blurdm.runtime.Op;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every {@link Op} has all of its artefacts. To require a new kind (the CUDA kernel and launcher, the
+ * benchmark), add one entry to {@link #REQUIRED}.
+ */
+class OpCatalogueTest {
+
+    /** One kind of artefact: what it is, and its class or resource name for an op. */
+    record Artefact(String what, Kind kind, Function<Op, String> name) {
+        enum Kind { CLASS, RESOURCE }
+
+        static Artefact type(String what, Function<Op, String> name) {
+            return new Artefact(what, Kind.CLASS, name);
+        }
+
+        static Artefact resource(String what, Function<Op, String> name) {
+            return new Artefact(what, Kind.RESOURCE, name);
+        }
+
+        boolean exists(Op op) {
+            String n = name.apply(op);
+            if (kind == Kind.RESOURCE) {
+                return OpCatalogueTest.class.getResource(n) != null;
+            }
+            try {
+                Class.forName(n, false, OpCatalogueTest.class.getClassLoader());
+                return true;
+            } catch (ClassNotFoundException e) {
+                return false;
+            }
+        }
+    }
+
+    static final List<Artefact> REQUIRED = List.of(
+            Artefact.type("CPU reference", op -> "io.github.blurdm.runtime.cpu." + op.className() + "Cpu"),
+            Artefact.type("parity test", op -> "io.github.blurdm.runtime.ops." + op.className() + "Test"),
+            Artefact.type("parity cases", op -> "io.github.blurdm.runtime.ops." + op.className() + "Cases"),
+            Artefact.resource("PyTorch fixture", Fixtures::resource));
+
+    @TestFactory
+    Stream<DynamicTest> everyOpHasEveryArtefact() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Op op : Op.values()) {
+            for (Artefact a : REQUIRED) {
+                tests.add(DynamicTest.dynamicTest(op.id() + ": " + a.what(), () -> assertTrue(a.exists(op),
+                        op.id() + " has no " + a.what() + " (" + a.name().apply(op) + ")")));
+            }
+        }
+        return tests.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> casesAndTestsAreWiredToTheirOp() {
+        return Stream.of(Op.values()).map(op -> DynamicTest.dynamicTest(op.id(), () -> {
+            String pkg = "io.github.blurdm.runtime.ops.";
+            Class<?> cases = Class.forName(pkg + op.className() + "Cases");
+            Object instance = cases.getField("INSTANCE").get(null);
+            assertTrue(instance instanceof OpCases, cases + " must implement OpCases");
+            assertEquals(op, ((OpCases) instance).op(), cases + ".op()");
+            Class<?> test = Class.forName(pkg + op.className() + "Test");
+            assertTrue(OpParityTest.class.isAssignableFrom(test), test + " must extend OpParityTest");
+        }));
+    }
+
+    @Test
+    void idsAndClassNamesAreUnique() {
+        Set<String> seen = new HashSet<>();
+        for (Op op : Op.values()) {
+            assertNotNull(op.id());
+            if (!seen.add(op.id()) || !seen.add(op.className())) {
+                fail("duplicate op id or class name: " + op.id() + " / " + op.className());
+            }
+            assertEquals(op.id(), op.toString());
+        }
+    }
+}

@@ -1,0 +1,491 @@
+#!/usr/bin/python3
+"""Regenerates the per-op parity fixtures of the runtime from PyTorch's own functional ops.
+
+Run from the repository root with Debian's PyTorch:
+
+    /usr/bin/python3 weights/reference/make_op_fixtures.py
+
+It rewrites runtime/src/test/resources/fixtures/<op_id>.safetensors for every op of
+io.github.blurdm.runtime.Op. The output is deterministic (torch.manual_seed per case, one thread).
+Fixtures are never edited by hand: change this script and rerun it. The format is described in
+weights/reference/README.md.
+"""
+
+import json
+import os
+import struct
+import sys
+import zlib
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+GENERATOR = "weights/reference/make_op_fixtures.py"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUT_DIR = os.path.join(ROOT, "runtime", "src", "test", "resources", "fixtures")
+
+torch.set_num_threads(1)
+torch.use_deterministic_algorithms(True)
+
+
+# ---------------------------------------------------------------------------- file format
+
+def write_safetensors(path, tensors, metadata):
+    """tensors: list of (name, float32 numpy array); metadata: dict of str -> str."""
+    header = {"__metadata__": metadata}
+    offset = 0
+    blobs = []
+    for name, arr in tensors:
+        a = np.ascontiguousarray(arr, dtype="<f4")
+        b = a.tobytes()
+        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + len(b)]}
+        offset += len(b)
+        blobs.append(b)
+    h = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    h += b" " * ((8 - len(h) % 8) % 8)  # align the data section to 8 bytes
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+    os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------------------- case building
+
+class OpFixture:
+    def __init__(self, op):
+        self.op = op
+        self.cases = []
+        self.tensors = []
+
+    def case(self, label, params, inputs, fn, scale=None):
+        """inputs: list of (name, shape); fn(dict name -> tensor, params) -> output tensor.
+
+        Inputs are uniform in [-1, 1) (times scale[name] where given) with exact zeros replaced.
+        """
+        cid = "c%d" % len(self.cases)
+        torch.manual_seed(zlib.crc32(("%s/%s" % (self.op, cid)).encode()))
+        ts = {}
+        for name, shape in inputs:
+            t = torch.rand(*shape, dtype=torch.float32) * 2 - 1
+            t[t == 0] = 0.5
+            if scale and name in scale:
+                t = t * scale[name]
+            ts[name] = t
+        with torch.no_grad():
+            out = fn(ts, params).contiguous()
+        assert out.dtype == torch.float32, out.dtype
+        assert torch.isfinite(out).all()
+        for name, _ in inputs:
+            self.tensors.append(("%s/%s" % (cid, name), ts[name].numpy()))
+        self.tensors.append(("%s/out" % cid, out.numpy()))
+        self.cases.append({"id": cid, "label": label, "params": params,
+                           "inputs": [n for n, _ in inputs], "output": "out"})
+
+    def write(self):
+        meta = {
+            "op": self.op,
+            "generator": GENERATOR,
+            "torch": torch.__version__,
+            "cases": json.dumps(self.cases, separators=(",", ":")),
+        }
+        path = os.path.join(OUT_DIR, self.op + ".safetensors")
+        write_safetensors(path, self.tensors, meta)
+        return path, len(self.cases), os.path.getsize(path)
+
+
+def act(y, p):
+    a = p.get("activation", "none")
+    if a == "relu":
+        return F.relu(y)
+    if a == "leaky_relu":
+        return F.leaky_relu(y, p["slope"])
+    if a == "gelu":
+        return F.gelu(y)
+    assert a == "none", a
+    return y
+
+
+# ---------------------------------------------------------------------------- convolutions
+
+def conv2d_params(stride=(1, 1), pad=(0, 0), dil=(1, 1), groups=1, activation="none", slope=0.0):
+    return {"stride_h": stride[0], "stride_w": stride[1], "pad_h": pad[0], "pad_w": pad[1],
+            "dilation_h": dil[0], "dilation_w": dil[1], "groups": groups,
+            "activation": activation, "slope": slope}
+
+
+def conv2d_fn(t, p):
+    y = F.conv2d(t["x"], t["weight"], t.get("bias"), stride=(p["stride_h"], p["stride_w"]),
+                 padding=(p["pad_h"], p["pad_w"]), dilation=(p["dilation_h"], p["dilation_w"]),
+                 groups=p["groups"])
+    return act(y, p)
+
+
+def make_conv2d():
+    f = OpFixture("conv2d")
+
+    def c(label, x, w, bias=True, **kw):
+        ins = [("x", x), ("weight", w)] + ([("bias", [w[0]])] if bias else [])
+        f.case(label, conv2d_params(**kw), ins, conv2d_fn)
+
+    c("3x3 s1 p1 bias", [1, 3, 7, 9], [4, 3, 3, 3], pad=(1, 1))
+    c("3x3 s1 p1 no bias, batch 2", [2, 5, 8, 6], [7, 5, 3, 3], bias=False, pad=(1, 1))
+    c("3x3 s1 p1 fused relu", [1, 8, 9, 7], [8, 8, 3, 3], pad=(1, 1), activation="relu")
+    c("3x3 s1 p1 fused leaky_relu 0.1, batch 2", [2, 4, 7, 7], [6, 4, 3, 3], pad=(1, 1),
+      activation="leaky_relu", slope=0.1)
+    c("3x3 s2 p1, odd non-square", [1, 3, 33, 17], [4, 3, 3, 3], stride=(2, 2), pad=(1, 1))
+    c("1x1, batch 2, C=17", [2, 17, 5, 3], [9, 17, 1, 1])
+    c("5x5 p2", [1, 4, 11, 13], [5, 4, 5, 5], pad=(2, 2))
+    c("7x7 p3 odd size", [1, 3, 7, 7], [6, 3, 7, 7], pad=(3, 3))
+    c("7x7 p0 on 33x9 no bias", [1, 2, 33, 9], [3, 2, 7, 7], bias=False)
+    c("groups 2", [1, 6, 9, 8], [4, 3, 3, 3], pad=(1, 1), groups=2)
+    c("depthwise groups=C=12, batch 2", [2, 12, 7, 9], [12, 1, 3, 3], pad=(1, 1), groups=12)
+    c("dilation 2 p2", [1, 5, 13, 11], [6, 5, 3, 3], pad=(2, 2), dil=(2, 2))
+    c("asymmetric stride 2x1 pad 0x2 kernel 3x5", [1, 3, 9, 10], [4, 3, 3, 5], stride=(2, 1), pad=(0, 2))
+    c("asymmetric dilation 1x3 stride 1x2 pad 2x1", [2, 3, 8, 13], [5, 3, 2, 3], stride=(1, 2), pad=(2, 1),
+      dil=(1, 3))
+    c("1x1 spatial, 1x1 kernel, batch 2", [2, 7, 1, 1], [5, 7, 1, 1])
+    c("1x1 spatial, 3x3 p1", [1, 3, 1, 1], [4, 3, 3, 3], pad=(1, 1))
+    c("s2 p1 groups 3 leaky_relu 0.2 on 1x33", [1, 9, 1, 33], [6, 3, 3, 3], stride=(2, 2), pad=(1, 1),
+      groups=3, activation="leaky_relu", slope=0.2)
+    c("MIMO-UNet+ feat_extract.1: 3x3 32->64 s2 relu", [1, 32, 16, 16], [64, 32, 3, 3], stride=(2, 2),
+      pad=(1, 1), activation="relu")
+    c("MIMO-UNet+ AFF conv 1x1 224->32 relu", [1, 224, 8, 8], [32, 224, 1, 1], activation="relu")
+    c("3x3 s1 p1 fused gelu, batch 2", [2, 3, 5, 6], [5, 3, 3, 3], pad=(1, 1), activation="gelu")
+    return f
+
+
+def convt_params(stride=(1, 1), pad=(0, 0), out_pad=(0, 0), dil=(1, 1), groups=1, activation="none",
+                 slope=0.0):
+    return {"stride_h": stride[0], "stride_w": stride[1], "pad_h": pad[0], "pad_w": pad[1],
+            "out_pad_h": out_pad[0], "out_pad_w": out_pad[1], "dilation_h": dil[0], "dilation_w": dil[1],
+            "groups": groups, "activation": activation, "slope": slope}
+
+
+def convt_fn(t, p):
+    y = F.conv_transpose2d(t["x"], t["weight"], t.get("bias"), stride=(p["stride_h"], p["stride_w"]),
+                           padding=(p["pad_h"], p["pad_w"]), output_padding=(p["out_pad_h"], p["out_pad_w"]),
+                           groups=p["groups"], dilation=(p["dilation_h"], p["dilation_w"]))
+    return act(y, p)
+
+
+def make_conv_transpose2d():
+    f = OpFixture("conv_transpose2d")
+
+    def c(label, x, w, bias=True, **kw):
+        p = convt_params(**kw)
+        ins = [("x", x), ("weight", w)] + ([("bias", [w[1] * p["groups"]])] if bias else [])
+        f.case(label, p, ins, convt_fn)
+
+    c("4x4 s2 p1 (MIMO up), batch 2", [2, 3, 7, 5], [3, 4, 4, 4], stride=(2, 2), pad=(1, 1))
+    c("4x4 s2 p1 relu no bias", [1, 5, 6, 9], [5, 3, 4, 4], bias=False, stride=(2, 2), pad=(1, 1),
+      activation="relu")
+    c("3x3 s2 p1 output_padding 1", [1, 4, 5, 7], [4, 3, 3, 3], stride=(2, 2), pad=(1, 1), out_pad=(1, 1))
+    c("3x3 s2 p1 groups 2", [1, 6, 5, 5], [6, 2, 3, 3], stride=(2, 2), pad=(1, 1), groups=2)
+    c("3x3 s1 p0 dilation 2", [1, 3, 6, 5], [3, 5, 3, 3], dil=(2, 2))
+    c("3x3 s3 p0 output_padding 2, batch 2", [2, 2, 4, 3], [2, 3, 3, 3], stride=(3, 3), out_pad=(2, 2))
+    c("3x4 asymmetric stride 2x3 pad 1x0 output_padding 1x2 leaky_relu 0.1", [1, 3, 5, 4], [3, 2, 3, 4],
+      stride=(2, 3), pad=(1, 0), out_pad=(1, 2), activation="leaky_relu", slope=0.1)
+    c("4x4 s2 p1 on 1x1 spatial", [1, 5, 1, 1], [5, 3, 4, 4], stride=(2, 2), pad=(1, 1))
+    c("1x1 s1 C=17", [1, 17, 3, 7], [17, 9, 1, 1])
+    c("MIMO-UNet+ feat_extract.4: 4x4 64->32 s2 p1 relu", [1, 64, 8, 8], [64, 32, 4, 4], stride=(2, 2),
+      pad=(1, 1), activation="relu")
+    return f
+
+
+# ---------------------------------------------------------------------------- elementwise
+
+UNARY_SHAPES = [
+    ("rank 1, one element", [1]),
+    ("rank 1, 7", [7]),
+    ("rank 2, 3x33", [3, 33]),
+    ("NCHW odd, batch 2", [2, 3, 5, 7]),
+    ("1x1 spatial, C=33", [1, 33, 1, 1]),
+    ("NCHW C=17 non-square, batch 2", [2, 17, 9, 13]),
+    ("MIMO-UNet+ 32@16x16", [1, 32, 16, 16]),
+]
+
+
+def make_unary(op, fn, params_list):
+    f = OpFixture(op)
+    for params in params_list:
+        for label, shape in UNARY_SHAPES:
+            extra = "" if not params else " " + ",".join("%s=%s" % kv for kv in params.items())
+            f.case(label + extra, dict(params), [("x", shape)], fn)
+    return f
+
+
+def make_gelu():
+    f = make_unary("gelu", lambda t, p: F.gelu(t["x"]), [{}])
+    f.case("wide range x*6, 2x65", {}, [("x", [2, 65])], lambda t, p: F.gelu(t["x"]), scale={"x": 6.0})
+    return f
+
+
+def make_binary(op, fn):
+    f = OpFixture(op)
+    for label, shape in UNARY_SHAPES:
+        f.case(label, {}, [("a", shape), ("b", shape)], fn)
+    return f
+
+
+def make_channel_affine():
+    f = OpFixture("channel_affine")
+
+    def fn(t, p):
+        x = t["x"]
+        sh = list(x.shape[:2]) + [1] * (x.dim() - 2)
+        return x * t["scale"].reshape(sh) + t["shift"].reshape(sh)
+
+    for label, shape in [("NCHW odd", [1, 3, 7, 9]), ("batch 2 C=17 non-square", [2, 17, 5, 11]),
+                         ("1x1 spatial", [2, 33, 1, 1]), ("rank 2", [3, 7]), ("rank 3", [2, 5, 13]),
+                         ("MIMO-UNet+ prior modulation 32@16x16", [1, 32, 16, 16])]:
+        n, c = shape[0], shape[1]
+        f.case(label, {}, [("x", shape), ("scale", [n, c]), ("shift", [n, c])], fn)
+    return f
+
+
+# ---------------------------------------------------------------------------- channel plumbing
+
+def make_concat():
+    f = OpFixture("concat")
+    fn = lambda t, p: torch.cat([t["x%d" % i] for i in range(p["count"])], dim=1)
+    for label, shapes in [
+        ("two NCHW odd", [[1, 3, 7, 9], [1, 5, 7, 9]]),
+        ("three, batch 2", [[2, 1, 5, 3], [2, 7, 5, 3], [2, 2, 5, 3]]),
+        ("single input", [[1, 4, 3, 3]]),
+        ("rank 2", [[2, 3], [2, 4]]),
+        ("1x1 spatial", [[2, 17, 1, 1], [2, 16, 1, 1]]),
+        ("MIMO-UNet+ SCM: image 3 + features 29 @16x16", [[1, 3, 16, 16], [1, 29, 16, 16]]),
+        ("MIMO-UNet+ AFF: 32+64+128 @4x4", [[1, 32, 4, 4], [1, 64, 4, 4], [1, 128, 4, 4]]),
+    ]:
+        f.case(label, {"count": len(shapes)}, [("x%d" % i, s) for i, s in enumerate(shapes)], fn)
+    return f
+
+
+def make_slice_channels():
+    f = OpFixture("slice_channels")
+    fn = lambda t, p: t["x"][:, p["start"]:p["start"] + p["count"]].contiguous()
+    for label, shape, start, count in [
+        ("first channels", [1, 7, 5, 9], 0, 3),
+        ("middle, batch 2", [2, 9, 3, 7], 2, 5),
+        ("last channel", [1, 33, 4, 1], 32, 1),
+        ("all channels", [2, 5, 3, 3], 0, 5),
+        ("rank 2", [3, 8], 3, 4),
+        ("1x1 spatial", [2, 17, 1, 1], 8, 9),
+        ("MIMO-UNet+ kv split: second half of 64 @8x8", [1, 64, 8, 8], 32, 32),
+    ]:
+        f.case(label, {"start": start, "count": count}, [("x", shape)], fn)
+    return f
+
+
+# ---------------------------------------------------------------------------- resampling
+
+def make_downsample():
+    f = OpFixture("downsample_nearest2")
+    fn = lambda t, p: F.interpolate(t["x"], scale_factor=0.5, mode="nearest")
+    for label, shape in [("odd 7x9", [1, 3, 7, 9]), ("even, batch 2", [2, 5, 8, 6]), ("2x2", [1, 1, 2, 2]),
+                         ("33x3 C=17", [1, 17, 33, 3]), ("MIMO-UNet+ image 3@32x32", [1, 3, 32, 32])]:
+        f.case(label, {}, [("x", shape)], fn)
+    return f
+
+
+def make_upsample():
+    f = OpFixture("upsample_nearest2")
+    fn = lambda t, p: F.interpolate(t["x"], scale_factor=2, mode="nearest")
+    for label, shape in [("odd 7x9", [1, 3, 7, 9]), ("batch 2", [2, 5, 4, 3]), ("1x1", [1, 1, 1, 1]),
+                         ("1x33 C=17", [1, 17, 1, 33]), ("MIMO-UNet+ 32@8x8", [1, 32, 8, 8])]:
+        f.case(label, {}, [("x", shape)], fn)
+    return f
+
+
+def make_resize_bilinear():
+    f = OpFixture("resize_bilinear")
+
+    def fn(t, p):
+        if p["scale_factor"] > 0:
+            return F.interpolate(t["x"], scale_factor=p["scale_factor"], mode="bilinear", align_corners=False)
+        return F.interpolate(t["x"], size=(p["out_h"], p["out_w"]), mode="bilinear", align_corners=False)
+
+    def ratio(i, o, sf):
+        # PyTorch's area_pixel_compute_scale for align_corners=False, in float32
+        return float(np.float32(1.0 / sf)) if sf > 0 else float(np.float32(i) / np.float32(o))
+
+    for label, shape, sf, size in [
+        ("scale 0.5 odd", [1, 3, 7, 9], 0.5, None),
+        ("scale 2 batch 2", [2, 2, 5, 3], 2.0, None),
+        ("scale 0.75", [1, 4, 9, 13], 0.75, None),
+        ("scale 1.5", [1, 3, 7, 5], 1.5, None),
+        ("scale 0.25 on 33x17", [1, 2, 33, 17], 0.25, None),
+        ("size 7x9 -> 5x13", [1, 3, 7, 9], 0, (5, 13)),
+        ("size 1x1 -> 3x4", [2, 3, 1, 1], 0, (3, 4)),
+        ("size 33x17 -> 17x33", [1, 2, 33, 17], 0, (17, 33)),
+        ("size 6x6 -> 1x1", [1, 5, 6, 6], 0, (1, 1)),
+        ("MIMO-UNet+ image scale 0.5 3@32x32", [1, 3, 32, 32], 0.5, None),
+    ]:
+        ho, wo = size if size else (int(np.floor(shape[2] * sf)), int(np.floor(shape[3] * sf)))
+        p = {"scale_factor": sf, "out_h": ho, "out_w": wo,
+             "ratio_h": ratio(shape[2], ho, sf), "ratio_w": ratio(shape[3], wo, sf)}
+        f.case(label, p, [("x", shape)], fn)
+    return f
+
+
+def make_pixel_unshuffle():
+    f = OpFixture("pixel_unshuffle")
+    fn = lambda t, p: F.pixel_unshuffle(t["x"], p["r"])
+    for label, shape, r in [("r 2 odd channels", [1, 3, 6, 8], 2), ("r 3 batch 2", [2, 2, 9, 3], 3),
+                            ("r 1", [1, 5, 7, 9], 1), ("r 2 to 1x1", [1, 7, 2, 2], 2),
+                            ("BlurDM encoder r 4 image 3@16x16", [1, 3, 16, 16], 4)]:
+        f.case(label, {"r": r}, [("x", shape)], fn)
+    return f
+
+
+def make_pixel_shuffle():
+    f = OpFixture("pixel_shuffle")
+    fn = lambda t, p: F.pixel_shuffle(t["x"], p["r"])
+    for label, shape, r in [("r 2", [1, 12, 3, 5], 2), ("r 3 batch 2", [2, 18, 2, 3], 3), ("r 1", [1, 5, 7, 9], 1),
+                            ("r 2 from 1x1", [1, 8, 1, 1], 2), ("r 4 48@4x4", [1, 48, 4, 4], 4)]:
+        f.case(label, {"r": r}, [("x", shape)], fn)
+    return f
+
+
+def make_reflect_pad():
+    f = OpFixture("reflect_pad")
+
+    def fn(t, p):
+        x = t["x"]
+        r = x.dim()
+        # F.pad reflect wants a 3-D or 4-D input for 2-D padding
+        x4 = x.reshape([-1] + list(x.shape[-3:])) if r >= 3 else x.unsqueeze(0)
+        y = F.pad(x4, (p["left"], p["right"], p["top"], p["bottom"]), mode="reflect")
+        return y.reshape(list(x.shape[:-2]) + list(y.shape[-2:]))
+
+    for label, shape, (top, bottom, left, right) in [
+        ("all 1", [1, 3, 7, 9], (1, 1, 1, 1)),
+        ("asymmetric", [2, 2, 5, 6], (0, 2, 3, 1)),
+        ("max pads dim-1", [1, 5, 4, 4], (3, 3, 3, 3)),
+        ("wide row 2x33", [1, 1, 2, 33], (1, 1, 5, 0)),
+        ("rank 3", [3, 5, 6], (2, 1, 0, 4)),
+        ("rank 2", [5, 7], (4, 0, 2, 6)),
+        ("none", [1, 2, 3, 3], (0, 0, 0, 0)),
+        ("image to multiple of 8", [1, 3, 13, 11], (0, 3, 0, 5)),
+    ]:
+        f.case(label, {"top": top, "bottom": bottom, "left": left, "right": right}, [("x", shape)], fn)
+    return f
+
+
+def make_global_avg_pool():
+    f = OpFixture("global_avg_pool")
+    fn = lambda t, p: t["x"].mean((2, 3))
+    for label, shape in [("odd 7x9", [1, 3, 7, 9]), ("1x1 spatial batch 2", [2, 33, 1, 1]),
+                         ("33x17 C=5", [1, 5, 33, 17]), ("batch 2 non-square", [2, 17, 4, 9]),
+                         ("BlurDM encoder E.14 256@4x4", [1, 256, 4, 4])]:
+        f.case(label, {}, [("x", shape)], fn)
+    return f
+
+
+# ---------------------------------------------------------------------------- dense
+
+def make_linear():
+    f = OpFixture("linear")
+
+    def fn(t, p):
+        return act(F.linear(t["x"], t["weight"], t.get("bias")), p)
+
+    for label, x, nout, bias, a, slope in [
+        ("matrix-vector rank 1", [33], 7, True, "none", 0.0),
+        ("one row", [1, 17], 5, True, "none", 0.0),
+        ("7 rows no bias", [7, 33], 9, False, "none", 0.0),
+        ("rank 3 relu", [2, 3, 17], 6, True, "relu", 0.0),
+        ("gelu", [3, 9], 11, True, "gelu", 0.0),
+        ("leaky_relu 0.2", [2, 5], 1, True, "leaky_relu", 0.2),
+        ("BlurDM mlp.0 256->256 leaky_relu 0.1", [1, 256], 256, True, "leaky_relu", 0.1),
+        ("MIMO-UNet+ kv 256->64 no bias batch 2", [2, 256], 64, False, "none", 0.0),
+    ]:
+        ins = [("x", x), ("weight", [nout, x[-1]])] + ([("bias", [nout])] if bias else [])
+        f.case(label, {"activation": a, "slope": slope}, ins, fn)
+    return f
+
+
+def make_layer_norm():
+    f = OpFixture("layer_norm")
+
+    def fn(t, p):
+        x = t["x"].double()
+        mu = x.mean(1, keepdim=True)
+        var = ((x - mu) ** 2).mean(1, keepdim=True)
+        y = (x - mu) / torch.sqrt(var + p["eps"])
+        if "weight" in t:
+            sh = [1, -1] + [1] * (x.dim() - 2)
+            y = y * t["weight"].double().reshape(sh) + t["bias"].double().reshape(sh)
+        return y.float()
+
+    for label, shape, affine, eps in [
+        ("NCHW odd affine", [1, 8, 7, 9], True, 1e-6),
+        ("no affine batch 2", [2, 3, 5, 5], False, 1e-5),
+        ("rank 2 (PyTorch LayerNorm over last dim)", [7, 33], True, 1e-5),
+        ("rank 3", [2, 5, 11], True, 1e-6),
+        ("1x1 spatial C=17", [2, 17, 1, 1], True, 1e-5),
+        ("one channel", [1, 1, 3, 4], True, 1e-5),
+        ("FFTformer C=48 @8x8", [1, 48, 8, 8], True, 1e-6),
+    ]:
+        ins = [("x", shape)] + ([("weight", [shape[1]]), ("bias", [shape[1]])] if affine else [])
+        f.case(label, {"eps": float(np.float32(eps))}, ins, fn)
+    # The double formula matches F.layer_norm for rank 2; check that assumption here.
+    torch.manual_seed(0)
+    x, w, b = torch.rand(4, 9) * 2 - 1, torch.rand(9), torch.rand(9)
+    ref = fn({"x": x, "weight": w, "bias": b}, {"eps": 1e-5})
+    assert torch.allclose(ref, F.layer_norm(x, (9,), w, b, 1e-5), atol=1e-6)
+    return f
+
+
+def make_softmax():
+    f = OpFixture("softmax")
+    fn = lambda t, p: torch.softmax(t["x"], dim=-1)
+    for label, shape, scale in [("rank 1, 7", [7], None), ("one element", [1, 1], None),
+                                ("rank 2 3x33", [3, 33], None), ("rank 4 odd", [2, 4, 5, 9], None),
+                                ("large logits x*30", [2, 128], 30.0), ("attention 2x8x16", [2, 8, 16], None)]:
+        f.case(label, {}, [("x", shape)], fn, scale={"x": scale} if scale else None)
+    return f
+
+
+MAKERS = {
+    "conv2d": make_conv2d,
+    "conv_transpose2d": make_conv_transpose2d,
+    "relu": lambda: make_unary("relu", lambda t, p: F.relu(t["x"]), [{}]),
+    "leaky_relu": lambda: make_unary("leaky_relu", lambda t, p: F.leaky_relu(t["x"], p["slope"]),
+                                     [{"slope": 0.1}, {"slope": 0.2}, {"slope": 0.01}]),
+    "gelu": make_gelu,
+    "add": lambda: make_binary("add", lambda t, p: t["a"] + t["b"]),
+    "mul": lambda: make_binary("mul", lambda t, p: t["a"] * t["b"]),
+    "channel_affine": make_channel_affine,
+    "concat": make_concat,
+    "slice_channels": make_slice_channels,
+    "downsample_nearest2": make_downsample,
+    "upsample_nearest2": make_upsample,
+    "resize_bilinear": make_resize_bilinear,
+    "pixel_unshuffle": make_pixel_unshuffle,
+    "pixel_shuffle": make_pixel_shuffle,
+    "reflect_pad": make_reflect_pad,
+    "global_avg_pool": make_global_avg_pool,
+    "linear": make_linear,
+    "layer_norm": make_layer_norm,
+    "softmax": make_softmax,
+}
+
+
+def main():
+    os.makedirs(OUT_DIR, exist_ok=True)
+    total = 0
+    for op, make in MAKERS.items():
+        path, n, size = make().write()
+        total += size
+        print("%-20s %3d cases %8d bytes  %s" % (op, n, size, os.path.relpath(path, ROOT)))
+    print("total %d bytes" % total)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
