@@ -88,8 +88,11 @@ final class DeblurCommand implements Callable<Integer> {
                     Tensor result = MimoPipeline.deblur(ops, model.backbone(), model.prior(), rgb, noise);
                     Images.writePng(Images.fromRgb(result), target);
                     outw.println(in + " -> " + target);
-                } catch (IOException | IllegalArgumentException e) {
+                } catch (IOException e) {
                     err.println("blurdm deblur: skipped " + e.getMessage());
+                    failed++;
+                } catch (IllegalArgumentException e) {
+                    err.println("blurdm deblur: skipped " + in + ": " + e.getMessage());
                     failed++;
                 }
             }

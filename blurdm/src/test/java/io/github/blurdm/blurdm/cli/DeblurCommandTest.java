@@ -1,0 +1,135 @@
+package io.github.blurdm.blurdm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.blurdm.blurdm.pipeline.Images;
+import io.github.blurdm.runtime.Tensor;
+import io.github.blurdm.weights.SafetensorsFile;
+import io.github.blurdm.weights.TensorData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code blurdm deblur} end to end: PNG in, PNG out, equal to what the PyTorch reference produced. */
+class DeblurCommandTest {
+    @TempDir
+    Path dir;
+
+    private static Path fixture(String name) throws Exception {
+        return Path.of(DeblurCommandTest.class.getResource("/fixtures/mimo_small/" + name).toURI());
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = BlurdmCli.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static Tensor fixtureTensor(String key) throws Exception {
+        try (SafetensorsFile f = SafetensorsFile.open(fixture("cases.safetensors"))) {
+            TensorData t = f.get(key);
+            return Tensor.of(t.toFloats(), t.intShape());
+        }
+    }
+
+    @Test
+    void deblursAPngExactlyAsTheReference() throws Exception {
+        Path in = dir.resolve("in");
+        Files.createDirectories(in);
+        Path png = in.resolve("blurry.png");
+        Images.writePng(Images.fromRgb(fixtureTensor("c0/image")), png);
+        Path out = dir.resolve("out");
+        Run r = run("deblur", "--weights", fixture("model.safetensors").toString(), "--noise",
+                fixture("noise_c0.npy").toString(), "--backend", "cpu", "--out", out.toString(), png.toString());
+        assertEquals(0, r.code(), r.err());
+        float[] got = Images.toRgb(Images.read(out.resolve("blurry.png"))).data();
+        float[] want = fixtureTensor("c0/result").data();
+        int off = 0;
+        for (int i = 0; i < want.length; i++) {
+            assertTrue(Math.abs(got[i] - want[i]) <= 1, "value " + i + ": " + got[i] + " vs " + want[i]);
+            off += got[i] != want[i] ? 1 : 0;
+        }
+        assertTrue(off <= want.length / 1000, off + " values differ by one");
+    }
+
+    @Test
+    void badInputsAreSkippedNamedAndCounted() throws Exception {
+        Path text = dir.resolve("notes.png");
+        Files.writeString(text, "not an image", StandardCharsets.UTF_8);
+        Path empty = dir.resolve("empty.png");
+        Files.write(empty, new byte[0]);
+        Path tiny = dir.resolve("tiny.png");
+        Images.writePng(Images.fromRgb(Tensor.of(new float[5 * 4 * 3], 5, 4, 3)), tiny);
+        Path good = dir.resolve("good.png");
+        Images.writePng(Images.fromRgb(fixtureTensor("c1/image")), good);
+        Path out = dir.resolve("out");
+        List<String> args = new ArrayList<>(List.of("deblur", "--weights", fixture("model.safetensors").toString(),
+                "--backend", "cpu", "--out", out.toString()));
+        args.addAll(List.of(text.toString(), empty.toString(), tiny.toString(), dir.resolve("missing.png").toString(),
+                good.toString()));
+        Run r = run(args.toArray(String[]::new));
+        assertEquals(1, r.code(), "some inputs failed: exit code 1");
+        assertTrue(r.err().contains("notes.png"), r.err());
+        assertTrue(r.err().contains("empty.png"), r.err());
+        assertTrue(r.err().contains("tiny.png") && r.err().contains("at least 8x8"), r.err());
+        assertTrue(r.err().contains("missing.png"), r.err());
+        assertTrue(Files.exists(out.resolve("good.png")), "the good image is still written");
+        assertFalse(Files.exists(out.resolve("notes.png")));
+    }
+
+    @Test
+    void refusesToOverwriteItsInput() throws Exception {
+        Path png = dir.resolve("same.png");
+        Images.writePng(Images.fromRgb(fixtureTensor("c1/image")), png);
+        byte[] before = Files.readAllBytes(png);
+        Run r = run("deblur", "--weights", fixture("model.safetensors").toString(), "--backend", "cpu", "--out",
+                dir.toString(), png.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("overwrite the input"), r.err());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(png)), "input unchanged");
+    }
+
+    @Test
+    void unreadableWeightsFailWithTheFileName() throws Exception {
+        Path bogus = dir.resolve("bogus.safetensors");
+        Files.writeString(bogus, "garbage");
+        Run r = run("deblur", "--weights", bogus.toString(), "--backend", "cpu", "--out", dir.resolve("o").toString(),
+                "x.png");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("bogus.safetensors"), r.err());
+    }
+
+    @Test
+    void wrongNoiseShapeIsAUsageError() throws Exception {
+        Path png = dir.resolve("a.png");
+        Images.writePng(Images.fromRgb(fixtureTensor("c1/image")), png);
+        Path npy = dir.resolve("bad.npy");
+        byte[] header = "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }          \n"
+                .getBytes(StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + header.length + 12)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0)
+                .putShort((short) header.length).put(header).putFloat(1f).putFloat(2f).putFloat(3f);
+        Files.write(npy, b.array());
+        Run r = run("deblur", "--weights", fixture("model.safetensors").toString(), "--noise", npy.toString(),
+                "--backend", "cpu", "--out", dir.resolve("o").toString(), png.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("bad.npy") && r.err().contains("(32,)"), r.err());
+    }
+}
