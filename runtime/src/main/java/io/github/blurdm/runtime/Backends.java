@@ -2,10 +2,21 @@ package io.github.blurdm.runtime;
 
 import io.github.blurdm.runtime.cpu.CpuBackend;
 import io.github.blurdm.runtime.cpu.VectorSupport;
+import io.github.blurdm.runtime.cuda.CudaBackend;
+import io.github.blurdm.runtime.cuda.CudaSupport;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Finds the backends this machine can run and creates them by name. Thread-safe. */
+/**
+ * Finds the backends this machine can run and creates them by name or {@link BackendChoice}.
+ * CUDA is probed once ({@link CudaSupport}); the AUTO verdict is cached and, when it falls back to
+ * the CPU, explained in one log line. Thread-safe.
+ */
 public final class Backends {
+    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
+    private static volatile boolean fallbackLogged;
+
     private Backends() {
     }
 
@@ -14,20 +25,88 @@ public final class Backends {
         int threads = CpuBackend.defaultThreads();
         BackendStatus cpu = new BackendStatus("cpu", true,
                 threads + " thread" + (threads == 1 ? "" : "s") + "; " + VectorSupport.REASON);
-        BackendStatus cuda = new BackendStatus("cuda", false, "this build has no CUDA backend; using the CPU");
+        CudaSupport.Status s = cudaStatus();
+        String cache = "kernel cache " + cacheDirText();
+        BackendStatus cuda;
+        if (s.usable()) {
+            StringBuilder d = new StringBuilder();
+            for (CudaSupport.DeviceInfo dev : s.devices()) {
+                d.append(d.length() == 0 ? "" : "; ").append(dev);
+            }
+            d.append("; driver CUDA ").append(s.driverVersion() / 1000).append('.').append(s.driverVersion() % 1000 / 10)
+                    .append("; NVRTC ").append(s.nvrtcVersion()).append("; ").append(cache);
+            cuda = new BackendStatus("cuda", true, d.toString());
+        } else {
+            String devs = s.devices().isEmpty() ? "" : " (found " + s.devices() + ")";
+            cuda = new BackendStatus("cuda", false, s.reason() + devs + "; the CPU is used instead; " + cache);
+        }
         return List.of(cpu, cuda);
     }
 
-    /** Creates the named backend ("cpu"); throws IllegalArgumentException naming the choices otherwise. */
-    public static Backend create(String name) {
-        if ("cpu".equalsIgnoreCase(name)) {
-            return new CpuBackend();
+    /** CUDA's verdict; a JCuda missing from the class path counts as unusable too. */
+    public static CudaSupport.Status cudaStatus() {
+        try {
+            return CudaSupport.status();
+        } catch (LinkageError e) {
+            return new CudaSupport.Status(false, "JCuda is not on the class path: " + e, 0, List.of(), "");
         }
-        for (BackendStatus s : probe()) {
-            if (s.name().equalsIgnoreCase(name)) {
-                throw new IllegalArgumentException("backend '" + name + "' is not usable here: " + s.detail());
+    }
+
+    private static String cacheDirText() {
+        try {
+            return CudaBackend.cacheDir().toString();
+        } catch (LinkageError | RuntimeException e) {
+            return "(unknown: " + e + ")";
+        }
+    }
+
+    /** What AUTO picks here: "cuda" or "cpu". */
+    public static String autoChoice() {
+        return cudaStatus().usable() ? "cuda" : "cpu";
+    }
+
+    /** Why AUTO picks the CPU here; empty when it picks CUDA. */
+    public static String autoReason() {
+        CudaSupport.Status s = cudaStatus();
+        return s.usable() ? "" : s.reason();
+    }
+
+    /** Creates the named backend ("cpu", "cuda", "auto"); IllegalArgumentException naming the choices otherwise. */
+    public static Backend create(String name) {
+        return create(BackendChoice.parse(name == null ? "" : name, "backend"));
+    }
+
+    /** The backend chosen by {@code -Dblurdm.backend} / {@code BLURDM_BACKEND}, AUTO by default. */
+    public static Backend createDefault() {
+        return create(BackendChoice.configured());
+    }
+
+    /**
+     * Creates a backend. AUTO: CUDA device 0 when usable, else the CPU with one log line saying why;
+     * CUDA: throws IllegalStateException with the reason when CUDA is not usable.
+     */
+    public static Backend create(BackendChoice choice) {
+        switch (choice) {
+            case CPU:
+                return new CpuBackend();
+            case CUDA: {
+                CudaSupport.Status s = cudaStatus();
+                if (!s.usable()) {
+                    throw new IllegalStateException("backend 'cuda' is not usable here: " + s.reason());
+                }
+                return new CudaBackend(0);
+            }
+            default: {
+                CudaSupport.Status s = cudaStatus();
+                if (s.usable()) {
+                    return new CudaBackend(0);
+                }
+                if (!fallbackLogged) {
+                    fallbackLogged = true;
+                    LOG.info("using the CPU backend: {}", s.reason());
+                }
+                return new CpuBackend();
             }
         }
-        throw new IllegalArgumentException("unknown backend '" + name + "'; known: cpu, cuda");
     }
 }

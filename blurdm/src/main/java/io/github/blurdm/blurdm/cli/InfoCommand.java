@@ -1,5 +1,6 @@
 package io.github.blurdm.blurdm.cli;
 
+import io.github.blurdm.runtime.BackendChoice;
 import io.github.blurdm.runtime.BackendStatus;
 import io.github.blurdm.runtime.Backends;
 import java.io.PrintWriter;
@@ -24,14 +25,13 @@ final class InfoCommand implements Callable<Integer> {
                 System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
         List<BackendStatus> found = Backends.probe();
-        String chosen = null;
         for (BackendStatus s : found) {
             out.printf("backend  %-5s %-11s %s%n", s.name(), s.available() ? "available" : "unavailable", s.detail());
-            if (s.available() && (chosen == null || !"cpu".equals(s.name()))) {
-                chosen = s.name();
-            }
         }
-        out.printf("default  %s%n", chosen);
+        String chosen = Backends.autoChoice();
+        String why = Backends.autoReason();
+        out.printf("default  %s (auto%s; override with -D%s or %s=cpu|cuda|auto)%n", chosen,
+                why.isEmpty() ? "" : ": " + why, BackendChoice.PROPERTY, BackendChoice.ENV);
         out.flush();
         return 0;
     }

@@ -1,0 +1,115 @@
+package io.github.blurdm.kernels;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Catalogue of the CUDA C kernel files: each file's entry points (versions simplest first,
+ * {@code <op>_v1}, {@code _v2}, ...), the {@code -D} specialisations that matter (compiled by the
+ * nvcc check in this module's tests and, lazily, by NVRTC at run time) and its source text.
+ * {@code KernelsTest} checks that the entry points listed here are exactly those the sources define
+ * and that each file's header names every one of them. Immutable and thread-safe.
+ */
+public final class Kernels {
+
+    /**
+     * One {@code .cu} file.
+     *
+     * @param file        resource name ("conv2d.cu")
+     * @param entryPoints every {@code extern "C" __global__} function it defines
+     * @param variants    the option sets worth compiling ahead (each a list of {@code -DNAME=VALUE});
+     *                    the first is the file's defaults (empty)
+     */
+    public record KernelFile(String file, List<String> entryPoints, List<List<String>> variants) {
+        public KernelFile {
+            entryPoints = List.copyOf(entryPoints);
+            variants = variants.stream().map(List::copyOf).toList();
+        }
+
+        /** The file's source text (cached after the first read). */
+        public String source() {
+            return Kernels.source(file);
+        }
+    }
+
+    public static final KernelFile CONV2D = new KernelFile("conv2d.cu",
+            List.of("conv2d_v1", "conv2d_v2", "conv2d_v3"),
+            List.of(List.of(),
+                    List.of("-DKH=1", "-DKW=1"),
+                    List.of("-DKH=3", "-DKW=3", "-DSH=2", "-DSW=2", "-DACT=2"),
+                    List.of("-DACT=3"),
+                    List.of("-DKH=1", "-DKW=1", "-DACT=1", "-DBM=32", "-DTM=2"),
+                    List.of("-DBM=16", "-DTM=1", "-DACT=2")));
+
+    public static final KernelFile CONV_TRANSPOSE2D = new KernelFile("conv_transpose2d.cu",
+            List.of("conv_transpose2d_v1", "conv_transpose2d_v2"),
+            List.of(List.of(), List.of("-DKH=2", "-DKW=2", "-DACT=3")));
+
+    public static final KernelFile ELEMENTWISE = new KernelFile("elementwise.cu",
+            List.of("relu_v1", "leaky_relu_v1", "gelu_v1", "add_v1", "mul_v1", "channel_affine_v1",
+                    "relu_v2", "leaky_relu_v2", "gelu_v2", "add_v2", "mul_v2", "channel_affine_v2"),
+            List.of(List.of()));
+
+    public static final KernelFile RESAMPLE = new KernelFile("resample.cu",
+            List.of("downsample_nearest2_v1", "upsample_nearest2_v1", "resize_bilinear_v1", "pixel_unshuffle_v1",
+                    "pixel_shuffle_v1", "reflect_pad_v1", "channel_copy_v1"),
+            List.of(List.of()));
+
+    public static final KernelFile NORM = new KernelFile("norm.cu",
+            List.of("layer_norm_v1", "layer_norm_v2"),
+            List.of(List.of(), List.of("-DLN_BY=4")));
+
+    public static final KernelFile REDUCE = new KernelFile("reduce.cu",
+            List.of("global_avg_pool_v1", "global_avg_pool_v2", "softmax_v1", "softmax_v2"),
+            List.of(List.of()));
+
+    public static final KernelFile LINEAR = new KernelFile("linear.cu",
+            List.of("linear_v1", "linear_v2"),
+            List.of(List.of(), List.of("-DACT=3")));
+
+    private static final List<KernelFile> ALL = List.of(CONV2D, CONV_TRANSPOSE2D, ELEMENTWISE, RESAMPLE, NORM,
+            REDUCE, LINEAR);
+
+    private static final Map<String, String> SOURCES = new ConcurrentHashMap<>();
+
+    private Kernels() {
+    }
+
+    /** Every kernel file, in a fixed order. */
+    public static List<KernelFile> all() {
+        return ALL;
+    }
+
+    /** The catalogue entry of {@code file} ("norm.cu"); IllegalArgumentException naming the known files otherwise. */
+    public static KernelFile file(String file) {
+        for (KernelFile k : ALL) {
+            if (k.file().equals(file)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown kernel file '" + file + "'; known: "
+                + ALL.stream().map(KernelFile::file).toList());
+    }
+
+    /** The source text of kernel file {@code file}, read once from this module's resources. */
+    public static String source(String file) {
+        return SOURCES.computeIfAbsent(file, Kernels::read);
+    }
+
+    private static String read(String file) {
+        String path = "/io/github/blurdm/kernels/" + file;
+        try (InputStream in = Kernels.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("kernel source " + path + " not found on the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read kernel source " + path, e);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.github.blurdm.runtime;
+
+import java.util.Locale;
+
+/**
+ * Which backend to create: {@link #AUTO} (CUDA when a driver, a device and NVRTC are usable, else
+ * the CPU, saying why in one log line), {@link #CPU}, or {@link #CUDA} (an error saying why when it
+ * is not usable). {@link #configured()} reads the system property {@code blurdm.backend}, then the
+ * environment variable {@code BLURDM_BACKEND}, defaulting to AUTO.
+ */
+public enum BackendChoice {
+    AUTO, CPU, CUDA;
+
+    /** System property that chooses the backend ("auto", "cpu", "cuda"). */
+    public static final String PROPERTY = "blurdm.backend";
+    /** Environment variable read when the property is not set. */
+    public static final String ENV = "BLURDM_BACKEND";
+
+    /** The choice from {@code -Dblurdm.backend}, else {@code BLURDM_BACKEND}, else AUTO. */
+    public static BackendChoice configured() {
+        String p = System.getProperty(PROPERTY);
+        if (p != null && !p.isBlank()) {
+            return parse(p, "-D" + PROPERTY);
+        }
+        String e = System.getenv(ENV);
+        if (e != null && !e.isBlank()) {
+            return parse(e, ENV);
+        }
+        return AUTO;
+    }
+
+    /** Parses "auto", "cpu" or "cuda" (any case); {@code from} names the setting in the error. */
+    public static BackendChoice parse(String s, String from) {
+        try {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(from + ": unknown backend '" + s + "'; expected auto, cpu or cuda");
+        }
+    }
+}

@@ -1,0 +1,416 @@
+package io.github.blurdm.runtime.cuda;
+
+import io.github.blurdm.runtime.Activation;
+import io.github.blurdm.runtime.Backend;
+import io.github.blurdm.runtime.Conv2dParams;
+import io.github.blurdm.runtime.ConvTranspose2dParams;
+import io.github.blurdm.runtime.Device;
+import io.github.blurdm.runtime.Op;
+import io.github.blurdm.runtime.OpShapes;
+import io.github.blurdm.runtime.Tensor;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import jcuda.NativePointerObject;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * The CUDA backend: one device, its primary context and one non-blocking stream; every op a kernel
+ * from the {@code kernels} module, compiled by NVRTC for the device on first use and cached
+ * ({@link KernelCompiler}); device memory from a caching allocator ({@link DeviceAllocator});
+ * host copies through pinned staging buffers. Ops are asynchronous: {@link #download} and
+ * {@link #synchronize} wait for them. With {@code -Dblurdm.cuda.sync=true} every launch is
+ * followed by a synchronisation so a fault names the kernel that caused it.
+ *
+ * <p>Kernel versions: each op's launcher ({@code <Op>Cuda}) has a DEFAULT_VERSION; the system
+ * property {@code blurdm.kernel.<op>=N} or {@link #useVersion} overrides it.
+ *
+ * <p>Not thread-safe: one thread at a time (each call makes the context current on the calling thread).
+ */
+public final class CudaBackend implements Backend {
+    private final Device device;
+    private final CudaSupport.DeviceInfo info;
+    private final CUdevice cuDevice = new CUdevice();
+    private final CUcontext context = new CUcontext();
+    private final CUstream stream = new CUstream();
+    private final DeviceAllocator allocator;
+    private final KernelCompiler compiler;
+    private final PinnedStaging staging;
+    private final Map<Op, Integer> forced = new EnumMap<>(Op.class);
+    private final boolean syncEachLaunch = Boolean.getBoolean("blurdm.cuda.sync");
+    private boolean closed;
+
+    /** Device 0. */
+    public CudaBackend() {
+        this(0);
+    }
+
+    /** Throws {@link CudaException} saying why when CUDA is not usable here. */
+    public CudaBackend(int deviceIndex) {
+        CudaSupport.Status s = CudaSupport.status();
+        if (!s.usable()) {
+            throw new CudaException("CUDA backend unavailable: " + s.reason());
+        }
+        if (deviceIndex < 0 || deviceIndex >= s.devices().size()) {
+            throw new IllegalArgumentException("CUDA device " + deviceIndex + " does not exist; found "
+                    + s.devices().size() + " device(s)");
+        }
+        this.device = Device.cuda(deviceIndex);
+        this.info = s.devices().get(deviceIndex);
+        Cu.check(JCudaDriver.cuDeviceGet(cuDevice, deviceIndex), "cuDeviceGet(" + deviceIndex + ")");
+        Cu.check(JCudaDriver.cuDevicePrimaryCtxRetain(context, cuDevice), "cuDevicePrimaryCtxRetain(" + deviceIndex + ")");
+        Cu.check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+        Cu.check(JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+        this.allocator = new DeviceAllocator(this::synchronize);
+        this.compiler = new KernelCompiler(info.major(), info.minor(), s.nvrtcVersion(), KernelCompiler.defaultCacheDir());
+        this.staging = new PinnedStaging(stream);
+    }
+
+    /** The on-disk kernel cache folder ({@code blurdm.cache.dir}, else the user cache directory). */
+    public static Path cacheDir() {
+        return KernelCompiler.defaultCacheDir();
+    }
+
+    @Override
+    public String name() {
+        return device.toString();
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    /** The device as the driver describes it. */
+    public CudaSupport.DeviceInfo deviceInfo() {
+        return info;
+    }
+
+    @Override
+    public boolean supports(Op op) {
+        return true;
+    }
+
+    /** Runs {@code op} with kernel {@code version} on this backend from now on (tests, benchmarks); 0 clears it. */
+    public CudaBackend useVersion(Op op, int version) {
+        if (version == 0) {
+            forced.remove(op);
+        } else {
+            if (version < 1 || version > versions(op)) {
+                throw new IllegalArgumentException(op.id() + " has kernel versions 1.." + versions(op) + ", got " + version);
+            }
+            forced.put(op, version);
+        }
+        return this;
+    }
+
+    /** How many kernel versions {@code op} has. */
+    public static int versions(Op op) {
+        return KernelVersion.versions(op);
+    }
+
+    Integer forcedVersion(Op op) {
+        return forced.get(op);
+    }
+
+    DeviceAllocator allocator() {
+        return allocator;
+    }
+
+    /** Memory counters of this backend's allocator. */
+    public DeviceAllocator.Stats memoryStats() {
+        return allocator.stats();
+    }
+
+    /** Kernel modules compiled by NVRTC, read from the disk cache, and loaded, since creation. */
+    public String kernelCacheStats() {
+        return "target " + compiler.target() + ", " + compiler.modulesLoaded() + " modules loaded, "
+                + compiler.compiled.get() + " compiled, " + compiler.diskHits.get() + " from " + cacheDir();
+    }
+
+    private void current() {
+        if (closed) {
+            throw new IllegalStateException(name() + " backend is closed");
+        }
+        Cu.check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+    }
+
+    /** Waits until every queued op has finished. */
+    public void synchronize() {
+        Cu.check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+        Cu.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize");
+    }
+
+    @Override
+    public Tensor allocate(int... shape) {
+        current();
+        long n = Tensor.checkedSize(shape);
+        CUdeviceptr p = allocator.allocate(n * 4);
+        return new Tensor(new CudaStorage(this, p, n), shape);
+    }
+
+    @Override
+    public Tensor upload(Tensor host) {
+        if (!host.isHost()) {
+            throw new IllegalArgumentException("upload needs a host tensor, got " + host);
+        }
+        Tensor t = allocate(host.shape());
+        staging.upload(host.data(), host.size(), ptr(t));
+        return t;
+    }
+
+    @Override
+    public Tensor download(Tensor t) {
+        current();
+        float[] out = new float[t.size()];
+        staging.download(dev(null, "tensor", t), t.size(), out);
+        return Tensor.of(out, t.shape());
+    }
+
+    /** Sets every element of a tensor of this backend to {@code value} (NaN to poison outputs in tests). */
+    public void fill(Tensor t, float value) {
+        current();
+        Cu.check(JCudaDriver.cuMemsetD32Async(ptr(t), Float.floatToRawIntBits(value), t.size(), stream),
+                "cuMemsetD32Async(" + t + ")");
+    }
+
+    static CUdeviceptr ptr(Tensor t) {
+        return ((CudaStorage) t.storage()).pointer();
+    }
+
+    private CUdeviceptr dev(Op op, String name, Tensor t) {
+        if (t.storage() instanceof CudaStorage cs && cs.owner() == this) {
+            return cs.pointer();
+        }
+        throw new IllegalArgumentException((op == null ? "" : op.id() + ": ") + name + " " + Arrays.toString(t.shape())
+                + " lives on " + t.device() + ", not on this backend (" + name() + "); upload it first");
+    }
+
+    private void on(Op op, Tensor... ts) {
+        current();
+        for (Tensor t : ts) {
+            if (t != null) {
+                dev(op, "tensor", t);
+            }
+        }
+    }
+
+    /** Block count for {@code n} items at {@code per} items per block, capped (kernels loop over the rest). */
+    static int blocks(long n, int per, int cap) {
+        return (int) Math.max(1, Math.min(cap, (n + per - 1) / per));
+    }
+
+    /**
+     * Launches {@code entry} of {@code file} compiled with {@code defines}. Arguments: tensors (their
+     * device pointer), null (a NULL pointer), Integer, Float, or a CUdeviceptr.
+     */
+    void launch(String file, List<String> defines, String entry, int gx, int gy, int gz, int bx, int by, int bz,
+                Object... args) {
+        CUfunction f = compiler.function(file, defines, entry);
+        NativePointerObject[] params = new NativePointerObject[args.length];
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a == null) {
+                params[i] = Pointer.to(new CUdeviceptr());
+            } else if (a instanceof Tensor t) {
+                params[i] = Pointer.to(ptr(t));
+            } else if (a instanceof CUdeviceptr p) {
+                params[i] = Pointer.to(p);
+            } else if (a instanceof Integer v) {
+                params[i] = Pointer.to(new int[] {v});
+            } else if (a instanceof Float v) {
+                params[i] = Pointer.to(new float[] {v});
+            } else {
+                throw new IllegalArgumentException("unsupported kernel argument " + a.getClass());
+            }
+        }
+        int r = JCudaDriver.cuLaunchKernel(f, gx, gy, gz, bx, by, bz, 0, stream, Pointer.to(params), null);
+        if (r != 0 || syncEachLaunch) {
+            int s = r != 0 ? r : JCudaDriver.cuStreamSynchronize(stream);
+            if (s != 0) {
+                throw new CudaException("kernel " + entry + " (" + file + (defines.isEmpty() ? "" : " " + defines)
+                        + ") grid (" + gx + "," + gy + "," + gz + ") block (" + bx + "," + by + "," + bz + ") on "
+                        + name() + ": " + Cu.describe(s));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ ops
+
+    @Override
+    public void conv2d(Tensor out, Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
+        OpShapes.requireOut(Op.CONV2D, out, OpShapes.conv2d(x, weight, bias, p));
+        on(Op.CONV2D, out, x, weight, bias);
+        Conv2dCuda.launch(this, KernelVersion.pick(this, Op.CONV2D, Conv2dCuda.DEFAULT_VERSION, Conv2dCuda.VERSIONS),
+                out, x, weight, bias, p);
+    }
+
+    @Override
+    public void convTranspose2d(Tensor out, Tensor x, Tensor weight, Tensor bias, ConvTranspose2dParams p) {
+        OpShapes.requireOut(Op.CONV_TRANSPOSE2D, out, OpShapes.convTranspose2d(x, weight, bias, p));
+        on(Op.CONV_TRANSPOSE2D, out, x, weight, bias);
+        ConvTranspose2dCuda.launch(this, KernelVersion.pick(this, Op.CONV_TRANSPOSE2D,
+                ConvTranspose2dCuda.DEFAULT_VERSION, ConvTranspose2dCuda.VERSIONS), out, x, weight, bias, p);
+    }
+
+    @Override
+    public void relu(Tensor out, Tensor x) {
+        OpShapes.requireOut(Op.RELU, out, OpShapes.unary(Op.RELU, x));
+        on(Op.RELU, out, x);
+        ReluCuda.launch(this, KernelVersion.pick(this, Op.RELU, ReluCuda.DEFAULT_VERSION, ReluCuda.VERSIONS), out, x);
+    }
+
+    @Override
+    public void leakyRelu(Tensor out, Tensor x, float slope) {
+        OpShapes.requireOut(Op.LEAKY_RELU, out, OpShapes.unary(Op.LEAKY_RELU, x));
+        on(Op.LEAKY_RELU, out, x);
+        LeakyReluCuda.launch(this, KernelVersion.pick(this, Op.LEAKY_RELU, LeakyReluCuda.DEFAULT_VERSION,
+                LeakyReluCuda.VERSIONS), out, x, slope);
+    }
+
+    @Override
+    public void gelu(Tensor out, Tensor x) {
+        OpShapes.requireOut(Op.GELU, out, OpShapes.unary(Op.GELU, x));
+        on(Op.GELU, out, x);
+        GeluCuda.launch(this, KernelVersion.pick(this, Op.GELU, GeluCuda.DEFAULT_VERSION, GeluCuda.VERSIONS), out, x);
+    }
+
+    @Override
+    public void add(Tensor out, Tensor a, Tensor b) {
+        OpShapes.requireOut(Op.ADD, out, OpShapes.binary(Op.ADD, a, b));
+        on(Op.ADD, out, a, b);
+        AddCuda.launch(this, KernelVersion.pick(this, Op.ADD, AddCuda.DEFAULT_VERSION, AddCuda.VERSIONS), out, a, b);
+    }
+
+    @Override
+    public void mul(Tensor out, Tensor a, Tensor b) {
+        OpShapes.requireOut(Op.MUL, out, OpShapes.binary(Op.MUL, a, b));
+        on(Op.MUL, out, a, b);
+        MulCuda.launch(this, KernelVersion.pick(this, Op.MUL, MulCuda.DEFAULT_VERSION, MulCuda.VERSIONS), out, a, b);
+    }
+
+    @Override
+    public void channelAffine(Tensor out, Tensor x, Tensor scale, Tensor shift) {
+        OpShapes.requireOut(Op.CHANNEL_AFFINE, out, OpShapes.channelAffine(x, scale, shift));
+        on(Op.CHANNEL_AFFINE, out, x, scale, shift);
+        ChannelAffineCuda.launch(this, KernelVersion.pick(this, Op.CHANNEL_AFFINE, ChannelAffineCuda.DEFAULT_VERSION,
+                ChannelAffineCuda.VERSIONS), out, x, scale, shift);
+    }
+
+    @Override
+    public void concat(Tensor out, Tensor... inputs) {
+        OpShapes.requireOut(Op.CONCAT, out, OpShapes.concat(inputs));
+        on(Op.CONCAT, out);
+        on(Op.CONCAT, inputs);
+        ConcatCuda.launch(this, out, inputs);
+    }
+
+    @Override
+    public void sliceChannels(Tensor out, Tensor x, int start) {
+        if (out == null) {
+            throw new IllegalArgumentException(Op.SLICE_CHANNELS.id() + ": out must not be null");
+        }
+        OpShapes.requireOut(Op.SLICE_CHANNELS, out, OpShapes.sliceChannels(x, start, out.rank() > 1 ? out.dim(1) : -1));
+        on(Op.SLICE_CHANNELS, out, x);
+        SliceChannelsCuda.launch(this, out, x, start);
+    }
+
+    @Override
+    public void downsampleNearest2(Tensor out, Tensor x) {
+        OpShapes.requireOut(Op.DOWNSAMPLE_NEAREST2, out, OpShapes.downsampleNearest2(x));
+        on(Op.DOWNSAMPLE_NEAREST2, out, x);
+        DownsampleNearest2Cuda.launch(this, out, x);
+    }
+
+    @Override
+    public void upsampleNearest2(Tensor out, Tensor x) {
+        OpShapes.requireOut(Op.UPSAMPLE_NEAREST2, out, OpShapes.upsampleNearest2(x));
+        on(Op.UPSAMPLE_NEAREST2, out, x);
+        UpsampleNearest2Cuda.launch(this, out, x);
+    }
+
+    @Override
+    public void resizeBilinear(Tensor out, Tensor x, float ratioH, float ratioW) {
+        OpShapes.resizeBilinear(out, x, ratioH, ratioW);
+        on(Op.RESIZE_BILINEAR, out, x);
+        ResizeBilinearCuda.launch(this, out, x, ratioH, ratioW);
+    }
+
+    @Override
+    public void pixelUnshuffle(Tensor out, Tensor x, int r) {
+        OpShapes.requireOut(Op.PIXEL_UNSHUFFLE, out, OpShapes.pixelUnshuffle(x, r));
+        on(Op.PIXEL_UNSHUFFLE, out, x);
+        PixelUnshuffleCuda.launch(this, out, x, r);
+    }
+
+    @Override
+    public void pixelShuffle(Tensor out, Tensor x, int r) {
+        OpShapes.requireOut(Op.PIXEL_SHUFFLE, out, OpShapes.pixelShuffle(x, r));
+        on(Op.PIXEL_SHUFFLE, out, x);
+        PixelShuffleCuda.launch(this, out, x, r);
+    }
+
+    @Override
+    public void reflectPad(Tensor out, Tensor x, int top, int bottom, int left, int right) {
+        OpShapes.requireOut(Op.REFLECT_PAD, out, OpShapes.reflectPad(x, top, bottom, left, right));
+        on(Op.REFLECT_PAD, out, x);
+        ReflectPadCuda.launch(this, out, x, top, left);
+    }
+
+    @Override
+    public void globalAvgPool(Tensor out, Tensor x) {
+        OpShapes.requireOut(Op.GLOBAL_AVG_POOL, out, OpShapes.globalAvgPool(x));
+        on(Op.GLOBAL_AVG_POOL, out, x);
+        GlobalAvgPoolCuda.launch(this, KernelVersion.pick(this, Op.GLOBAL_AVG_POOL, GlobalAvgPoolCuda.DEFAULT_VERSION,
+                GlobalAvgPoolCuda.VERSIONS), out, x);
+    }
+
+    @Override
+    public void linear(Tensor out, Tensor x, Tensor weight, Tensor bias, Activation act) {
+        OpShapes.requireOut(Op.LINEAR, out, OpShapes.linear(x, weight, bias));
+        on(Op.LINEAR, out, x, weight, bias);
+        LinearCuda.launch(this, KernelVersion.pick(this, Op.LINEAR, LinearCuda.DEFAULT_VERSION, LinearCuda.VERSIONS),
+                out, x, weight, bias, act == null ? Activation.NONE : act);
+    }
+
+    @Override
+    public void layerNorm(Tensor out, Tensor x, Tensor weight, Tensor bias, float eps) {
+        OpShapes.requireOut(Op.LAYER_NORM, out, OpShapes.layerNorm(x, weight, bias, eps));
+        on(Op.LAYER_NORM, out, x, weight, bias);
+        LayerNormCuda.launch(this, KernelVersion.pick(this, Op.LAYER_NORM, LayerNormCuda.DEFAULT_VERSION,
+                LayerNormCuda.VERSIONS), out, x, weight, bias, eps);
+    }
+
+    @Override
+    public void softmax(Tensor out, Tensor x) {
+        OpShapes.requireOut(Op.SOFTMAX, out, OpShapes.softmax(x));
+        on(Op.SOFTMAX, out, x);
+        SoftmaxCuda.launch(this, KernelVersion.pick(this, Op.SOFTMAX, SoftmaxCuda.DEFAULT_VERSION, SoftmaxCuda.VERSIONS),
+                out, x);
+    }
+
+    /** Frees device memory, staging buffers, modules and the stream, and releases the primary context. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        JCudaDriver.cuCtxSetCurrent(context);
+        JCudaDriver.cuStreamSynchronize(stream);
+        staging.close();
+        allocator.close();
+        compiler.close();
+        JCudaDriver.cuStreamDestroy(stream);
+        JCudaDriver.cuDevicePrimaryCtxRelease(cuDevice);
+        closed = true;
+    }
+}

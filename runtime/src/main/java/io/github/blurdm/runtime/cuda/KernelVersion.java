@@ -1,0 +1,55 @@
+package io.github.blurdm.runtime.cuda;
+
+import io.github.blurdm.runtime.Op;
+
+/**
+ * Which kernel version an op runs: the backend's per-op override ({@link CudaBackend#useVersion}),
+ * else the system property {@code blurdm.kernel.<op id>}, else the launcher's DEFAULT_VERSION.
+ */
+final class KernelVersion {
+    private KernelVersion() {
+    }
+
+    static int pick(CudaBackend b, Op op, int defaultVersion, int versions) {
+        Integer forced = b.forcedVersion(op);
+        if (forced != null) {
+            return check(op, forced, versions, "CudaBackend.useVersion");
+        }
+        String s = System.getProperty("blurdm.kernel." + op.id());
+        if (s != null && !s.isBlank()) {
+            try {
+                return check(op, Integer.parseInt(s.trim()), versions, "-Dblurdm.kernel." + op.id());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("-Dblurdm.kernel." + op.id() + " must be a version number 1.."
+                        + versions + ", got '" + s + "'");
+            }
+        }
+        return defaultVersion;
+    }
+
+    private static int check(Op op, int v, int versions, String from) {
+        if (v < 1 || v > versions) {
+            throw new IllegalArgumentException(from + ": " + op.id() + " has kernel versions 1.." + versions + ", got " + v);
+        }
+        return v;
+    }
+
+    /** Number of kernel versions of {@code op} (what parity tests iterate over). */
+    static int versions(Op op) {
+        switch (op) {
+            case CONV2D: return Conv2dCuda.VERSIONS;
+            case CONV_TRANSPOSE2D: return ConvTranspose2dCuda.VERSIONS;
+            case RELU: return ReluCuda.VERSIONS;
+            case LEAKY_RELU: return LeakyReluCuda.VERSIONS;
+            case GELU: return GeluCuda.VERSIONS;
+            case ADD: return AddCuda.VERSIONS;
+            case MUL: return MulCuda.VERSIONS;
+            case CHANNEL_AFFINE: return ChannelAffineCuda.VERSIONS;
+            case LINEAR: return LinearCuda.VERSIONS;
+            case LAYER_NORM: return LayerNormCuda.VERSIONS;
+            case GLOBAL_AVG_POOL: return GlobalAvgPoolCuda.VERSIONS;
+            case SOFTMAX: return SoftmaxCuda.VERSIONS;
+            default: return 1;
+        }
+    }
+}

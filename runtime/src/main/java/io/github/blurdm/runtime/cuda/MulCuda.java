@@ -1,0 +1,20 @@
+package io.github.blurdm.runtime.cuda;
+
+import io.github.blurdm.runtime.Tensor;
+import java.util.List;
+
+/** mul: launcher for elementwise.cu's mul_v1 (one thread per element) and mul_v2 (float4). */
+final class MulCuda {
+    /** v2 by design (16-byte accesses); not yet timed on a GPU. */
+    static final int DEFAULT_VERSION = 2;
+    static final int VERSIONS = 2;
+
+    private MulCuda() {
+    }
+
+    static void launch(CudaBackend b, int version, Tensor out, Tensor a, Tensor c) {
+        int n = a.size();
+        int grid = version == 1 ? CudaBackend.blocks(n, 256, 8192) : CudaBackend.blocks((n + 3) / 4, 256, 8192);
+        b.launch("elementwise.cu", List.of(), "mul_v" + version, grid, 1, 1, 256, 1, 1, out, a, c, n);
+    }
+}
