@@ -72,8 +72,13 @@ public final class Kernels {
             List.of("linear_v1", "linear_v2"),
             List.of(List.of(), List.of("-DACT=3")));
 
+    /** The BlurDM prior's fused reverse sampler and its Philox noise (not an {@code Op}: a model-level kernel). */
+    public static final KernelFile PRIOR_SAMPLER = new KernelFile("prior_sampler.cu",
+            List.of("philox_gaussian_v1", "prior_sampler_v1"),
+            List.of(List.of(), List.of("-DSAMPLER_THREADS=256")));
+
     private static final List<KernelFile> ALL = List.of(CONV2D, CONV_TRANSPOSE2D, ELEMENTWISE, RESAMPLE, NORM,
-            REDUCE, LINEAR);
+            REDUCE, LINEAR, PRIOR_SAMPLER);
 
     private static final Map<String, String> SOURCES = new ConcurrentHashMap<>();
 

@@ -16,6 +16,8 @@
 //       floats for L = 256). The step update uses __f*_rn intrinsics, so no FMA contraction: given
 //       the same denoiser outputs it rounds exactly like the CPU's float32 loop.
 //       Launch: grid N, block SAMPLER_THREADS (512), dynamic shared memory (2L+1 + 4L) floats.
+//   philox_gaussian_v1: the noise alone (one thread per element), for the generator's parity test.
+//       Launch: block 256, grid ceil(N*L/256).
 //   H100 time: not yet measured (no GPU run so far).
 //
 // Noise: eps is read from `noise` when non-null; otherwise drawn in-kernel from Philox4x32-10 +
