@@ -61,10 +61,11 @@ class OpFixture:
         self.cases = []
         self.tensors = []
 
-    def case(self, label, params, inputs, fn, scale=None):
+    def case(self, label, params, inputs, fn, scale=None, fixed=None):
         """inputs: list of (name, shape); fn(dict name -> tensor, params) -> output tensor.
 
-        Inputs are uniform in [-1, 1) (times scale[name] where given) with exact zeros replaced.
+        Inputs are uniform in [-1, 1) (times scale[name] where given) with exact zeros replaced,
+        except those given in fixed (name -> tensor), which are used as they are.
         """
         cid = "c%d" % len(self.cases)
         torch.manual_seed(zlib.crc32(("%s/%s" % (self.op, cid)).encode()))
@@ -74,6 +75,8 @@ class OpFixture:
             t[t == 0] = 0.5
             if scale and name in scale:
                 t = t * scale[name]
+            if fixed and name in fixed:
+                t = fixed[name].to(torch.float32)
             ts[name] = t
         with torch.no_grad():
             out = fn(ts, params).contiguous()
@@ -409,6 +412,78 @@ def make_linear():
     return f
 
 
+def prior_schedule(steps):
+    """[alphas (T+1) | betas_bar (T) | time_stamps (T)] exactly as the spec's buffers (spec 2.2)."""
+    alphas = torch.linspace(1.0, 2.0, steps + 1)
+    b = torch.linspace(0.0, 0.02, steps)
+    bars = []
+    for t in range(1, steps + 1):
+        s = torch.zeros(())
+        for i in range(1, t + 1):
+            s = s + (alphas[i - 1] / alphas[t]) ** 2 * b[i - 1]
+        bars.append(torch.sqrt(s))
+    stamps = torch.arange(steps, 0, -1).to(torch.float32)
+    return torch.cat([alphas, torch.stack(bars).to(torch.float32), stamps])
+
+
+def prior_sampler_fn(t, p):
+    """The reverse loop of spec 2.3 with both denoisers unpacked from their flat weight vectors."""
+    L, D, T = p["latent"], p["denoiser_blocks"], p["steps"]
+    cond = t["cond"]
+    if "noise" in t:
+        eps = t["noise"]
+    else:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import philox_noise
+        eps = torch.stack([torch.from_numpy(philox_noise.gaussian(p["seed"], p["stream0"] + n, L))
+                           for n in range(cond.shape[0])])
+    sched = t["schedule"]
+    alphas, bars, stamps = sched[:T + 1], sched[T + 1:2 * T + 1], sched[2 * T + 1:]
+
+    def unpack(flat):
+        layers, o = [], 0
+        for k in range(D + 1):
+            kin = 2 * L + 1 if k == 0 else L
+            w = flat[o:o + L * kin].reshape(L, kin)
+            o += L * kin
+            layers.append((w, flat[o:o + L]))
+            o += L
+        return layers
+
+    def run(layers, x):
+        for w, b in layers:
+            x = F.leaky_relu(F.linear(x, w, b), 0.1)
+        return x
+
+    nm, lm = unpack(t["noise_model"]), unpack(t["lcr_model"])
+    z = cond + bars[T - 1] * eps
+    for ts in stamps.tolist():
+        ti = int(ts)
+        x = torch.cat([cond, torch.full((cond.shape[0], 1), float(ti) / T), z], dim=1)
+        eh, e = run(nm, x), run(lm, x)
+        c = bars[0] if ti == 1 else (alphas[ti] * bars[ti - 1]) / alphas[ti - 1] - bars[ti - 2]
+        z = (alphas[ti] * z - e) / alphas[ti - 1] - c * eh
+    return z
+
+
+def make_prior_sampler():
+    f = OpFixture("prior_sampler")
+    for label, n, L, D, T, noise, seed in [
+        ("one image L=32 D=2 T=5, noise given", 1, 32, 2, 5, True, 0),
+        ("batch 2 L=64 D=3 T=5, noise given", 2, 64, 3, 5, True, 0),
+        ("L=17 D=0 T=3, noise given", 1, 17, 0, 3, True, 0),
+        ("batch 3 L=40 D=1 T=5, Philox noise seed 2023", 3, 40, 1, 5, False, 2023),
+    ]:
+        size = L * (2 * L + 1) + L + D * (L * L + L)
+        ins = [("cond", [n, L])] + ([("noise", [n, L])] if noise else []) + [
+            ("noise_model", [size]), ("lcr_model", [size]), ("schedule", [3 * T + 1])]
+        params = {"latent": L, "denoiser_blocks": D, "steps": T, "seed": seed, "stream0": 5}
+        f.case(label, params, ins, prior_sampler_fn,
+               scale={"noise_model": 1.5 / L ** 0.5, "lcr_model": 1.5 / L ** 0.5},
+               fixed={"schedule": prior_schedule(T)})
+    return f
+
+
 def make_layer_norm():
     f = OpFixture("layer_norm")
 
@@ -473,6 +548,7 @@ MAKERS = {
     "linear": make_linear,
     "layer_norm": make_layer_norm,
     "softmax": make_softmax,
+    "prior_sampler": make_prior_sampler,
 }
 
 

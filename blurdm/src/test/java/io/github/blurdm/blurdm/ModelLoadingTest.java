@@ -3,7 +3,8 @@ package io.github.blurdm.blurdm;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.blurdm.blurdm.prior.PhiloxNoise;
+import io.github.blurdm.runtime.PhiloxNoise;
+import io.github.blurdm.blurdm.prior.LatentExposureDiffusion.Noise;
 import io.github.blurdm.runtime.Ops;
 import io.github.blurdm.runtime.Tensor;
 import io.github.blurdm.runtime.cpu.CpuBackend;
@@ -111,20 +112,16 @@ class ModelLoadingTest {
                 a[i] = r.nextFloat() - 0.5f;
                 b[i] = r.nextFloat() - 0.5f;
             }
-            float[] na = PhiloxNoise.gaussian(1, 0, 32);
-            float[] nb = PhiloxNoise.gaussian(1, 1, 32);
             float[] both = new float[2 * a.length];
             System.arraycopy(a, 0, both, 0, a.length);
             System.arraycopy(b, 0, both, a.length, b.length);
-            float[] nboth = new float[64];
-            System.arraycopy(na, 0, nboth, 0, 32);
-            System.arraycopy(nb, 0, nboth, 32, 32);
             Tensor x2 = Tensor.of(both, 2, 3, h, w);
-            Tensor y2 = m.backbone().forward(ops, x2, m.prior().sample(ops, x2, Tensor.of(nboth, 2, 32), null), null);
+            Tensor y2 = m.backbone().forward(ops, x2, m.prior().sample(ops, x2, Noise.philox(1, 7), null), null);
             Tensor xa = Tensor.of(a, 1, 3, h, w);
-            Tensor ya = m.backbone().forward(ops, xa, m.prior().sample(ops, xa, Tensor.of(na, 1, 32), null), null);
+            Tensor ya = m.backbone().forward(ops, xa, m.prior().sample(ops, xa, Noise.philox(1, 7), null), null);
             Tensor xb = Tensor.of(b, 1, 3, h, w);
-            Tensor yb = m.backbone().forward(ops, xb, m.prior().sample(ops, xb, Tensor.of(nb, 1, 32), null), null);
+            Tensor nb = Tensor.of(PhiloxNoise.gaussian(1, 8, 32), 1, 32);
+            Tensor yb = m.backbone().forward(ops, xb, m.prior().sample(ops, xb, Noise.of(nb), null), null);
             float[] y = y2.data();
             float[] first = java.util.Arrays.copyOfRange(y, 0, a.length);
             float[] second = java.util.Arrays.copyOfRange(y, a.length, 2 * a.length);
@@ -144,7 +141,7 @@ class ModelLoadingTest {
             assertTrue(e.getMessage().contains("multiples of 8") && e.getMessage().contains("[1, 3, 20, 30]"));
             IllegalArgumentException n = assertThrows(IllegalArgumentException.class,
                     () -> m.prior().sample(ops, Tensor.of(new float[3 * 24 * 24], 1, 3, 24, 24),
-                            Tensor.of(new float[16], 1, 16), null));
+                            Noise.of(Tensor.of(new float[16], 1, 16)), null));
             assertTrue(n.getMessage().contains("[1,32]"), n.getMessage());
         }
     }

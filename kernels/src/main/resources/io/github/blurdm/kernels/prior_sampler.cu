@@ -26,6 +26,7 @@
 // __fma_rn/__dmul_rn/__dadd_rn/__ddiv_rn/__dsqrt_rn, no library transcendentals), so CPU and GPU
 // draw bit-identical noise.
 //
+// schedule: [alphas (T+1) | betas_bar (T) | time_stamps (T)], the checkpoint's buffers.
 // Weight layout (all float32, row-major as PyTorch stores them), per model m in {noise, lcr}:
 //   w0[m]: [L, 2L+1], b0[m]: [L], then for k < D: wk[m][k]: [L, L], bk[m][k]: [L]
 // passed as one packed buffer per model: w0 | b0 | w1 | b1 | ... (offsets computed from L and D).
@@ -169,10 +170,12 @@ extern "C" __global__ void philox_gaussian_v1(float* __restrict__ out, unsigned 
 extern "C" __global__ void __launch_bounds__(SAMPLER_THREADS)
 prior_sampler_v1(float* __restrict__ zOut, const float* __restrict__ cond, const float* __restrict__ noise,
                  const float* __restrict__ noiseModel, const float* __restrict__ lcrModel,
-                 const float* __restrict__ alphas, const float* __restrict__ betasBar,
-                 const float* __restrict__ timeStamps, int L, int D, int T,
+                 const float* __restrict__ schedule, int L, int D, int T,
                  unsigned long long seed, unsigned long long stream0) {
     extern __shared__ float smem[];
+    const float* alphas = schedule;               // T+1
+    const float* betasBar = schedule + T + 1;     // T
+    const float* timeStamps = schedule + 2 * T + 1; // T
     float* in = smem;                 // 2L+1: [c | t/T | z]
     float* h0 = in + 2 * L + 1;       // noise model hidden, 2 buffers
     float* g0 = h0 + L;

@@ -18,6 +18,16 @@ public final class Linear extends Module {
         return ops.linear(x, weight.value(), bias == null ? null : bias.value(), act);
     }
 
+    /** The weight [out, in] (loaded). */
+    public Tensor weight() {
+        return weight.value();
+    }
+
+    /** The bias [out], or null when the layer has none. */
+    public Tensor bias() {
+        return bias == null ? null : bias.value();
+    }
+
     public Tensor forward(Ops ops, Tensor x) {
         return forward(ops, x, Activation.NONE);
     }

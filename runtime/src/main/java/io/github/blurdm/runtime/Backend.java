@@ -108,6 +108,16 @@ public interface Backend extends AutoCloseable {
     /** Softmax over the last dimension, any rank; out may be x. */
     void softmax(Tensor out, Tensor x);
 
+    /**
+     * prior_sampler: BlurDM's reverse sampler (spec 2.3), both denoisers for all steps fused.
+     * out[N,L] = z_0 starting from {@code z_T = cond + betas_bar[T-1] * eps}; cond [N,L] is the blur
+     * encoder's latent; noise [N,L] is eps, or null to draw it from {@link PhiloxNoise} with
+     * {@code (p.seed(), p.stream0() + n)}; noiseModel and lcrModel are the two denoisers packed as
+     * {@link PriorSamplerParams#packedSize()} floats; schedule is {@code [alphas | betas_bar | time_stamps]}.
+     */
+    void priorSampler(Tensor out, Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel, Tensor schedule,
+                      PriorSamplerParams p);
+
     /** Releases what the backend holds (threads, device memory). */
     @Override
     void close();

@@ -26,7 +26,8 @@ public enum Op {
     GLOBAL_AVG_POOL("global_avg_pool", "GlobalAvgPool"),
     LINEAR("linear", "Linear"),
     LAYER_NORM("layer_norm", "LayerNorm"),
-    SOFTMAX("softmax", "Softmax");
+    SOFTMAX("softmax", "Softmax"),
+    PRIOR_SAMPLER("prior_sampler", "PriorSampler");
 
     private final String id;
     private final String className;

@@ -316,4 +316,30 @@ public final class OpShapes {
         requireNonNull(Op.SOFTMAX, "x", x);
         return x.shape();
     }
+
+    // ---------------------------------------------------------------- prior sampler
+
+    public static int[] priorSampler(Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel, Tensor schedule,
+                                     PriorSamplerParams p) {
+        Op op = Op.PRIOR_SAMPLER;
+        requireRank(op, "cond", cond, 2);
+        if (cond.dim(1) != p.latent()) {
+            throw bad(op, "cond " + s(cond) + " must have " + p.latent() + " columns (" + p + ")");
+        }
+        if (noise != null && !noise.sameShape(cond)) {
+            throw bad(op, "noise " + s(noise) + " must have the shape of cond " + s(cond));
+        }
+        for (Tensor t : new Tensor[] {noiseModel, lcrModel}) {
+            String name = t == noiseModel ? "noiseModel" : "lcrModel";
+            requireRank(op, name, t, 1);
+            if (t.dim(0) != p.packedSize()) {
+                throw bad(op, name + ": expected [" + p.packedSize() + "] packed weights for " + p + ", found " + s(t));
+            }
+        }
+        requireRank(op, "schedule", schedule, 1);
+        if (schedule.dim(0) != p.scheduleSize()) {
+            throw bad(op, "schedule: expected [" + p.scheduleSize() + "] for " + p + ", found " + s(schedule));
+        }
+        return cond.shape();
+    }
 }

@@ -179,4 +179,11 @@ public final class Ops {
         b.softmax(out, x);
         return out;
     }
+
+    public Tensor priorSampler(Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel, Tensor schedule,
+                               PriorSamplerParams p) {
+        Tensor out = b.allocate(OpShapes.priorSampler(cond, noise, noiseModel, lcrModel, schedule, p));
+        b.priorSampler(out, cond, noise, noiseModel, lcrModel, schedule, p);
+        return out;
+    }
 }

@@ -3,7 +3,7 @@ package io.github.blurdm.blurdm.cli;
 import io.github.blurdm.blurdm.BlurdmModel;
 import io.github.blurdm.blurdm.pipeline.Images;
 import io.github.blurdm.blurdm.pipeline.MimoPipeline;
-import io.github.blurdm.blurdm.prior.PhiloxNoise;
+import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
 import io.github.blurdm.runtime.Backend;
 import io.github.blurdm.runtime.Backends;
 import io.github.blurdm.runtime.Ops;
@@ -71,11 +71,10 @@ final class DeblurCommand implements Callable<Integer> {
                 err.println("blurdm deblur: " + e.getMessage());
                 return 1;
             }
-            Tensor noise = null;
-            if (model.prior() != null) {
-                int latent = model.prior().config().latent();
-                noise = noiseFile != null ? readNoise(noiseFile, latent)
-                        : Tensor.of(PhiloxNoise.gaussian(seed, 0, latent), 1, latent);
+            LatentExposureDiffusion.Noise noise = LatentExposureDiffusion.Noise.philox(seed, 0);
+            if (model.prior() != null && noiseFile != null) {
+                noise = LatentExposureDiffusion.Noise.of(
+                        backend.upload(readNoise(noiseFile, model.prior().config().latent())));
             }
             Ops ops = new Ops(backend);
             for (Path in : inputs) {

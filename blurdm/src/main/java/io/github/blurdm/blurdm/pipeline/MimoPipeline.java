@@ -21,10 +21,11 @@ public final class MimoPipeline {
     /**
      * @param rgb   [H,W,3] values 0..255 on the host
      * @param prior the prior generator, or null for a backbone without prior
-     * @param noise [1,latent] initial prior noise on the host (ignored without prior)
+     * @param noise the prior's initial noise (ignored without prior)
      * @return [H,W,3] quantised values 0..255 on the host
      */
-    public static Tensor deblur(Ops ops, MimoUNet backbone, LatentExposureDiffusion prior, Tensor rgb, Tensor noise) {
+    public static Tensor deblur(Ops ops, MimoUNet backbone, LatentExposureDiffusion prior, Tensor rgb,
+                                LatentExposureDiffusion.Noise noise) {
         if (rgb.rank() != 3 || rgb.dim(2) != 3) {
             throw new IllegalArgumentException("image must be [H,W,3] RGB, found " + java.util.Arrays.toString(rgb.shape()));
         }

@@ -38,12 +38,29 @@ public final class LatentDenoiser extends Module {
         }
     }
 
-    /** @param input [N, 2L+1], already laid out as {@code [c | t/T | z]} */
-    public Tensor forward(Ops ops, Tensor input) {
-        Tensor h = first.forward(ops, input, LatentEncoder.LRELU);
-        for (Linear b : blocks) {
-            h = b.forward(ops, h, LatentEncoder.LRELU);
+    /**
+     * All weights flattened in the order {@link io.github.blurdm.runtime.Op#PRIOR_SAMPLER} reads them,
+     * {@code w0 | b0 | (w_k | b_k) x D}, as one [P] tensor on the backend.
+     */
+    public Tensor packed(Ops ops) {
+        Tensor[] parts = new Tensor[2 * (blocks.length + 1)];
+        int i = 0;
+        for (Linear lin : concatFirst()) {
+            parts[i++] = flat(lin.weight());
+            parts[i++] = flat(lin.bias());
         }
-        return h;
+        Tensor row = ops.concat(parts);
+        return row.reshape(row.dim(1));
+    }
+
+    private Linear[] concatFirst() {
+        Linear[] all = new Linear[blocks.length + 1];
+        all[0] = first;
+        System.arraycopy(blocks, 0, all, 1, blocks.length);
+        return all;
+    }
+
+    private static Tensor flat(Tensor t) {
+        return t.reshape(1, t.size());
     }
 }

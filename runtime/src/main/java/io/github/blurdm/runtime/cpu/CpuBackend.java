@@ -7,6 +7,7 @@ import io.github.blurdm.runtime.ConvTranspose2dParams;
 import io.github.blurdm.runtime.Device;
 import io.github.blurdm.runtime.Op;
 import io.github.blurdm.runtime.OpShapes;
+import io.github.blurdm.runtime.PriorSamplerParams;
 import io.github.blurdm.runtime.Tensor;
 import java.util.Arrays;
 
@@ -245,6 +246,14 @@ public final class CpuBackend implements Backend {
         OpShapes.requireOut(Op.SOFTMAX, out, OpShapes.softmax(x));
         host(Op.SOFTMAX, out, x);
         SoftmaxCpu.forward(par, out, x);
+    }
+
+    @Override
+    public void priorSampler(Tensor out, Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel,
+                             Tensor schedule, PriorSamplerParams p) {
+        OpShapes.requireOut(Op.PRIOR_SAMPLER, out, OpShapes.priorSampler(cond, noise, noiseModel, lcrModel, schedule, p));
+        host(Op.PRIOR_SAMPLER, out, cond, noise, noiseModel, lcrModel, schedule);
+        PriorSamplerCpu.forward(par, out, cond, noise, noiseModel, lcrModel, schedule, p);
     }
 
     @Override

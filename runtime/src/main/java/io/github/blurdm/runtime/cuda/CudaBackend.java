@@ -7,6 +7,7 @@ import io.github.blurdm.runtime.ConvTranspose2dParams;
 import io.github.blurdm.runtime.Device;
 import io.github.blurdm.runtime.Op;
 import io.github.blurdm.runtime.OpShapes;
+import io.github.blurdm.runtime.PriorSamplerParams;
 import io.github.blurdm.runtime.Tensor;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -215,6 +216,12 @@ public final class CudaBackend implements Backend {
      */
     void launch(String file, List<String> defines, String entry, int gx, int gy, int gz, int bx, int by, int bz,
                 Object... args) {
+        launchShared(file, defines, entry, gx, gy, gz, bx, by, bz, 0, args);
+    }
+
+    /** {@link #launch} with {@code sharedBytes} of dynamic shared memory. */
+    void launchShared(String file, List<String> defines, String entry, int gx, int gy, int gz, int bx, int by, int bz,
+                      int sharedBytes, Object... args) {
         CUfunction f = compiler.function(file, defines, entry);
         NativePointerObject[] params = new NativePointerObject[args.length];
         for (int i = 0; i < args.length; i++) {
@@ -229,11 +236,13 @@ public final class CudaBackend implements Backend {
                 params[i] = Pointer.to(new int[] {v});
             } else if (a instanceof Float v) {
                 params[i] = Pointer.to(new float[] {v});
+            } else if (a instanceof Long v) {
+                params[i] = Pointer.to(new long[] {v});
             } else {
                 throw new IllegalArgumentException("unsupported kernel argument " + a.getClass());
             }
         }
-        int r = JCudaDriver.cuLaunchKernel(f, gx, gy, gz, bx, by, bz, 0, stream, Pointer.to(params), null);
+        int r = JCudaDriver.cuLaunchKernel(f, gx, gy, gz, bx, by, bz, sharedBytes, stream, Pointer.to(params), null);
         if (r != 0 || syncEachLaunch) {
             int s = r != 0 ? r : JCudaDriver.cuStreamSynchronize(stream);
             if (s != 0) {
@@ -396,6 +405,15 @@ public final class CudaBackend implements Backend {
         on(Op.SOFTMAX, out, x);
         SoftmaxCuda.launch(this, KernelVersion.pick(this, Op.SOFTMAX, SoftmaxCuda.DEFAULT_VERSION, SoftmaxCuda.VERSIONS),
                 out, x);
+    }
+
+    @Override
+    public void priorSampler(Tensor out, Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel,
+                             Tensor schedule, PriorSamplerParams p) {
+        OpShapes.requireOut(Op.PRIOR_SAMPLER, out, OpShapes.priorSampler(cond, noise, noiseModel, lcrModel, schedule, p));
+        on(Op.PRIOR_SAMPLER, out, cond, noise, noiseModel, lcrModel, schedule);
+        PriorSamplerCuda.launch(this, KernelVersion.pick(this, Op.PRIOR_SAMPLER, PriorSamplerCuda.DEFAULT_VERSION,
+                PriorSamplerCuda.VERSIONS), out, cond, noise, noiseModel, lcrModel, schedule, p);
     }
 
     /** Frees device memory, staging buffers, modules and the stream, and releases the primary context. Idempotent. */

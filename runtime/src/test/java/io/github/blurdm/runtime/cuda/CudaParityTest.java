@@ -10,6 +10,7 @@ import io.github.blurdm.runtime.Conv2dParams;
 import io.github.blurdm.runtime.ConvTranspose2dParams;
 import io.github.blurdm.runtime.Op;
 import io.github.blurdm.runtime.OpShapes;
+import io.github.blurdm.runtime.PriorSamplerParams;
 import io.github.blurdm.runtime.Tensor;
 import io.github.blurdm.runtime.cpu.CpuBackend;
 import java.util.ArrayList;
@@ -184,6 +185,29 @@ class CudaParityTest {
                 new Tensor[] {rand(r, 3, 7, 33)}, (be, o, in) -> be.softmax(o, in[0])));
         cs.add(new Case(Op.SOFTMAX, "x=[2,1000]", new int[] {2, 1000},
                 new Tensor[] {rand(r, 2, 1000)}, (be, o, in) -> be.softmax(o, in[0])));
+        for (boolean given : new boolean[] {true, false}) {
+            PriorSamplerParams p = new PriorSamplerParams(40, 2, 5, 2023, 3);
+            Tensor nm = rand(r, (int) p.packedSize());
+            Tensor lm = rand(r, (int) p.packedSize());
+            for (Tensor t : new Tensor[] {nm, lm}) {
+                float[] d = t.data();
+                for (int i = 0; i < d.length; i++) {
+                    d[i] *= 0.2f;
+                }
+            }
+            float[] sched = new float[p.scheduleSize()];
+            for (int i = 0; i <= 5; i++) {
+                sched[i] = 1f + 0.2f * i;                    // alphas
+            }
+            for (int i = 0; i < 5; i++) {
+                sched[6 + i] = 0.04f * i;                    // betas_bar
+                sched[11 + i] = 5 - i;                       // time stamps 5..1
+            }
+            cs.add(new Case(Op.PRIOR_SAMPLER, "cond=[3,40]," + p + (given ? ",noise given" : ",philox"),
+                    new int[] {3, 40}, new Tensor[] {rand(r, 3, 40), given ? rand(r, 3, 40) : null, nm, lm,
+                        Tensor.of(sched, sched.length)},
+                    (be, o, in) -> be.priorSampler(o, in[0], in[1], in[2], in[3], in[4], p)));
+        }
         return cs;
     }
 

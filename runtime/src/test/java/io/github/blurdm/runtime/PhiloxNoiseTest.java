@@ -1,4 +1,4 @@
-package io.github.blurdm.blurdm.prior;
+package io.github.blurdm.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,6 +20,14 @@ class PhiloxNoiseTest {
         assertArrayEquals(new int[] {0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1},
                 PhiloxNoise.philox4x32(new int[] {0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, 0xa4093822,
                         0x299f31d0));
+    }
+
+    /** weights/reference/philox_noise.py (an independent Python twin using the math library) printed these. */
+    @Test
+    void matchesThePythonTwin() {
+        float[] want = {-0.5603768825531006f, -0.3201272785663605f, -1.3239234685897827f, -1.238883376121521f,
+            -1.0307724475860596f, -0.49133190512657166f, 0.6391541957855225f, 0.09787187725305557f};
+        assertArrayEquals(want, PhiloxNoise.gaussian(2023, 0, 8));
     }
 
     @Test

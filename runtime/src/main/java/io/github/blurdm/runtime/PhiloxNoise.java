@@ -1,4 +1,4 @@
-package io.github.blurdm.blurdm.prior;
+package io.github.blurdm.runtime;
 
 /**
  * The prior's initial noise: standard normal numbers from a counter-based generator, Philox4x32-10
