@@ -132,6 +132,9 @@ def main():
     # 1. a plain state_dict
     save("plain", backbone.state_dict())
 
+    # 3. the same weights with DataParallel's 'module.' prefix
+    save("dataparallel", nn.DataParallel(backbone).state_dict())
+
     # 2. a training-style checkpoint, as the official stage-3 script writes it
     opt = torch.optim.Adam(list(backbone.parameters()) + list(prior.parameters()), lr=1e-4)
     loss = backbone(torch.randn(1, 3, 4, 4)).square().mean() + prior.resmlp(torch.randn(2, 7)).square().mean()
@@ -147,9 +150,6 @@ def main():
         "best_panr": 28.5,
         "args": args,
     })
-
-    # 3. DataParallel 'module.'-prefixed keys
-    save("dataparallel", nn.DataParallel(backbone).state_dict())
 
     # 4. dtypes
     base = torch.randn(3, 5)

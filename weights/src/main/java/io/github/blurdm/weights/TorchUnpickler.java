@@ -119,7 +119,7 @@ final class TorchUnpickler {
                 case 'l' -> push(new ArrayList<>(popMark())); // LIST
                 case 'a' -> { // APPEND
                     Object v = pop();
-                    append(peek(), List.of(v));
+                    append(peek(), java.util.Arrays.asList(v));
                 }
                 case 'e' -> { // APPENDS
                     List<Object> vs = popMark();
@@ -148,7 +148,7 @@ final class TorchUnpickler {
                 case 's' -> { // SETITEM
                     Object v = pop();
                     Object k = pop();
-                    setItems(peek(), List.of(k, v));
+                    setItems(peek(), java.util.Arrays.asList(k, v));
                 }
                 case 'u' -> { // SETITEMS
                     List<Object> kv = popMark();
