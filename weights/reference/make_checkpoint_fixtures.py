@@ -192,7 +192,7 @@ def main():
         "popen": Exploit(__import__("subprocess").Popen, (["touch", MARKER],)),
         "weight": 1.5,
     }
-    data = pickle.dumps(payload, protocol=2)
+    data = pickle.dumps(payload, protocol=2, fix_imports=False)
     assert b"system" in data and b"Popen" in data
     with zipfile.ZipFile(os.path.join(OUT, "malicious.pth"), "w", zipfile.ZIP_STORED) as z:
         for entry, content in (("malicious/data.pkl", data), ("malicious/version", b"3\n")):

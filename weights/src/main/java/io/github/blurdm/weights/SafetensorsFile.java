@@ -29,6 +29,9 @@ public final class SafetensorsFile implements AutoCloseable {
     /** Headers larger than this are refused (the format's own reference limit is 100 MB). */
     public static final long MAX_HEADER_BYTES = 100L << 20;
 
+    /** Tensors up to this size are copied to the heap rather than memory-mapped. */
+    static final long SMALL_TENSOR_BYTES = 64 << 10;
+
     /** Tensors of more dimensions than this are refused. */
     public static final int MAX_DIMS = 64;
 
@@ -257,8 +260,11 @@ public final class SafetensorsFile implements AutoCloseable {
         try {
             long len = e.end - e.begin;
             ByteBuffer b;
-            if (len == 0) {
-                b = ByteBuffer.allocate(0);
+            if (len <= SMALL_TENSOR_BYTES) {
+                // A mapping costs more than a copy for small tensors (biases, norms).
+                b = ByteBuffer.allocate((int) len);
+                readFully(channel, b, dataStart + e.begin);
+                b.flip();
             } else {
                 MappedByteBuffer m = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin, len);
                 b = m;
