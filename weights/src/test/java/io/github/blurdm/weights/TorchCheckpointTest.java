@@ -121,6 +121,29 @@ class TorchCheckpointTest {
     }
 
     @Test
+    void bigEndianStoragesAreSwapped(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ByteBuffer be = ByteBuffer.allocate(24).order(ByteOrder.BIG_ENDIAN);
+        for (int i = 0; i < 6; i++) {
+            be.putFloat(i * 1.5f - 2);
+        }
+        byte[] p = new Fixtures.Pickle().op('}').str("w")
+                .tensor("FloatStorage", "0", 6, 0, new long[] {3, 2}, new long[] {1, 3}).op('s').stop();
+        Map<String, byte[]> m = new java.util.LinkedHashMap<>();
+        m.put("archive/data.pkl", p);
+        m.put("archive/byteorder", "big".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        m.put("archive/data/0", be.array());
+        try (TorchCheckpoint ck = TorchCheckpoint.open(Fixtures.zip(dir.resolve("be.pth"), m, false))) {
+            assertEquals(ByteOrder.BIG_ENDIAN, ck.byteOrder());
+            // [3,2] with strides [1,3]: the transpose of a row-major [2,3].
+            assertArrayEquals(new float[] {-2f, 2.5f, -0.5f, 4f, 1f, 5.5f}, ck.stateDict(null).get("w").toFloats());
+        }
+        m.put("archive/byteorder", "middle".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        java.nio.file.Path bad = Fixtures.zip(dir.resolve("mid.pth"), m, false);
+        WeightsException e = assertThrows(WeightsException.class, () -> TorchCheckpoint.open(bad));
+        assertTrue(e.getMessage().contains("byteorder"), e.getMessage());
+    }
+
+    @Test
     void formatDetection() throws Exception {
         assertEquals(WeightsFormat.TORCH_ZIP, WeightsFormat.detect(Fixtures.path("plain.pth")));
         assertEquals(WeightsFormat.TORCH_LEGACY, WeightsFormat.detect(Fixtures.path("legacy.pth")));
