@@ -21,6 +21,11 @@ public enum DType {
         return bytes;
     }
 
+    /** F64, F32, F16, BF16. */
+    public boolean isFloatingPoint() {
+        return this == F64 || this == F32 || this == F16 || this == BF16;
+    }
+
     /** The dtype with this safetensors name, or null. */
     public static DType fromSafetensors(String name) {
         for (DType d : values()) {

@@ -29,7 +29,14 @@ public final class SafetensorsFile implements AutoCloseable {
     /** Headers larger than this are refused (the format's own reference limit is 100 MB). */
     public static final long MAX_HEADER_BYTES = 100L << 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Tensors up to this size are copied to the heap rather than memory-mapped. */
+    static final long SMALL_TENSOR_BYTES = 64 << 10;
+
+    /** Tensors of more dimensions than this are refused. */
+    public static final int MAX_DIMS = 64;
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final Path path;
     private final FileChannel channel;
@@ -87,7 +94,12 @@ public final class SafetensorsFile implements AutoCloseable {
             }
             ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
             readFully(ch, hb, 8);
-            String header = StandardCharsets.UTF_8.newDecoder().decode(hb.flip()).toString();
+            String header;
+            try {
+                header = StandardCharsets.UTF_8.newDecoder().decode(hb.flip()).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new WeightsException(path + ": header is not valid UTF-8", e);
+            }
             JsonNode root;
             try {
                 root = JSON.readTree(header);
@@ -138,22 +150,29 @@ public final class SafetensorsFile implements AutoCloseable {
         if (dt == null) {
             throw new WeightsException(where + ": unknown dtype '" + v.get("dtype").asText() + "'");
         }
+        if (v.get("shape").size() > MAX_DIMS) {
+            throw new WeightsException(where + ": " + v.get("shape").size() + " dimensions (at most " + MAX_DIMS + ")");
+        }
         long[] shape = new long[v.get("shape").size()];
         long numel = 1;
-        for (int i = 0; i < shape.length; i++) {
-            JsonNode d = v.get("shape").get(i);
-            if (!d.canConvertToLong() || !d.isIntegralNumber() || d.asLong() < 0) {
-                throw new WeightsException(where + ": shape " + v.get("shape") + " must hold integers >= 0");
+        long expected;
+        try {
+            for (int i = 0; i < shape.length; i++) {
+                JsonNode d = v.get("shape").get(i);
+                if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
+                    throw new WeightsException(where + ": shape " + v.get("shape") + " must hold integers >= 0");
+                }
+                shape[i] = d.asLong();
+                numel = Math.multiplyExact(numel, shape[i]);
             }
-            shape[i] = d.asLong();
-            numel = Math.multiplyExact(numel, Math.max(shape[i], 1));
-            if (shape[i] == 0) {
-                numel = 0;
-            }
+            expected = Math.multiplyExact(numel, (long) dt.bytes());
+        } catch (ArithmeticException e) {
+            throw new WeightsException(where + ": shape " + v.get("shape") + " overflows a 64-bit byte count");
         }
         JsonNode off = v.get("data_offsets");
-        if (!off.get(0).isIntegralNumber() || !off.get(1).isIntegralNumber()) {
-            throw new WeightsException(where + ": data_offsets must be integers");
+        if (!off.get(0).isIntegralNumber() || !off.get(1).isIntegralNumber() || !off.get(0).canConvertToLong()
+                || !off.get(1).canConvertToLong()) {
+            throw new WeightsException(where + ": data_offsets must be 64-bit integers");
         }
         long begin = off.get(0).asLong();
         long end = off.get(1).asLong();
@@ -161,7 +180,6 @@ public final class SafetensorsFile implements AutoCloseable {
             throw new WeightsException(where + ": data_offsets [" + begin + ", " + end + "] fall outside the "
                     + dataLen + "-byte data section (file truncated?)");
         }
-        long expected = numel * dt.bytes();
         if (end - begin != expected) {
             throw new WeightsException(where + ": " + dt + " shape " + v.get("shape") + " needs " + expected
                     + " bytes but data_offsets span " + (end - begin));
@@ -172,12 +190,18 @@ public final class SafetensorsFile implements AutoCloseable {
     private static void checkOverlaps(Path path, Map<String, Entry> entries) throws WeightsException {
         List<Map.Entry<String, Entry>> sorted = new ArrayList<>(entries.entrySet());
         sorted.sort((a, b) -> Long.compare(a.getValue().begin, b.getValue().begin));
-        for (int i = 1; i < sorted.size(); i++) {
-            Map.Entry<String, Entry> prev = sorted.get(i - 1);
-            Map.Entry<String, Entry> cur = sorted.get(i);
-            if (cur.getValue().begin < prev.getValue().end && cur.getValue().end > cur.getValue().begin) {
-                throw new WeightsException(path + ": tensors '" + prev.getKey() + "' and '" + cur.getKey()
+        // Empty tensors occupy nothing; among the rest, each must start at or after the furthest end so far.
+        Map.Entry<String, Entry> furthest = null;
+        for (Map.Entry<String, Entry> cur : sorted) {
+            if (cur.getValue().end == cur.getValue().begin) {
+                continue;
+            }
+            if (furthest != null && cur.getValue().begin < furthest.getValue().end) {
+                throw new WeightsException(path + ": tensors '" + furthest.getKey() + "' and '" + cur.getKey()
                         + "' overlap in the data section");
+            }
+            if (furthest == null || cur.getValue().end > furthest.getValue().end) {
+                furthest = cur;
             }
         }
     }
@@ -209,6 +233,11 @@ public final class SafetensorsFile implements AutoCloseable {
         return metadata;
     }
 
+    /** The model configuration in {@code __metadata__}, if the file names an architecture. */
+    public java.util.Optional<ModelConfig> modelConfig() throws WeightsException {
+        return ModelConfig.fromMetadata(metadata, String.valueOf(path));
+    }
+
     public DType dtype(String name) throws WeightsException {
         return entry(name).dtype;
     }
@@ -231,14 +260,18 @@ public final class SafetensorsFile implements AutoCloseable {
         try {
             long len = e.end - e.begin;
             ByteBuffer b;
-            if (len == 0) {
-                b = ByteBuffer.allocate(0);
+            if (len <= SMALL_TENSOR_BYTES) {
+                // A mapping costs more than a copy for small tensors (biases, norms).
+                b = ByteBuffer.allocate((int) len);
+                readFully(channel, b, dataStart + e.begin);
+                b.flip();
             } else {
                 MappedByteBuffer m = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin, len);
                 b = m;
             }
             return new TensorData(name, e.dtype, e.shape, b);
-        } catch (IOException ex) {
+        } catch (IOException | IllegalArgumentException ex) {
+            // IllegalArgumentException: a mapping over 2 GiB.
             throw new WeightsException(path + ": cannot map tensor '" + name + "': " + ex.getMessage(), ex);
         }
     }

@@ -33,6 +33,16 @@ public final class TensorData {
         return new TensorData(name, DType.F32, shape, b);
     }
 
+    /** The same bytes under another name. */
+    public TensorData withName(String newName) {
+        return newName.equals(name) ? this : new TensorData(newName, dtype, shape, bytes);
+    }
+
+    /** This tensor converted to F32 (itself if already F32); see {@link #toFloats()}. */
+    public TensorData toFloat32() {
+        return dtype == DType.F32 ? this : ofFloats(name, toFloats(), shape);
+    }
+
     public String name() {
         return name;
     }
