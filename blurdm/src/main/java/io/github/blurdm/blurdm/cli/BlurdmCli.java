@@ -5,11 +5,13 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code blurdm}: the command-line tool. Subcommands grow with the engine; {@code info} reports the
- * backends this machine can run. Exit codes: 0 success, 1 failure, 2 usage error.
+ * backends this machine can run, {@code deblur} deblurs images, {@code eval} measures results against
+ * ground truth (PSNR, 3-D SSIM). Exit codes: 0 success, 1 failure, 2 usage error.
  */
 @Command(name = "blurdm", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "BlurDM image deblurring engine (CPU and CUDA backends).",
-        subcommands = {InfoCommand.class, DeblurCommand.class, WeightsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, DeblurCommand.class, EvalCommand.class, WeightsCommand.class,
+            CommandLine.HelpCommand.class})
 public final class BlurdmCli implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -11,7 +11,9 @@ import javax.imageio.ImageIO;
 /**
  * Converts between {@link BufferedImage}s and [H,W,3] float tensors of 8-bit RGB values, and reads and
  * writes image files. Colour handling: any type Java reads is converted to 8-bit sRGB through
- * {@link BufferedImage#getRGB} (grayscale replicated to three channels, alpha dropped, 16-bit reduced).
+ * {@link BufferedImage#getRGB} (alpha dropped, 16-bit reduced), except 8-bit grayscale (with or without
+ * alpha), whose sample values are replicated to three channels unchanged, as PIL's
+ * {@code convert('RGB')} does ({@code getRGB} would map them through a linear-to-sRGB curve: 50 becomes 122).
  */
 public final class Images {
     /** Images with more pixels than this are refused before decoding pixel data. */
@@ -23,6 +25,18 @@ public final class Images {
     public static Tensor toRgb(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
+        java.awt.image.ColorModel cm = img.getColorModel();
+        if (cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY
+                && !(cm instanceof java.awt.image.IndexColorModel) && cm.getComponentSize(0) == 8) {
+            int[] gray = img.getRaster().getSamples(0, 0, w, h, 0, (int[]) null);
+            float[] v = new float[h * w * 3];
+            for (int i = 0; i < gray.length; i++) {
+                v[3 * i] = gray[i];
+                v[3 * i + 1] = gray[i];
+                v[3 * i + 2] = gray[i];
+            }
+            return Tensor.of(v, h, w, 3);
+        }
         int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
         float[] v = new float[h * w * 3];
         for (int i = 0; i < argb.length; i++) {
