@@ -6,6 +6,8 @@ reference (blurdm_reference.py) on two odd image sizes with a given prior noise 
 Output (blurdm/src/test/resources/fixtures/mimo_small/):
   model.safetensors  the weights, keys 'backbone.<state_dict key>' and 'prior.<state_dict key>',
                      __metadata__ {architecture, config (JSON)} as the engine's own weights files
+  official_stage3.pth the same weights saved like the official training code (dict with 'model_state'
+                     ('module.' prefixed), 'model_dm_state', 'epoch', 'best_panr', 'args')
   noise_<case>.npy   the case's prior noise as np.save writes it (1, latent) float32
   cases.safetensors  per case '<case>/<name>': image (H,W,3 uint8 values as float32), x (normalised,
                      padded input), noise, z_b, z_5..z_0 (prior latents), decoder0..2, out1 (backbone
@@ -74,6 +76,17 @@ def main():
     weights = {f"backbone.{k}": v for k, v in net.state_dict().items()}
     weights.update({f"prior.{k}": v for k, v in dm.state_dict().items()})
     config = {"backbone": dict(BACKBONE, name="mimo_unet"), "prior": PRIOR}
+    # the same weights as the official training code saves them: a stage-3 style dict, DataParallel's
+    # 'module.' prefix on the backbone, plus non-tensor entries the loader must tolerate
+    import argparse
+    official = {
+        "epoch": 3,
+        "model_state": {f"module.{k}": v for k, v in net.state_dict().items()},
+        "model_dm_state": dm.state_dict(),
+        "best_panr": 27.5,
+        "args": argparse.Namespace(device=torch.device("cpu"), lr=1e-4, model_name="MIMO-UNetPlus"),
+    }
+    torch.save(official, os.path.join(OUT, "official_stage3.pth"))
     write_safetensors(os.path.join(OUT, "model.safetensors"), weights,
                       {"architecture": "mimo_unet_blurdm", "config": json.dumps(config),
                        "generator": "weights/reference/make_model_fixtures.py"})

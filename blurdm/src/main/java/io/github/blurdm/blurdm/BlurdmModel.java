@@ -9,23 +9,38 @@ import io.github.blurdm.blurdm.prior.PriorConfig;
 import io.github.blurdm.layers.StateLoader;
 import io.github.blurdm.runtime.Backend;
 import io.github.blurdm.weights.SafetensorsFile;
+import io.github.blurdm.weights.StateDict;
+import io.github.blurdm.weights.TorchCheckpoint;
 import io.github.blurdm.weights.WeightsException;
+import io.github.blurdm.weights.WeightsFormat;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A loaded BlurDM model: a MIMO-UNet-family backbone and, when it takes one, the prior generator.
  *
- * <p>The engine's weights files are safetensors with keys {@code backbone.<key>} and
- * {@code prior.<key>} (PyTorch state_dict names) and {@code __metadata__} holding
- * {@code architecture = "mimo_unet_blurdm"} and {@code config}, a JSON object
- * {@code {"backbone": {base_channels, res_blocks, with_prior, latent}, "prior": {encoder_features,
- * encoder_res_blocks, latent, denoiser_blocks, steps}}}. Immutable once loaded.
+ * <p>Files it reads:
+ * <ul>
+ * <li>The engine's own safetensors: keys {@code backbone.<key>} and {@code prior.<key>} (PyTorch
+ *     state_dict names), {@code __metadata__} with {@code architecture = "mimo_unet_blurdm"} and
+ *     {@code config}, a JSON object {@code {"backbone": {base_channels, res_blocks, with_prior, latent},
+ *     "prior": {encoder_features, encoder_res_blocks, latent, denoiser_blocks, steps}}}.</li>
+ * <li>Checkpoints of the official PyTorch training code ({@code torch.save} dicts): the backbone from
+ *     the first of {@code model_state}, {@code model}, {@code params} or the whole file when it is a
+ *     state dict, the prior from {@code model_dm_state}; a leading {@code module.} is stripped.</li>
+ * <li>Plain state dicts in safetensors (e.g. written by {@code weights convert}).</li>
+ * </ul>
+ * Without a configuration, sizes are inferred from the names and shapes ({@link ConfigInference}).
+ * The prior may come from a second file. Immutable once loaded.
  */
 public final class BlurdmModel {
-    /** The architecture name this class reads. */
+    /** The architecture name of the engine's own weights files. */
     public static final String ARCHITECTURE = "mimo_unet_blurdm";
 
+    private static final List<String> BACKBONE_KEYS = List.of("model_state", "model", "params");
+    private static final String PRIOR_KEY = "model_dm_state";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MimoUNet backbone;
@@ -35,6 +50,10 @@ public final class BlurdmModel {
         if (backbone.config().withPrior() != (prior != null)) {
             throw new IllegalArgumentException("backbone " + (backbone.config().withPrior() ? "needs" : "takes no")
                     + " prior generator");
+        }
+        if (prior != null && prior.config().latent() != backbone.config().latent()) {
+            throw new IllegalArgumentException("prior latent " + prior.config().latent() + " differs from the backbone's "
+                    + backbone.config().latent());
         }
         this.backbone = backbone;
         this.prior = prior;
@@ -49,27 +68,106 @@ public final class BlurdmModel {
         return prior;
     }
 
-    /** Reads the configuration from the file's metadata, builds the networks and loads them strictly. */
+    /** Loads backbone and (if the backbone takes one) prior from one file. */
     public static BlurdmModel load(Path path, Backend backend) throws WeightsException {
-        try (SafetensorsFile f = SafetensorsFile.open(path)) {
-            String arch = f.metadata().get("architecture");
-            if (!ARCHITECTURE.equals(arch)) {
-                throw new WeightsException(path + ": architecture '" + arch + "' is not '" + ARCHITECTURE + "'");
+        return load(path, null, backend);
+    }
+
+    /**
+     * Loads the backbone from {@code path} and the prior from {@code priorPath}, or from {@code path}
+     * too when {@code priorPath} is null.
+     */
+    public static BlurdmModel load(Path path, Path priorPath, Backend backend) throws WeightsException {
+        Parts main = read(path);
+        if (main.backbone == null) {
+            throw new WeightsException(path + ": no MIMO-UNet backbone found (looked for " + BACKBONE_KEYS
+                    + ", 'backbone.*' keys, or a plain MIMO-UNet state dict)");
+        }
+        Parts priorParts = priorPath == null ? main : read(priorPath);
+        MimoConfig mc = main.config != null ? mimoConfig(path, main.config.path("backbone"))
+                : infer(path, () -> ConfigInference.mimo(main.backbone.shapes()));
+        MimoUNet net = new MimoUNet(mc);
+        StateLoader.load(net, main.backbone, backend);
+        LatentExposureDiffusion dm = null;
+        if (mc.withPrior()) {
+            Path from = priorPath == null ? path : priorPath;
+            if (priorParts.prior == null) {
+                throw new WeightsException(from + ": the backbone takes the BlurDM prior but no prior generator was found "
+                        + "(looked for '" + PRIOR_KEY + "', 'prior.*' keys, or a plain prior state dict)"
+                        + (priorPath == null ? "; give it as a second file" : ""));
             }
-            JsonNode config = parseConfig(path, f.metadata().get("config"));
-            MimoConfig mc = mimoConfig(path, config.path("backbone"));
-            MimoUNet backbone = new MimoUNet(mc);
-            StateLoader.load(backbone, f, "backbone.", backend);
-            LatentExposureDiffusion dm = null;
-            if (mc.withPrior()) {
-                dm = new LatentExposureDiffusion(priorConfig(path, config.path("prior")));
-                StateLoader.load(dm, f, "prior.", backend);
-                if (dm.config().latent() != mc.latent()) {
-                    throw new WeightsException(path + ": prior latent " + dm.config().latent()
-                            + " differs from the backbone's " + mc.latent());
+            PriorConfig pc = priorParts.config != null ? priorConfig(from, priorParts.config.path("prior"))
+                    : infer(from, () -> ConfigInference.prior(priorParts.prior.shapes()));
+            dm = new LatentExposureDiffusion(pc);
+            StateLoader.load(dm, priorParts.prior, backend);
+            if (pc.latent() != mc.latent()) {
+                throw new WeightsException(from + ": prior latent " + pc.latent() + " differs from the backbone's "
+                        + mc.latent() + " in " + path);
+            }
+        }
+        return new BlurdmModel(net, dm);
+    }
+
+    /** The state dicts a file holds: backbone and/or prior, and the engine's configuration if present. */
+    private record Parts(StateDict backbone, StateDict prior, JsonNode config) {
+    }
+
+    private static Parts read(Path path) throws WeightsException {
+        if (WeightsFormat.detect(path) == WeightsFormat.SAFETENSORS) {
+            Map<String, String> meta;
+            try (SafetensorsFile f = SafetensorsFile.open(path)) {
+                meta = f.metadata();
+            }
+            StateDict all = StateDict.load(path);
+            if (meta.containsKey("architecture")) {
+                if (!ARCHITECTURE.equals(meta.get("architecture"))) {
+                    throw new WeightsException(path + ": architecture '" + meta.get("architecture") + "' is not '"
+                            + ARCHITECTURE + "'");
+                }
+                StateDict prior = all.select("prior.");
+                return new Parts(all.select("backbone."), prior.size() == 0 ? null : prior,
+                        parseConfig(path, meta.get("config")));
+            }
+            return classify(all.stripPrefix("module."), null);
+        }
+        try (TorchCheckpoint ck = TorchCheckpoint.open(path)) {
+            List<String> dicts = ck.stateDictKeys();
+            StateDict backbone = null;
+            for (String k : BACKBONE_KEYS) {
+                if (dicts.contains(k)) {
+                    backbone = ck.stateDict(k).stripPrefix("module.");
+                    break;
                 }
             }
-            return new BlurdmModel(backbone, dm);
+            StateDict prior = dicts.contains(PRIOR_KEY) ? ck.stateDict(PRIOR_KEY).stripPrefix("module.") : null;
+            if (backbone == null && prior == null && dicts.contains("")) {
+                return classify(ck.stateDict("").stripPrefix("module."), null);
+            }
+            return new Parts(backbone, prior, null);
+        }
+    }
+
+    /** A plain state dict: a backbone or a prior generator, told apart by its names. */
+    private static Parts classify(StateDict sd, JsonNode config) {
+        Map<String, long[]> shapes = sd.shapes();
+        if (ConfigInference.isMimo(shapes)) {
+            return new Parts(sd, null, config);
+        }
+        if (ConfigInference.isPrior(shapes)) {
+            return new Parts(null, sd, config);
+        }
+        return new Parts(null, null, config);
+    }
+
+    private interface Inference<T> {
+        T get();
+    }
+
+    private static <T> T infer(Path path, Inference<T> f) throws WeightsException {
+        try {
+            return f.get();
+        } catch (IllegalArgumentException e) {
+            throw new WeightsException(path + ": " + e.getMessage(), e);
         }
     }
 
@@ -104,24 +202,21 @@ public final class BlurdmModel {
         if (wp == null || !wp.isBoolean()) {
             throw new WeightsException(path + ": config.backbone.with_prior must be true or false");
         }
-        try {
-            return new MimoConfig(intField(path, n, "backbone", "base_channels"),
-                    intField(path, n, "backbone", "res_blocks"), wp.asBoolean(), intField(path, n, "backbone", "latent"));
-        } catch (IllegalArgumentException e) {
-            throw new WeightsException(path + ": " + e.getMessage(), e);
-        }
+        int base = intField(path, n, "backbone", "base_channels");
+        int blocks = intField(path, n, "backbone", "res_blocks");
+        int latent = intField(path, n, "backbone", "latent");
+        return infer(path, () -> new MimoConfig(base, blocks, wp.asBoolean(), latent));
     }
 
     private static PriorConfig priorConfig(Path path, JsonNode n) throws WeightsException {
         if (!n.isObject()) {
             throw new WeightsException(path + ": config.prior is missing");
         }
-        try {
-            return new PriorConfig(intField(path, n, "prior", "encoder_features"),
-                    intField(path, n, "prior", "encoder_res_blocks"), intField(path, n, "prior", "latent"),
-                    intField(path, n, "prior", "denoiser_blocks"), intField(path, n, "prior", "steps"));
-        } catch (IllegalArgumentException e) {
-            throw new WeightsException(path + ": " + e.getMessage(), e);
-        }
+        int f = intField(path, n, "prior", "encoder_features");
+        int r = intField(path, n, "prior", "encoder_res_blocks");
+        int l = intField(path, n, "prior", "latent");
+        int d = intField(path, n, "prior", "denoiser_blocks");
+        int s = intField(path, n, "prior", "steps");
+        return infer(path, () -> new PriorConfig(f, r, l, d, s));
     }
 }

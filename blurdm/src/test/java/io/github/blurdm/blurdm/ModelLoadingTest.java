@@ -79,10 +79,10 @@ class ModelLoadingTest {
             WeightsException e = assertThrows(WeightsException.class, () -> BlurdmModel.load(p, cpu));
             String m = e.getMessage();
             assertTrue(m.contains("edited.safetensors"), m);
-            assertTrue(m.contains("backbone.Encoder.0.layers.0.main.0.main.0.bias: missing"), m);
-            assertTrue(m.contains("backbone.feat_extract.0.main.0.weight: expected [8, 3, 3, 3], found [8, 3, 5, 5]"), m);
-            assertTrue(m.contains("backbone.extra.weight: unexpected"), m);
-            assertTrue(m.contains("backbone.feat_extract.0.main.0.bias: element 3 is NaN"), m);
+            assertTrue(m.contains("Encoder.0.layers.0.main.0.main.0.bias: missing, expected [8]"), m);
+            assertTrue(m.contains("feat_extract.0.main.0.weight: expected [8,3,3,3], found [8,3,5,5]"), m);
+            assertTrue(m.contains("extra.weight: unexpected [1]"), m);
+            assertTrue(m.contains("feat_extract.0.main.0.bias: element 3 is NaN"), m);
         }
     }
 
@@ -93,8 +93,8 @@ class ModelLoadingTest {
         Path p = edited(Map.of(), Map.of("config", cfg));
         try (CpuBackend cpu = new CpuBackend(1, false)) {
             WeightsException e = assertThrows(WeightsException.class, () -> BlurdmModel.load(p, cpu));
-            assertTrue(e.getMessage().contains("backbone.Encoder.0.layers.2.main.0.main.0.weight: missing"), e.getMessage());
-            assertTrue(e.getMessage().contains("backbone.Decoder.2.layers.2.main.1.main.0.bias: missing"), e.getMessage());
+            assertTrue(e.getMessage().contains("Encoder.0.layers.2.main.0.main.0.weight: missing"), e.getMessage());
+            assertTrue(e.getMessage().contains("Decoder.2.layers.2.main.1.main.0.bias: missing"), e.getMessage());
         }
     }
 
@@ -143,6 +143,53 @@ class ModelLoadingTest {
                     () -> m.prior().sample(ops, Tensor.of(new float[3 * 24 * 24], 1, 3, 24, 24),
                             Noise.of(Tensor.of(new float[16], 1, 16)), null));
             assertTrue(n.getMessage().contains("[1,32]"), n.getMessage());
+        }
+    }
+
+    /** The official training code's stage-3 checkpoint (module.-prefixed model_state + model_dm_state). */
+    @Test
+    void anOfficialCheckpointLoadsWithInferredSizesAndGivesTheSameOutput() throws Exception {
+        Path pth = Path.of(ModelLoadingTest.class.getResource("/fixtures/mimo_small/official_stage3.pth").toURI());
+        try (CpuBackend cpu = new CpuBackend(2, true)) {
+            BlurdmModel official = BlurdmModel.load(pth, cpu);
+            BlurdmModel ours = BlurdmModel.load(model(), cpu);
+            assertTrue(official.backbone().config().equals(ours.backbone().config()), "" + official.backbone().config());
+            assertTrue(official.prior().config().equals(ours.prior().config()), "" + official.prior().config());
+            Ops ops = new Ops(cpu);
+            float[] d = new float[3 * 16 * 24];
+            java.util.Random r = new java.util.Random(3);
+            for (int i = 0; i < d.length; i++) {
+                d[i] = r.nextFloat() - 0.5f;
+            }
+            Tensor x = Tensor.of(d, 1, 3, 16, 24);
+            Tensor a = official.backbone().forward(ops, x, official.prior().sample(ops, x, Noise.philox(9, 0), null), null);
+            Tensor b = ours.backbone().forward(ops, x, ours.prior().sample(ops, x, Noise.philox(9, 0), null), null);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(b.data(), a.data());
+        }
+    }
+
+    @Test
+    void aBackboneWithoutItsPriorSaysSo() throws Exception {
+        Map<String, TensorData> edits = new HashMap<>();
+        Path p = edited(edits, Map.of());
+        // a safetensors holding only the backbone keys: no architecture metadata, plain names
+        List<TensorData> backboneOnly = new ArrayList<>();
+        try (SafetensorsFile f = SafetensorsFile.open(p)) {
+            for (String k : f.keys()) {
+                if (k.startsWith("backbone.")) {
+                    TensorData t = f.get(k);
+                    backboneOnly.add(new TensorData(k.substring(9), t.dtype(), t.shape(), copy(t.bytes())));
+                }
+            }
+        }
+        Path plain = dir.resolve("backbone.safetensors");
+        SafetensorsWriter.write(plain, backboneOnly, Map.of(), false);
+        try (CpuBackend cpu = new CpuBackend(1, false)) {
+            WeightsException e = assertThrows(WeightsException.class, () -> BlurdmModel.load(plain, cpu));
+            assertTrue(e.getMessage().contains("backbone.safetensors") && e.getMessage().contains("prior"), e.getMessage());
+            Path pth = Path.of(ModelLoadingTest.class.getResource("/fixtures/mimo_small/official_stage3.pth").toURI());
+            BlurdmModel m = BlurdmModel.load(plain, pth, cpu);
+            assertTrue(m.prior() != null);
         }
     }
 }

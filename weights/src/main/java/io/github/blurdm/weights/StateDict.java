@@ -118,6 +118,28 @@ public final class StateDict {
         return new StateDict(source, out);
     }
 
+    /**
+     * The tensors whose names start with {@code prefix}, with the prefix removed (one sub-model of a
+     * file that holds several, e.g. {@code backbone.} and {@code prior.}).
+     */
+    public StateDict select(String prefix) {
+        Map<String, TensorData> out = new LinkedHashMap<>();
+        for (Map.Entry<String, TensorData> e : tensors.entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                String k = e.getKey().substring(prefix.length());
+                out.put(k, e.getValue().withName(k));
+            }
+        }
+        return new StateDict(source + (prefix.isEmpty() ? "" : "[" + prefix + "*]"), out);
+    }
+
+    /** Name to shape, in file order. */
+    public Map<String, long[]> shapes() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> out.put(k, v.shape()));
+        return out;
+    }
+
     /** Floating tensors (F16, BF16, F64) converted to F32; integer and bool tensors unchanged. */
     public StateDict toFloat32() {
         Map<String, TensorData> out = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import io.github.blurdm.blurdm.pipeline.Images;
 import io.github.blurdm.blurdm.pipeline.MimoPipeline;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
 import io.github.blurdm.runtime.Backend;
+import io.github.blurdm.runtime.BackendChoice;
 import io.github.blurdm.runtime.Backends;
 import io.github.blurdm.runtime.Ops;
 import io.github.blurdm.runtime.Tensor;
@@ -33,8 +34,13 @@ final class DeblurCommand implements Callable<Integer> {
     private CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--weights", required = true, paramLabel = "FILE",
-            description = "Model weights (.safetensors written by this project or by 'weights convert').")
+            description = "Model weights: this project's .safetensors, a checkpoint of the official training code (.pth), "
+                    + "or a converted state dict.")
     private Path weights;
+
+    @Option(names = "--prior", paramLabel = "FILE",
+            description = "The prior generator, when --weights holds only the backbone (e.g. a checkpoint with model_dm_state).")
+    private Path priorFile;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (created if missing).")
     private Path out;
@@ -46,7 +52,8 @@ final class DeblurCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "2023", description = "Seed of the prior's noise (default: ${DEFAULT-VALUE}).")
     private long seed;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backend", defaultValue = "${sys:blurdm.backend:-${env:BLURDM_BACKEND:-auto}}",
+            description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}; auto takes CUDA when usable).")
     private String backendName;
 
     @Parameters(arity = "1..*", paramLabel = "IN", description = "Input images (PNG, JPEG, BMP).")
@@ -56,17 +63,25 @@ final class DeblurCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outw = spec.commandLine().getOut();
-        String name = backendName.toLowerCase(java.util.Locale.ROOT);
-        if (!List.of("auto", "cpu", "cuda").contains(name)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--backend must be auto, cpu or cuda, got '" + backendName + "'");
+        BackendChoice choice;
+        try {
+            choice = BackendChoice.parse(backendName, "--backend");
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Files.createDirectories(out);
         int failed = 0;
-        try (Backend backend = Backends.create("auto".equals(name) ? "cpu" : name)) {
+        Backend created;
+        try {
+            created = Backends.create(choice);
+        } catch (IllegalStateException e) {
+            err.println("blurdm deblur: " + e.getMessage());
+            return 1;
+        }
+        try (Backend backend = created) {
             BlurdmModel model;
             try {
-                model = BlurdmModel.load(weights, backend);
+                model = BlurdmModel.load(weights, priorFile, backend);
             } catch (WeightsException e) {
                 err.println("blurdm deblur: " + e.getMessage());
                 return 1;
