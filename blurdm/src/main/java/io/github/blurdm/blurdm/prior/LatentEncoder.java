@@ -61,7 +61,13 @@ public final class LatentEncoder extends Module {
         }
     }
 
+    /** forward(x, g) = head(global mean of features(x, g)). */
     public Tensor forward(Ops ops, Tensor x, Tensor g) {
+        return head(ops, ops.globalAvgPool(features(ops, x, g)));
+    }
+
+    /** The conv stack before the global mean: [N, latent, H/4, W/4]. */
+    public Tensor features(Ops ops, Tensor x, Tensor g) {
         Tensor h = ops.concat(ops.pixelUnshuffle(x, 4), ops.pixelUnshuffle(g, 4));
         h = in.forward(ops, h, LRELU);
         for (Conv2d[] rb : res) {
@@ -72,9 +78,19 @@ public final class LatentEncoder extends Module {
         }
         h = up1.forward(ops, h, LRELU);
         h = up2.forward(ops, h, LRELU);
-        h = up3.forward(ops, h, LRELU);
-        Tensor v = ops.globalAvgPool(h);
-        v = mlp0.forward(ops, v, LRELU);
-        return mlp2.forward(ops, v, LRELU);
+        return up3.forward(ops, h, LRELU);
+    }
+
+    /** The MLP after the global mean: [N, latent] to [N, latent]. */
+    public Tensor head(Ops ops, Tensor pooled) {
+        return mlp2.forward(ops, mlp0.forward(ops, pooled, LRELU), LRELU);
+    }
+
+    /**
+     * How far, in 1/4-scale pixels, a feature depends on its neighbourhood: one pixel per 3x3 conv.
+     * A tile extended by this halo (clipped at the image border) gives exact features inside it.
+     */
+    public int receptiveRadius() {
+        return 1 + 2 * res.length + 3;
     }
 }

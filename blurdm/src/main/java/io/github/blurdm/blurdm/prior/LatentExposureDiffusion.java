@@ -64,16 +64,29 @@ public final class LatentExposureDiffusion extends Module {
      * @return [N,latent] on the backend
      */
     public Tensor sample(Ops ops, Tensor x, Noise noise, Trace trace) {
-        int n = x.dim(0);
+        Tensor zb = encoder.forward(ops, x, x);
+        if (trace != null) {
+            trace.record("z_b", ops.backend().download(zb));
+        }
+        return sampleFromLatent(ops, zb, noise, trace);
+    }
+
+    /** The blur encoder (its features and head are used separately for tiled encoding). */
+    public LatentEncoder encoder() {
+        return encoder;
+    }
+
+    /**
+     * The reverse loop from a given blur latent {@code zb} [N,latent] (the encoder's output, e.g.
+     * assembled from tiles).
+     */
+    public Tensor sampleFromLatent(Ops ops, Tensor zb, Noise noise, Trace trace) {
+        int n = zb.dim(0);
         int l = config.latent();
         Tensor eps = noise.values();
         if (eps != null && (eps.rank() != 2 || eps.dim(0) != n || eps.dim(1) != l)) {
             throw new IllegalArgumentException("prior noise: expected [" + n + "," + l + "], found "
                     + java.util.Arrays.toString(eps.shape()));
-        }
-        Tensor zb = encoder.forward(ops, x, x);
-        if (trace != null) {
-            trace.record("z_b", ops.backend().download(zb));
         }
         Tensor schedule = ops.concat(flat(alphas.value()), flat(betasBar.value()), flat(timeStamps.value()));
         PriorSamplerParams p = new PriorSamplerParams(l, config.denoiserBlocks(), config.steps(), noise.seed(),
