@@ -126,20 +126,14 @@ final class Conv2dVector {
                 }
                 int co = grp * coutG;
                 int coEnd = co + coutG;
-                for (; co + 4 <= coEnd; co += 4) {
-                    ConvRowKernel.block4(s, base, t, nk, wp, co * nk, o, (img * cout + co) * outPlane + dstRow,
-                            outPlane, len, bv(b, co), bv(b, co + 1), bv(b, co + 2), bv(b, co + 3), act);
-                }
-                for (; co < coEnd; co++) {
-                    ConvRowKernel.block1(s, base, t, nk, wp, co * nk, o, (img * cout + co) * outPlane + dstRow,
-                            len, bv(b, co), act);
+                while (co < coEnd) {
+                    int cb = ConvRowKernel.blockAt(coEnd - co);
+                    int d = (img * cout + co) * outPlane + dstRow;
+                    ConvRowKernel.run(cb, s, base, t, nk, wp, co * nk, o, d, outPlane, len, b, co, act);
+                    co += cb;
                 }
             }
         });
-    }
-
-    private static float bv(float[] b, int i) {
-        return b == null ? 0f : b[i];
     }
 
     /** A zero-padded copy [planes][h+2ph][w+2pw] of x [planes][h][w], parallel over planes. */

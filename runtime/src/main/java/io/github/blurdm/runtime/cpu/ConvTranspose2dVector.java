@@ -93,7 +93,7 @@ final class ConvTranspose2dVector {
         long workPerRow = (long) coutG * cinG * Math.max(1, (kh / sh) * (kw / sw)) * mwMax;
         int grain = (int) Math.max(1, 65536 / Math.max(1, workPerRow));
         par.forRange(jobs, grain, (j0, j1) -> {
-            float[] tmp = new float[4 * mwMax];
+            float[] tmp = new float[8 * mwMax];
             for (int job = j0; job < j1; job++) {
                 int m = job % mhMax;
                 int ph = (job / mhMax) % phases;
@@ -113,13 +113,8 @@ final class ConvTranspose2dVector {
                 int co = grp * coutG;
                 int coEnd = co + coutG;
                 while (co < coEnd) {
-                    int cb = coEnd - co >= 4 ? 4 : 1;
-                    if (cb == 4) {
-                        ConvRowKernel.block4(src, base, tap, nk, wpk, co * nk, tmp, 0, len, len,
-                                bv(b, co), bv(b, co + 1), bv(b, co + 2), bv(b, co + 3), act);
-                    } else {
-                        ConvRowKernel.block1(src, base, tap, nk, wpk, co * nk, tmp, 0, len, bv(b, co), act);
-                    }
+                    int cb = ConvRowKernel.blockAt(coEnd - co);
+                    ConvRowKernel.run(cb, src, base, tap, nk, wpk, co * nk, tmp, 0, len, len, b, co, act);
                     for (int c = 0; c < cb; c++) {
                         int d = (img * cout + co + c) * outPlane + oy * wo + px;
                         int t = c * len;
@@ -131,10 +126,6 @@ final class ConvTranspose2dVector {
                 }
             }
         });
-    }
-
-    private static float bv(float[] b, int i) {
-        return b == null ? 0f : b[i];
     }
 
     /**
