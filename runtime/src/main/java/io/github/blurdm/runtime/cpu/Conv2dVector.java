@@ -16,24 +16,46 @@ import io.github.blurdm.runtime.Tensor;
  * <p>How the input rows are made contiguous:
  * <ul>
  *   <li>1x1, stride 1, no padding: x itself; the whole plane is one long row, cut in segments.
- *   <li>horizontal stride 1 (3x3 same-size convs, dilated convs, depthwise 3x3): a zero-padded
- *       copy of x (made once per call, parallel over planes), so the inner loop has no border
- *       tests; vertical stride only moves the row base.
+ *   <li>no padding: x itself, one output row at a time (vertical stride only moves the row base).
+ *   <li>padding, horizontal stride 1 (3x3 same-size convs, dilated convs, depthwise 3x3): per
+ *       output row, the Cin/g*kH input rows it reads are copied into a zero-bordered row buffer,
+ *       so the inner loop has no border tests.
  *   <li>horizontal stride &gt; 1 (3x3 stride 2 downsampling): per output row, the taps are gathered
- *       into a column buffer [K][Wo] (im2col of one row), then the same kernel runs on it.
+ *       (from x or the row buffer) into a column buffer [K][Wo] (im2col of one row), then the same
+ *       kernel runs on it.
  * </ul>
  *
- * <p>Versions (2 threads, AMD EPYC Zen 4, JDK 17, 3x3 s1 p1 + bias, batch 1; ms per call,
- * scalar {@link Conv2dCpu} for comparison):
+ * <p>Versions (2 threads, AMD EPYC Zen 4 with AVX-512 so 16 float lanes, JDK 17; 3x3 s1 p1 + bias,
+ * batch 1, the three MIMO-UNet shapes, each 1.21 GFLOP; PyTorch 1.13 (oneDNN) takes about 6-15 ms
+ * for them on this machine). Timings from a quick harness while another build was loading the
+ * 2 cores, so medians are noisy; minima are quoted too. bench/RESULTS.md has the JMH numbers.
  * <ul>
- *   <li>v1 (this): padded copy + 4x3-vector register block. Predicted ~4-6x under PyTorch's
- *       oneDNN at first, far above scalar. Measured: see the header of bench/RESULTS.md and
- *       the notes below.
+ *   <li>v1: padded copy + 4 channels x 3 vectors (12 accumulators), bias and activation fused
+ *       into the vector stores. Predicted 3-5x slower than oneDNN. Measured: median 17-30 ms,
+ *       min 11-15 ms (40-70 GFLOP/s).
+ *   <li>v2 (this): 8 channels x 3 vectors (24 accumulators): half the input loads per FMA.
+ *       Predicted 1.3-1.5x over v1. First measured 10x <em>slower</em> (6-10 GFLOP/s): with the
+ *       fused epilogue the method outgrew C2's inlining budget and the Vector API calls fell back
+ *       to boxed objects. With raw stores and the epilogue as a separate pass over the row:
+ *       min 6.5-8.3 ms, median 8-10 ms when the machine was quieter (120-155 GFLOP/s), about
+ *       PyTorch's speed. The 4-channel block with the split epilogue also got faster (min 7-10 ms),
+ *       so most of v1's loss was the epilogue, not the block size; {@code -Dblurdm.conv.block=4}
+ *       selects it for comparison.
+ *   <li>v3 (this): no padded copy of x; each job copies the Cin*kH input rows of its output row
+ *       into a small zero-bordered buffer (3x the copying for 3x3, but into L1/L2 and with no
+ *       8.5 MB allocation per call at 32x256x256). Predicted 5-15% at 32x256x256, nothing at the
+ *       smaller planes. Measured with the machine at load 4-6 (alternating runs, 60 calls each):
+ *       32x256x256 min 6.8-7.0 ms vs 8.3-8.7 ms with v2's copy; 128x64x64 indistinguishable in
+ *       the noise. {@code -Dblurdm.conv.rowpad=false} selects v2's copy.
  * </ul>
+ * Not done: K-blocking over input channels for L1 reuse, a packed-GEMM path for 1x1 convs.
  */
 final class Conv2dVector {
     /** Pixels per job in the 1x1 flattened case (a multiple of 3 vectors for every species up to 512 bits). */
     private static final int SEGMENT = 1536;
+
+    /** v3 row buffers instead of one padded copy of x ({@code -Dblurdm.conv.rowpad=false}: v2's copy). */
+    static final boolean ROW_PAD = !"false".equals(System.getProperty("blurdm.conv.rowpad"));
 
     private Conv2dVector() {
     }
@@ -67,8 +89,12 @@ final class Conv2dVector {
         final boolean flat = kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0;
         final int hp = h + 2 * ph;
         final int wpd = wd + 2 * pw;
-        final float[] src = (ph == 0 && pw == 0) ? in : padded(par, in, n * cin, h, wd, ph, pw);
-        final int plane = flat ? h * wd : hp * wpd;
+        final boolean padAny = ph > 0 || pw > 0;
+        // rowPad: per output row, copy the cinG*kh input rows it reads into a small zero-bordered buffer
+        final boolean rowPad = padAny && ROW_PAD;
+        final float[] src = !padAny || rowPad ? in : padded(par, in, n * cin, h, wd, ph, pw);
+        final int plane = flat ? h * wd : rowPad ? h * wd : hp * wpd;
+        final int srcRow = rowPad || !padAny ? wd : wpd;
         final int rowLen = flat ? Math.min(SEGMENT, h * wd) : wo;
         final int rows = flat ? (h * wd + SEGMENT - 1) / SEGMENT : ho;
         final int outPlane = ho * wo;
@@ -78,7 +104,7 @@ final class Conv2dVector {
         for (int ci = 0, k = 0; ci < cinG; ci++) {
             for (int ky = 0; ky < kh; ky++) {
                 for (int kx = 0; kx < kw; kx++, k++) {
-                    tap[k] = ci * plane + ky * dh * wpd + kx * dw;
+                    tap[k] = rowPad ? (ci * kh + ky) * wpd + kx * dw : ci * plane + ky * dh * srcRow + kx * dw;
                 }
             }
         }
@@ -93,6 +119,7 @@ final class Conv2dVector {
         int grain = (int) Math.max(1, 65536 / Math.max(1, workPerRow));
         par.forRange(jobs, grain, (j0, j1) -> {
             float[] col = gather ? new float[nk * wo] : null;
+            float[] rowBuf = rowPad ? new float[cinG * kh * wpd] : null;
             for (int job = j0; job < j1; job++) {
                 int r = job % rows;
                 int grp = (job / rows) % g;
@@ -106,18 +133,33 @@ final class Conv2dVector {
                     len = Math.min(SEGMENT, h * wd - r * SEGMENT);
                     dstRow = r * SEGMENT;
                 } else {
-                    base = inBase + r * sh * wpd;
+                    base = inBase + r * sh * srcRow;
                     len = wo;
                     dstRow = r * wo;
                 }
                 float[] s = src;
+                if (rowPad) {
+                    for (int ci = 0; ci < cinG; ci++) {
+                        for (int ky = 0; ky < kh; ky++) {
+                            int iy = r * sh - ph + ky * dh;
+                            int to = (ci * kh + ky) * wpd;
+                            if (iy < 0 || iy >= h) {
+                                java.util.Arrays.fill(rowBuf, to, to + wpd, 0f);
+                            } else {
+                                System.arraycopy(in, inBase + (ci * h + iy) * wd, rowBuf, to + pw, wd);
+                            }
+                        }
+                    }
+                    s = rowBuf;
+                    base = 0;
+                }
                 int[] t = tap;
                 if (gather) {
                     for (int k = 0; k < nk; k++) {
                         int from = base + tap[k];
                         int to = k * wo;
                         for (int j = 0; j < wo; j++) {
-                            col[to + j] = src[from + j * sw];
+                            col[to + j] = s[from + j * sw];
                         }
                     }
                     s = col;

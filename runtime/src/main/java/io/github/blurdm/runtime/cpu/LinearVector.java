@@ -15,11 +15,19 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Four outputs j..j+3 are computed together for each row of x: one x load feeds four FMAs, and
  * four independent accumulator chains hide the FMA latency that a single chain would expose on
  * the short K (256, 513) of the BlurDM MLPs. Parallel over output features; small problems
- * (under ~64K MACs per chunk) stay on the calling thread, where the fork-join hand-off would cost
+ * (under ~256K MACs per chunk, so every BlurDM GEMV) stay on the calling thread, where the fork-join hand-off would cost
  * more than the work.
  *
- * <p>v1 (this). Predicted: GEMV 513-&gt;256 (131K MACs) about 10-20 us, bound by reading the
- * 525 KB weight matrix; measured in bench/RESULTS.md (LinearBench).
+ * <p>Versions (2 threads, AMD EPYC Zen 4, JDK 17, JMH, machine loaded by another build; PyTorch
+ * 1.13 F.linear takes 9.0 us for 513-&gt;256 and 5.0 us for 256-&gt;256 here):
+ * <ul>
+ *   <li>v1: split over threads from 64K MACs per chunk. Predicted 513-&gt;256 (131K MACs) about
+ *       10-20 us, bound by reading the 525 KB weight matrix. Measured 35 +- 44 us for 513-&gt;256
+ *       (two chunks: the fork-join wake-up dominates) but 4.4 us for 256-&gt;256 (one chunk, on the
+ *       calling thread), scalar 119 and 68 us.
+ *   <li>v2 (this): threshold 256K MACs, so both stay on the calling thread. Predicted about 9 us
+ *       for 513-&gt;256 (twice 256-&gt;256's work); measured in bench/RESULTS.md.
+ * </ul>
  */
 final class LinearVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -35,7 +43,7 @@ final class LinearVector {
         final int k = weight.dim(1);
         final int nOut = weight.dim(0);
         final int m = x.size() / k;
-        int grain = (int) Math.max(4, 65536L / Math.max(1L, (long) m * k));
+        int grain = (int) Math.max(4, 262144L / Math.max(1L, (long) m * k));
         par.forRange(nOut, grain, (j0, j1) -> {
             int j = j0;
             for (; j + 4 <= j1; j += 4) {
