@@ -9,9 +9,10 @@ import io.github.blurdm.runtime.Tensor;
  * out[N,Cout,Ho,Wo] = act(conv(x[N,Cin,H,W], w[Cout,Cin/g,kH,kW]) + bias). Every kernel size,
  * stride, padding, dilation and group count goes through one direct-convolution scheme: an output
  * row of one (n, group) is sum over taps k = (ci, ky, kx) of w[co,k] * (a contiguous run of input
- * pixels), computed by {@link ConvRowKernel} for 4 output channels x 3 vectors of pixels at a time.
+ * pixels), computed by {@link ConvRowKernel} for 8 output channels x 3 vectors of pixels at a time
+ * (4 or 1 channel for the rest of a group).
  * Parallel over (n, group, output row); each job loops over all output-channel blocks of its group
- * so the 3*Cin input rows it reads stay in L2 while the [K][4] weight block stays in L1.
+ * so the kH*Cin/g input rows it reads stay in L2 while one packed [K][8] weight block is in use.
  *
  * <p>How the input rows are made contiguous:
  * <ul>
@@ -33,7 +34,7 @@ import io.github.blurdm.runtime.Tensor;
  *   <li>v1: padded copy + 4 channels x 3 vectors (12 accumulators), bias and activation fused
  *       into the vector stores. Predicted 3-5x slower than oneDNN. Measured: median 17-30 ms,
  *       min 11-15 ms (40-70 GFLOP/s).
- *   <li>v2 (this): 8 channels x 3 vectors (24 accumulators): half the input loads per FMA.
+ *   <li>v2: 8 channels x 3 vectors (24 accumulators): half the input loads per FMA.
  *       Predicted 1.3-1.5x over v1. First measured 10x <em>slower</em> (6-10 GFLOP/s): with the
  *       fused epilogue the method outgrew C2's inlining budget and the Vector API calls fell back
  *       to boxed objects. With raw stores and the epilogue as a separate pass over the row:
