@@ -108,14 +108,22 @@ public final class CpuBackend implements Backend {
     public void conv2d(Tensor out, Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
         OpShapes.requireOut(Op.CONV2D, out, OpShapes.conv2d(x, weight, bias, p));
         host(Op.CONV2D, out, x, weight, bias);
-        Conv2dCpu.forward(par, out, x, weight, bias, p);
+        if (vector) {
+            Conv2dVector.forward(par, out, x, weight, bias, p);
+        } else {
+            Conv2dCpu.forward(par, out, x, weight, bias, p);
+        }
     }
 
     @Override
     public void convTranspose2d(Tensor out, Tensor x, Tensor weight, Tensor bias, ConvTranspose2dParams p) {
         OpShapes.requireOut(Op.CONV_TRANSPOSE2D, out, OpShapes.convTranspose2d(x, weight, bias, p));
         host(Op.CONV_TRANSPOSE2D, out, x, weight, bias);
-        ConvTranspose2dCpu.forward(par, out, x, weight, bias, p);
+        if (vector) {
+            ConvTranspose2dVector.forward(par, out, x, weight, bias, p);
+        } else {
+            ConvTranspose2dCpu.forward(par, out, x, weight, bias, p);
+        }
     }
 
     @Override
@@ -231,7 +239,12 @@ public final class CpuBackend implements Backend {
     public void linear(Tensor out, Tensor x, Tensor weight, Tensor bias, Activation act) {
         OpShapes.requireOut(Op.LINEAR, out, OpShapes.linear(x, weight, bias));
         host(Op.LINEAR, out, x, weight, bias);
-        LinearCpu.forward(par, out, x, weight, bias, act == null ? Activation.NONE : act);
+        Activation a = act == null ? Activation.NONE : act;
+        if (vector) {
+            LinearVector.forward(par, out, x, weight, bias, a);
+        } else {
+            LinearCpu.forward(par, out, x, weight, bias, a);
+        }
     }
 
     @Override

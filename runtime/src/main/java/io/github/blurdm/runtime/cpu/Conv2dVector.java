@@ -1,0 +1,196 @@
+package io.github.blurdm.runtime.cpu;
+
+import io.github.blurdm.runtime.Activation;
+import io.github.blurdm.runtime.Conv2dParams;
+import io.github.blurdm.runtime.Tensor;
+
+/**
+ * conv2d, Vector API fast path (same contract as {@link Conv2dCpu}, which stays the reference):
+ * out[N,Cout,Ho,Wo] = act(conv(x[N,Cin,H,W], w[Cout,Cin/g,kH,kW]) + bias). Every kernel size,
+ * stride, padding, dilation and group count goes through one direct-convolution scheme: an output
+ * row of one (n, group) is sum over taps k = (ci, ky, kx) of w[co,k] * (a contiguous run of input
+ * pixels), computed by {@link ConvRowKernel} for 8 output channels x 3 vectors of pixels at a time
+ * (4 or 1 channel for the rest of a group).
+ * Parallel over (n, group, output row); each job loops over all output-channel blocks of its group
+ * so the kH*Cin/g input rows it reads stay in L2 while one packed [K][8] weight block is in use.
+ *
+ * <p>How the input rows are made contiguous:
+ * <ul>
+ *   <li>1x1, stride 1, no padding: x itself; the whole plane is one long row, cut in segments.
+ *   <li>no padding: x itself, one output row at a time (vertical stride only moves the row base).
+ *   <li>padding, horizontal stride 1 (3x3 same-size convs, dilated convs, depthwise 3x3): per
+ *       output row, the Cin/g*kH input rows it reads are copied into a zero-bordered row buffer,
+ *       so the inner loop has no border tests.
+ *   <li>horizontal stride &gt; 1 (3x3 stride 2 downsampling): per output row, the taps are gathered
+ *       (from x or the row buffer) into a column buffer [K][Wo] (im2col of one row), then the same
+ *       kernel runs on it.
+ * </ul>
+ *
+ * <p>Versions (2 threads, AMD EPYC Zen 4 with AVX-512 so 16 float lanes, JDK 17; 3x3 s1 p1 + bias,
+ * batch 1, the three MIMO-UNet shapes, each 1.21 GFLOP; PyTorch 1.13 (oneDNN) takes about 6-15 ms
+ * for them on this machine). Timings from a quick harness while another build was loading the
+ * 2 cores, so medians are noisy; minima are quoted too. bench/RESULTS.md has the JMH numbers.
+ * <ul>
+ *   <li>v1: padded copy + 4 channels x 3 vectors (12 accumulators), bias and activation fused
+ *       into the vector stores. Predicted 3-5x slower than oneDNN. Measured: median 17-30 ms,
+ *       min 11-15 ms (40-70 GFLOP/s).
+ *   <li>v2: 8 channels x 3 vectors (24 accumulators): half the input loads per FMA.
+ *       Predicted 1.3-1.5x over v1. First measured 10x <em>slower</em> (6-10 GFLOP/s): with the
+ *       fused epilogue the method outgrew C2's inlining budget and the Vector API calls fell back
+ *       to boxed objects. With raw stores and the epilogue as a separate pass over the row:
+ *       min 6.5-8.3 ms, median 8-10 ms when the machine was quieter (120-155 GFLOP/s), about
+ *       PyTorch's speed. The 4-channel block with the split epilogue also got faster (min 7-10 ms),
+ *       so most of v1's loss was the epilogue, not the block size; {@code -Dblurdm.conv.block=4}
+ *       selects it for comparison.
+ *   <li>v3 (this): no padded copy of x; each job copies the Cin*kH input rows of its output row
+ *       into a small zero-bordered buffer (3x the copying for 3x3, but into L1/L2 and with no
+ *       8.5 MB allocation per call at 32x256x256). Predicted 5-15% at 32x256x256, nothing at the
+ *       smaller planes. Measured with the machine at load 4-6 (alternating runs, 60 calls each):
+ *       32x256x256 min 6.8-7.0 ms vs 8.3-8.7 ms with v2's copy; 128x64x64 indistinguishable in
+ *       the noise. {@code -Dblurdm.conv.rowpad=false} selects v2's copy.
+ * </ul>
+ * Not done: K-blocking over input channels for L1 reuse, a packed-GEMM path for 1x1 convs.
+ */
+final class Conv2dVector {
+    /** Pixels per job in the 1x1 flattened case (a multiple of 3 vectors for every species up to 512 bits). */
+    private static final int SEGMENT = 1536;
+
+    /** v3 row buffers instead of one padded copy of x ({@code -Dblurdm.conv.rowpad=false}: v2's copy). */
+    static final boolean ROW_PAD = !"false".equals(System.getProperty("blurdm.conv.rowpad"));
+
+    private Conv2dVector() {
+    }
+
+    static void forward(Parallel par, Tensor out, Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
+        final float[] o = out.data();
+        final float[] in = x.data();
+        final float[] b = bias == null ? null : bias.data();
+        final int n = x.dim(0);
+        final int cin = x.dim(1);
+        final int h = x.dim(2);
+        final int wd = x.dim(3);
+        final int cout = out.dim(1);
+        final int ho = out.dim(2);
+        final int wo = out.dim(3);
+        final int kh = weight.dim(2);
+        final int kw = weight.dim(3);
+        final int g = p.groups();
+        final int cinG = cin / g;
+        final int coutG = cout / g;
+        final int sh = p.strideH();
+        final int sw = p.strideW();
+        final int ph = p.padH();
+        final int pw = p.padW();
+        final int dh = p.dilationH();
+        final int dw = p.dilationW();
+        final int nk = cinG * kh * kw;
+        final Activation act = p.activation();
+        final float[] wp = ConvRowKernel.pack(weight.data(), cout, nk, coutG);
+
+        final boolean flat = kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0;
+        final int hp = h + 2 * ph;
+        final int wpd = wd + 2 * pw;
+        final boolean padAny = ph > 0 || pw > 0;
+        // rowPad: per output row, copy the cinG*kh input rows it reads into a small zero-bordered buffer
+        final boolean rowPad = padAny && ROW_PAD;
+        final float[] src = !padAny || rowPad ? in : padded(par, in, n * cin, h, wd, ph, pw);
+        final int plane = flat ? h * wd : rowPad ? h * wd : hp * wpd;
+        final int srcRow = rowPad || !padAny ? wd : wpd;
+        final int rowLen = flat ? Math.min(SEGMENT, h * wd) : wo;
+        final int rows = flat ? (h * wd + SEGMENT - 1) / SEGMENT : ho;
+        final int outPlane = ho * wo;
+
+        // tap offsets relative to the row base (flat/direct) and, for the gather case, into the column buffer
+        final int[] tap = new int[nk];
+        for (int ci = 0, k = 0; ci < cinG; ci++) {
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++, k++) {
+                    tap[k] = rowPad ? (ci * kh + ky) * wpd + kx * dw : ci * plane + ky * dh * srcRow + kx * dw;
+                }
+            }
+        }
+        final boolean gather = sw != 1;
+        final int[] colTap = new int[nk];
+        for (int k = 0; k < nk; k++) {
+            colTap[k] = k * wo;
+        }
+
+        int jobs = n * g * rows;
+        long workPerRow = (long) coutG * nk * rowLen;
+        int grain = (int) Math.max(1, 65536 / Math.max(1, workPerRow));
+        par.forRange(jobs, grain, (j0, j1) -> {
+            float[] col = gather ? new float[nk * wo] : null;
+            float[] rowBuf = rowPad ? new float[cinG * kh * wpd] : null;
+            for (int job = j0; job < j1; job++) {
+                int r = job % rows;
+                int grp = (job / rows) % g;
+                int img = job / (rows * g);
+                int inBase = (img * cin + grp * cinG) * plane;
+                int base;
+                int len;
+                int dstRow;
+                if (flat) {
+                    base = inBase + r * SEGMENT;
+                    len = Math.min(SEGMENT, h * wd - r * SEGMENT);
+                    dstRow = r * SEGMENT;
+                } else {
+                    base = inBase + r * sh * srcRow;
+                    len = wo;
+                    dstRow = r * wo;
+                }
+                float[] s = src;
+                if (rowPad) {
+                    for (int ci = 0; ci < cinG; ci++) {
+                        for (int ky = 0; ky < kh; ky++) {
+                            int iy = r * sh - ph + ky * dh;
+                            int to = (ci * kh + ky) * wpd;
+                            if (iy < 0 || iy >= h) {
+                                java.util.Arrays.fill(rowBuf, to, to + wpd, 0f);
+                            } else {
+                                System.arraycopy(in, inBase + (ci * h + iy) * wd, rowBuf, to + pw, wd);
+                            }
+                        }
+                    }
+                    s = rowBuf;
+                    base = 0;
+                }
+                int[] t = tap;
+                if (gather) {
+                    for (int k = 0; k < nk; k++) {
+                        int from = base + tap[k];
+                        int to = k * wo;
+                        for (int j = 0; j < wo; j++) {
+                            col[to + j] = s[from + j * sw];
+                        }
+                    }
+                    s = col;
+                    t = colTap;
+                    base = 0;
+                }
+                int co = grp * coutG;
+                int coEnd = co + coutG;
+                while (co < coEnd) {
+                    int cb = ConvRowKernel.blockAt(coEnd - co);
+                    int d = (img * cout + co) * outPlane + dstRow;
+                    ConvRowKernel.run(cb, s, base, t, nk, wp, co * nk, o, d, outPlane, len, b, co, act);
+                    co += cb;
+                }
+            }
+        });
+    }
+
+    /** A zero-padded copy [planes][h+2ph][w+2pw] of x [planes][h][w], parallel over planes. */
+    static float[] padded(Parallel par, float[] in, int planes, int h, int w, int ph, int pw) {
+        int hp = h + 2 * ph;
+        int wp = w + 2 * pw;
+        float[] dst = new float[planes * hp * wp];
+        par.forRange(planes, Math.max(1, 16384 / (h * w)), (p0, p1) -> {
+            for (int pl = p0; pl < p1; pl++) {
+                for (int y = 0; y < h; y++) {
+                    System.arraycopy(in, (pl * h + y) * w, dst, (pl * hp + y + ph) * wp + pw, w);
+                }
+            }
+        });
+        return dst;
+    }
+}

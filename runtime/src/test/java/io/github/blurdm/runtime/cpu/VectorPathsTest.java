@@ -1,0 +1,253 @@
+package io.github.blurdm.runtime.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.blurdm.runtime.Activation;
+import io.github.blurdm.runtime.Conv2dParams;
+import io.github.blurdm.runtime.ConvTranspose2dParams;
+import io.github.blurdm.runtime.HostStorage;
+import io.github.blurdm.runtime.OpShapes;
+import io.github.blurdm.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The Vector API fast paths ({@link Conv2dVector}, {@link ConvTranspose2dVector}, {@link LinearVector})
+ * against the scalar reference loops: {@code new CpuBackend(2, true)} vs {@code new CpuBackend(2, false)}.
+ * Inputs seeded uniform in [-1,1] (never zero); outputs pre-filled with NaN and followed by a NaN guard
+ * region that must stay untouched; rel-L2 = ||a-b||/||b|| <= 1e-5 and no NaN.
+ */
+class VectorPathsTest {
+    private static final double TOL = 1e-5;
+    private static final Activation[] ACTS = {Activation.NONE, Activation.RELU, Activation.leakyRelu(0.1f),
+        Activation.GELU};
+    private static final int GUARD = 37;
+
+    private static CpuBackend vec;
+    private static CpuBackend ref;
+    private static double worst;
+    private static String worstCase = "";
+
+    @BeforeAll
+    static void setUp() {
+        vec = new CpuBackend(2, true);
+        ref = new CpuBackend(2, false);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (vec != null) {
+            vec.close();
+            ref.close();
+        }
+        System.out.println("VectorPathsTest: worst rel-L2 " + worst + " at " + worstCase);
+    }
+
+    private static Tensor random(Random rnd, int... shape) {
+        float[] d = new float[(int) Tensor.checkedSize(shape)];
+        for (int i = 0; i < d.length; i++) {
+            float v;
+            do {
+                v = rnd.nextFloat() * 2f - 1f;
+            } while (v == 0f);
+            d[i] = v;
+        }
+        return Tensor.of(d, shape);
+    }
+
+    /** An output tensor over a NaN-filled array GUARD elements longer than its shape. */
+    private static Tensor nanOut(int... shape) {
+        float[] d = new float[(int) Tensor.checkedSize(shape) + GUARD];
+        Arrays.fill(d, Float.NaN);
+        return new Tensor(new HostStorage(d), shape);
+    }
+
+    private static void compare(String name, int[] outShape, BiConsumer<CpuBackend, Tensor> op) {
+        assumeTrue(vec.usesVector(), "Vector API not available (" + VectorSupport.REASON + "); nothing to compare");
+        Tensor a = nanOut(outShape);
+        Tensor b = nanOut(outShape);
+        op.accept(vec, a);
+        op.accept(ref, b);
+        float[] x = a.data();
+        float[] y = b.data();
+        int n = a.size();
+        double diff = 0;
+        double norm = 0;
+        List<String> bad = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (Float.isNaN(x[i]) || Float.isNaN(y[i])) {
+                if (bad.size() < 5) {
+                    bad.add("[" + i + "] vector=" + x[i] + " scalar=" + y[i]);
+                }
+                diff = Double.NaN;
+                continue;
+            }
+            double d = (double) x[i] - y[i];
+            diff += d * d;
+            norm += (double) y[i] * y[i];
+        }
+        for (int i = n; i < n + GUARD; i++) {
+            assertTrue(Float.isNaN(x[i]), name + ": vector path wrote past the output at " + i);
+        }
+        double rel = Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-30);
+        if (!(rel <= TOL)) {
+            for (int i = 0; i < n && bad.size() < 5; i++) {
+                if (Math.abs(x[i] - y[i]) > 1e-5 * (1 + Math.abs(y[i]))) {
+                    bad.add("[" + i + "] vector=" + x[i] + " scalar=" + y[i]);
+                }
+            }
+        }
+        synchronized (VectorPathsTest.class) {
+            if (rel > worst) {
+                worst = rel;
+                worstCase = name;
+            }
+        }
+        assertTrue(rel <= TOL, name + ": vector vs scalar rel-L2 " + rel + " > " + TOL + "; first mismatches "
+                + bad);
+    }
+
+    // ---------------------------------------------------------------- conv2d
+
+    /** n, cin, cout, h, w, kh, kw, strideH, strideW, padH, padW, dilation, groups. */
+    private static final int[][] CONV = {
+        {1, 32, 32, 33, 17, 3, 3, 1, 1, 1, 1, 1, 1},
+        {2, 7, 5, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1},
+        {1, 3, 20, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1},
+        {1, 16, 36, 20, 64, 3, 3, 1, 1, 1, 1, 1, 1},
+        {2, 33, 17, 9, 50, 3, 3, 1, 1, 1, 1, 1, 1},
+        {1, 3, 32, 24, 40, 3, 3, 1, 1, 1, 1, 1, 1},
+        {2, 33, 7, 7, 33, 1, 1, 1, 1, 0, 0, 1, 1},
+        {1, 8, 12, 50, 50, 1, 1, 1, 1, 0, 0, 1, 1},
+        {1, 20, 6, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1},
+        {1, 16, 32, 33, 33, 3, 3, 2, 2, 1, 1, 1, 1},
+        {2, 7, 9, 8, 50, 3, 3, 2, 2, 1, 1, 1, 1},
+        {2, 33, 33, 17, 35, 3, 3, 1, 1, 1, 1, 1, 33},
+        {1, 20, 20, 33, 7, 3, 3, 2, 2, 1, 1, 1, 20},
+        {2, 12, 18, 13, 21, 5, 5, 1, 1, 2, 2, 1, 2},
+        {1, 8, 8, 17, 40, 3, 3, 1, 1, 2, 2, 2, 1},
+        {1, 3, 16, 33, 35, 7, 7, 1, 1, 3, 3, 1, 1},
+        {1, 6, 10, 19, 23, 1, 3, 1, 1, 0, 1, 1, 1},
+        {1, 9, 11, 15, 40, 3, 3, 1, 1, 0, 0, 1, 1},
+        {2, 6, 8, 16, 33, 3, 3, 2, 1, 1, 0, 1, 1},
+        {1, 5, 7, 9, 31, 2, 2, 3, 3, 0, 0, 1, 1},
+        {1, 12, 12, 7, 7, 3, 3, 1, 1, 1, 1, 3, 4},
+    };
+
+    @TestFactory
+    Stream<DynamicTest> conv2d() {
+        List<DynamicTest> tests = new ArrayList<>();
+        int seed = 1;
+        for (int[] c : CONV) {
+            for (Activation act : ACTS) {
+                for (boolean withBias : new boolean[] {true, false}) {
+                    int s = seed++;
+                    Conv2dParams p = new Conv2dParams(c[7], c[8], c[9], c[10], c[11], c[11], c[12], act);
+                    String name = "CONV2D(x=[" + c[0] + "," + c[1] + "," + c[3] + "," + c[4] + "],w=[" + c[2] + ","
+                            + c[1] / c[12] + "," + c[5] + "," + c[6] + "]," + p + ",bias=" + withBias + ")";
+                    tests.add(DynamicTest.dynamicTest(name, () -> {
+                        Random rnd = new Random(s);
+                        Tensor x = random(rnd, c[0], c[1], c[3], c[4]);
+                        Tensor w = random(rnd, c[2], c[1] / c[12], c[5], c[6]);
+                        Tensor b = withBias ? random(rnd, c[2]) : null;
+                        compare(name, OpShapes.conv2d(x, w, b, p), (be, out) -> be.conv2d(out, x, w, b, p));
+                    }));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    // ---------------------------------------------------------------- conv_transpose2d
+
+    /** n, cin, cout, h, w, kh, kw, stride, pad, outPad, dilation, groups. */
+    private static final int[][] CONVT = {
+        {1, 32, 16, 16, 16, 4, 4, 2, 1, 0, 1, 1},
+        {2, 7, 5, 9, 33, 4, 4, 2, 1, 0, 1, 1},
+        {1, 3, 6, 1, 1, 4, 4, 2, 1, 0, 1, 1},
+        {1, 8, 12, 7, 9, 4, 4, 2, 1, 0, 1, 2},
+        {1, 6, 9, 7, 5, 3, 3, 2, 1, 1, 1, 3},
+        {2, 5, 4, 6, 17, 2, 2, 2, 0, 0, 1, 1},
+        {1, 9, 7, 11, 13, 3, 3, 1, 1, 0, 1, 1},
+        {1, 4, 6, 8, 8, 3, 3, 1, 0, 0, 2, 1},
+        {1, 4, 5, 6, 7, 5, 5, 3, 2, 2, 1, 1},
+        {1, 6, 6, 10, 10, 4, 4, 2, 1, 0, 1, 6},
+        {1, 17, 33, 12, 20, 4, 4, 2, 1, 0, 1, 1},
+    };
+
+    @TestFactory
+    Stream<DynamicTest> convTranspose2d() {
+        List<DynamicTest> tests = new ArrayList<>();
+        int seed = 1000;
+        for (int[] c : CONVT) {
+            for (Activation act : ACTS) {
+                for (boolean withBias : new boolean[] {true, false}) {
+                    int s = seed++;
+                    ConvTranspose2dParams p = new ConvTranspose2dParams(c[7], c[7], c[8], c[8], c[9], c[9], c[10],
+                            c[10], c[11], act);
+                    String name = "CONV_TRANSPOSE2D(x=[" + c[0] + "," + c[1] + "," + c[3] + "," + c[4] + "],w=[" + c[1]
+                            + "," + c[2] / c[11] + "," + c[5] + "," + c[6] + "]," + p + ",bias=" + withBias + ")";
+                    tests.add(DynamicTest.dynamicTest(name, () -> {
+                        Random rnd = new Random(s);
+                        Tensor x = random(rnd, c[0], c[1], c[3], c[4]);
+                        Tensor w = random(rnd, c[1], c[2] / c[11], c[5], c[6]);
+                        Tensor b = withBias ? random(rnd, c[2]) : null;
+                        compare(name, OpShapes.convTranspose2d(x, w, b, p),
+                                (be, out) -> be.convTranspose2d(out, x, w, b, p));
+                    }));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    // ---------------------------------------------------------------- linear
+
+    /** x shape..., nOut (x's last dim is K). */
+    private static final int[][] LINEAR = {
+        {1, 513, 256},
+        {1, 256, 256},
+        {1, 256, 66},
+        {7, 33, 17},
+        {2, 3, 33, 5},
+        {5, 1, 7},
+        {1, 7, 1},
+        {64, 256, 256},
+        {33, 513, 31},
+    };
+
+    @TestFactory
+    Stream<DynamicTest> linear() {
+        List<DynamicTest> tests = new ArrayList<>();
+        int seed = 2000;
+        for (int[] c : LINEAR) {
+            int[] xShape = Arrays.copyOf(c, c.length - 1);
+            int k = c[c.length - 2];
+            int nOut = c[c.length - 1];
+            for (Activation act : ACTS) {
+                for (boolean withBias : new boolean[] {true, false}) {
+                    int s = seed++;
+                    String name = "LINEAR(x=" + Arrays.toString(xShape) + ",w=[" + nOut + "," + k + "],act=" + act
+                            + ",bias=" + withBias + ")";
+                    tests.add(DynamicTest.dynamicTest(name, () -> {
+                        Random rnd = new Random(s);
+                        Tensor x = random(rnd, xShape);
+                        Tensor w = random(rnd, nOut, k);
+                        Tensor b = withBias ? random(rnd, nOut) : null;
+                        compare(name, OpShapes.linear(x, w, b), (be, out) -> be.linear(out, x, w, b, act));
+                    }));
+                }
+            }
+        }
+        return tests.stream();
+    }
+}
