@@ -1,31 +1,56 @@
 package io.github.blurdm.blurdm.pipeline;
 
 import io.github.blurdm.blurdm.backbone.MimoUNet;
+import io.github.blurdm.blurdm.prior.LatentEncoder;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
 import io.github.blurdm.runtime.Ops;
 import io.github.blurdm.runtime.Tensor;
+import io.github.blurdm.runtime.cpu.CpuBackend;
+import java.util.List;
+import java.util.concurrent.CancellationException;
 
 /**
  * The MIMO-UNet+ inference pipeline of spec section 8: v/255 - 0.5, reflect pad right/bottom to a
  * multiple of 8, the prior on the padded image, the backbone's full-resolution output, crop, clamp to
  * [-0.5, 0.5], +0.5, then {@code uint8(clamp(v*255 + 0.5, 0, 255))} (torchvision's save_image).
  * Images are interleaved 8-bit RGB as float values 0..255, row-major [H,W,3].
+ *
+ * <p>Large images run in tiles: the prior's encoder on non-overlapping tiles extended by its
+ * receptive radius, so the pooled latent is the whole image's (up to summation order); the backbone on
+ * overlapping tiles blended with linear ramps.
  */
 public final class MimoPipeline {
     /** The smallest side the reflect padding supports. */
     public static final int MIN_SIDE = 8;
 
+    /** Reports progress after each unit of work; returning false cancels the run. */
+    @FunctionalInterface
+    public interface Progress {
+        boolean step(int done, int total);
+
+        Progress NONE = (done, total) -> true;
+    }
+
     private MimoPipeline() {
     }
 
-    /**
-     * @param rgb   [H,W,3] values 0..255 on the host
-     * @param prior the prior generator, or null for a backbone without prior
-     * @param noise the prior's initial noise (ignored without prior)
-     * @return [H,W,3] quantised values 0..255 on the host
-     */
+    /** The whole image at once (no tiling). */
     public static Tensor deblur(Ops ops, MimoUNet backbone, LatentExposureDiffusion prior, Tensor rgb,
                                 LatentExposureDiffusion.Noise noise) {
+        return deblur(ops, backbone, prior, rgb, noise, Integer.MAX_VALUE / 2 / 8 * 8, 0, Progress.NONE);
+    }
+
+    /**
+     * @param rgb     [H,W,3] values 0..255 on the host
+     * @param prior   the prior generator, or null for a backbone without prior
+     * @param noise   the prior's initial noise (ignored without prior)
+     * @param tile    tile side in pixels, a multiple of 8 (images that fit run whole)
+     * @param overlap tile overlap in pixels, a multiple of 8 smaller than {@code tile}
+     * @return [H,W,3] quantised values 0..255 on the host
+     * @throws CancellationException when {@code progress} returns false
+     */
+    public static Tensor deblur(Ops ops, MimoUNet backbone, LatentExposureDiffusion prior, Tensor rgb,
+                                LatentExposureDiffusion.Noise noise, int tile, int overlap, Progress progress) {
         if (rgb.rank() != 3 || rgb.dim(2) != 3) {
             throw new IllegalArgumentException("image must be [H,W,3] RGB, found " + java.util.Arrays.toString(rgb.shape()));
         }
@@ -35,13 +60,135 @@ public final class MimoPipeline {
             throw new IllegalArgumentException("image is " + w + "x" + h + " pixels; MIMO-UNet needs at least "
                     + MIN_SIDE + "x" + MIN_SIDE);
         }
-        Tensor x = ops.backend().upload(normalise(rgb));
-        int ph = (8 - h % 8) % 8;
-        int pw = (8 - w % 8) % 8;
-        Tensor xp = ph == 0 && pw == 0 ? x : ops.reflectPad(x, 0, ph, 0, pw);
-        Tensor p = prior == null ? null : prior.sample(ops, xp, noise, null);
-        Tensor out = ops.backend().download(backbone.forward(ops, xp, p, null));
-        return quantise(out, h, w);
+        Tensor xp = padToMultipleOf8(normalise(rgb));
+        int hp = xp.dim(2);
+        int wp = xp.dim(3);
+        List<Tiling.Tile> tiles = Tiling.tiles(hp, wp, tile, overlap, 8);
+        List<Tiling.Tile> encoderTiles = Tiling.partition(hp / 4, wp / 4, Math.max(1, tile / 4));
+        boolean whole = tiles.size() == 1;
+        int total = (prior == null || whole ? 0 : encoderTiles.size()) + tiles.size();
+        int[] done = {0};
+        Tensor p = null;
+        if (prior != null) {
+            if (whole) {
+                p = prior.sample(ops, ops.backend().upload(xp), noise, null);
+            } else {
+                Tensor zb = encodeTiled(ops, prior.encoder(), xp, encoderTiles, () -> report(progress, ++done[0], total));
+                p = prior.sampleFromLatent(ops, zb, noise, null);
+            }
+        }
+        if (whole) {
+            Tensor out = ops.backend().download(backbone.forward(ops, ops.backend().upload(xp), p, null));
+            report(progress, ++done[0], total);
+            return quantise(out, h, w);
+        }
+        float[] acc = new float[3 * hp * wp];
+        float[] wsum = new float[hp * wp];
+        for (Tiling.Tile t : tiles) {
+            Tensor y = ops.backend().download(backbone.forward(ops, ops.backend().upload(crop(xp, t.y0(), t.y1(),
+                    t.x0(), t.x1())), p, null));
+            blend(acc, wsum, y.data(), t, hp, wp, overlap);
+            report(progress, ++done[0], total);
+        }
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < hp * wp; i++) {
+                acc[c * hp * wp + i] /= wsum[i];
+            }
+        }
+        return quantise(Tensor.of(acc, 1, 3, hp, wp), h, w);
+    }
+
+    private static void report(Progress progress, int done, int total) {
+        if (!progress.step(done, total)) {
+            throw new CancellationException("deblurring cancelled after " + done + " of " + total + " steps");
+        }
+    }
+
+    /**
+     * The encoder's pooled latent from non-overlapping quarter-scale tiles, each computed on the tile
+     * extended by the receptive radius (clipped at the image border) and cropped back, so every
+     * feature equals the whole-image one; the mean is taken in double.
+     */
+    static Tensor encodeTiled(Ops ops, LatentEncoder enc, Tensor xp, List<Tiling.Tile> quarterTiles, Runnable tick) {
+        int h4 = xp.dim(2) / 4;
+        int w4 = xp.dim(3) / 4;
+        int r = enc.receptiveRadius();
+        double[] sum = null;
+        for (Tiling.Tile t : quarterTiles) {
+            int ey0 = Math.max(0, t.y0() - r);
+            int ey1 = Math.min(h4, t.y1() + r);
+            int ex0 = Math.max(0, t.x0() - r);
+            int ex1 = Math.min(w4, t.x1() + r);
+            Tensor x = ops.backend().upload(crop(xp, 4 * ey0, 4 * ey1, 4 * ex0, 4 * ex1));
+            Tensor f = ops.backend().download(enc.features(ops, x, x));
+            int l = f.dim(1);
+            int fh = f.dim(2);
+            int fw = f.dim(3);
+            if (sum == null) {
+                sum = new double[l];
+            }
+            float[] d = f.data();
+            for (int c = 0; c < l; c++) {
+                double s = 0;
+                for (int y = t.y0() - ey0; y < t.y1() - ey0; y++) {
+                    for (int xx = t.x0() - ex0; xx < t.x1() - ex0; xx++) {
+                        s += d[(c * fh + y) * fw + xx];
+                    }
+                }
+                sum[c] += s;
+            }
+            tick.run();
+        }
+        float[] mean = new float[sum.length];
+        for (int c = 0; c < mean.length; c++) {
+            mean[c] = (float) (sum[c] / ((double) h4 * w4));
+        }
+        return enc.head(ops, ops.backend().upload(Tensor.of(mean, 1, mean.length)));
+    }
+
+    private static void blend(float[] acc, float[] wsum, float[] y, Tiling.Tile t, int hp, int wp, int ramp) {
+        int th = t.height();
+        int tw = t.width();
+        for (int yy = 0; yy < th; yy++) {
+            float wy = Tiling.weight(t.y0() + yy, t.y0(), t.y1(), hp, ramp);
+            for (int xx = 0; xx < tw; xx++) {
+                float wgt = wy * Tiling.weight(t.x0() + xx, t.x0(), t.x1(), wp, ramp);
+                int dst = (t.y0() + yy) * wp + t.x0() + xx;
+                wsum[dst] += wgt;
+                for (int c = 0; c < 3; c++) {
+                    acc[c * hp * wp + dst] += wgt * y[(c * th + yy) * tw + xx];
+                }
+            }
+        }
+    }
+
+    /** [1,C,H,W] host tensor rows [y0,y1) x columns [x0,x1). */
+    static Tensor crop(Tensor x, int y0, int y1, int x0, int x1) {
+        int c = x.dim(1);
+        int h = x.dim(2);
+        int w = x.dim(3);
+        float[] in = x.data();
+        int ch = y1 - y0;
+        int cw = x1 - x0;
+        float[] out = new float[c * ch * cw];
+        for (int k = 0; k < c; k++) {
+            for (int y = 0; y < ch; y++) {
+                System.arraycopy(in, (k * h + y0 + y) * w + x0, out, (k * ch + y) * cw, cw);
+            }
+        }
+        return Tensor.of(out, 1, c, ch, cw);
+    }
+
+    /** Reflect padding right and bottom to multiples of 8, on the host. */
+    static Tensor padToMultipleOf8(Tensor x) {
+        int ph = (8 - x.dim(2) % 8) % 8;
+        int pw = (8 - x.dim(3) % 8) % 8;
+        if (ph == 0 && pw == 0) {
+            return x;
+        }
+        try (CpuBackend host = new CpuBackend(1, false)) {
+            return new Ops(host).reflectPad(x, 0, ph, 0, pw);
+        }
     }
 
     /** [H,W,3] 0..255 -> [1,3,H,W] v/255 - 0.5 (float32, rounded after each operation). */
