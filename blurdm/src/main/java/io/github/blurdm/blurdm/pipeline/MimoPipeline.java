@@ -63,9 +63,9 @@ public final class MimoPipeline {
         Tensor xp = padToMultipleOf8(normalise(rgb));
         int hp = xp.dim(2);
         int wp = xp.dim(3);
-        List<Tiling.Tile> tiles = Tiling.tiles(hp, wp, tile, overlap, 8);
+        boolean whole = hp <= tile && wp <= tile;
+        List<Tiling.Tile> tiles = whole ? List.of(new Tiling.Tile(0, hp, 0, wp)) : Tiling.tiles(hp, wp, tile, overlap, 8);
         List<Tiling.Tile> encoderTiles = Tiling.partition(hp / 4, wp / 4, Math.max(1, tile / 4));
-        boolean whole = tiles.size() == 1;
         int total = (prior == null || whole ? 0 : encoderTiles.size()) + tiles.size();
         int[] done = {0};
         Tensor p = null;

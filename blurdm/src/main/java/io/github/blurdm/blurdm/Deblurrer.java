@@ -1,0 +1,214 @@
+package io.github.blurdm.blurdm;
+
+import io.github.blurdm.blurdm.pipeline.Images;
+import io.github.blurdm.blurdm.pipeline.MimoPipeline;
+import io.github.blurdm.blurdm.prior.LatentExposureDiffusion.Noise;
+import io.github.blurdm.runtime.Backend;
+import io.github.blurdm.runtime.BackendChoice;
+import io.github.blurdm.runtime.Backends;
+import io.github.blurdm.runtime.Device;
+import io.github.blurdm.runtime.Ops;
+import io.github.blurdm.runtime.Tensor;
+import io.github.blurdm.weights.WeightsException;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Deblurs images with a BlurDM model. The library's entry point:
+ *
+ * <pre>{@code
+ * try (Deblurrer d = Deblurrer.builder().weights(Path.of("blurdm-small.safetensors")).build()) {
+ *     BufferedImage sharp = d.deblur(blurry);
+ * }
+ * }</pre>
+ *
+ * <p>Thread safety: a Deblurrer may be shared by many threads; calls <b>queue</b> (one runs at a time),
+ * because each already uses every thread of the CPU backend or the whole GPU. For parallel calls,
+ * build one Deblurrer per thread.
+ *
+ * <p>Noise: the prior's initial noise is drawn from Philox4x32-10 with the builder's seed and stream 0,
+ * so a result depends only on the image, the weights and the seed (not on call order), on CPU and GPU
+ * alike; {@link #deblur(Tensor, Tensor, MimoPipeline.Progress)} takes explicit noise instead.
+ */
+public final class Deblurrer implements AutoCloseable {
+    private final Backend backend;
+    private final BlurdmModel model;
+    private final long seed;
+    private final int tile;
+    private final int overlap;
+    private boolean closed;
+
+    private Deblurrer(Backend backend, BlurdmModel model, long seed, int tile, int overlap) {
+        this.backend = backend;
+        this.model = model;
+        this.seed = seed;
+        this.tile = tile;
+        this.overlap = overlap;
+    }
+
+    /** A builder; {@link Builder#weights(Path)} is required, everything else has a default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The device the model runs on. */
+    public Device device() {
+        return backend.device();
+    }
+
+    /** The backend's name ("cpu", "cuda:0"). */
+    public String backendName() {
+        return backend.name();
+    }
+
+    /** The loaded model. */
+    public BlurdmModel model() {
+        return model;
+    }
+
+    /** Deblurs an image (any type Java reads; alpha is dropped, grayscale becomes RGB). */
+    public BufferedImage deblur(BufferedImage image) {
+        return deblur(image, MimoPipeline.Progress.NONE);
+    }
+
+    /**
+     * Deblurs an image, reporting progress after each tile.
+     *
+     * @throws CancellationException when {@code progress} returns false
+     */
+    public BufferedImage deblur(BufferedImage image, MimoPipeline.Progress progress) {
+        Objects.requireNonNull(image, "image");
+        return Images.fromRgb(deblur(Images.toRgb(image), null, progress));
+    }
+
+    /**
+     * The float entry point for embedding: {@code rgb} is [H,W,3] with values 0..255 (need not be
+     * integers) on the host; the result is [H,W,3] 8-bit values as floats.
+     *
+     * @param noise the prior's initial noise [1, latent] on the host, or null for the builder's seed
+     */
+    public synchronized Tensor deblur(Tensor rgb, Tensor noise, MimoPipeline.Progress progress) {
+        if (closed) {
+            throw new IllegalStateException("this Deblurrer is closed");
+        }
+        Noise n = noise == null ? Noise.philox(seed, 0) : Noise.of(backend.upload(noise));
+        return MimoPipeline.deblur(new Ops(backend), model.backbone(), model.prior(), rgb, n,
+                tile > 0 ? tile : autoTile(rgb.dim(0), rgb.dim(1)), overlap,
+                progress == null ? MimoPipeline.Progress.NONE : progress);
+    }
+
+    /**
+     * The tile side for an image: the whole image when its estimated working memory fits the budget,
+     * else the largest multiple of 64 that does.
+     */
+    int autoTile(int h, int w) {
+        long budget = MemoryBudget.bytes(backend);
+        int whole = Math.max(h, w) + 8;
+        if (MemoryBudget.estimate(model, h + 8, w + 8) <= budget) {
+            return (whole + 7) / 8 * 8;
+        }
+        int t = 64;
+        while (t + 64 < whole && MemoryBudget.estimate(model, t + 64, t + 64) <= budget) {
+            t += 64;
+        }
+        return Math.max(t, overlap + 64);
+    }
+
+    /** Releases the backend (threads, device memory). Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            backend.close();
+        }
+    }
+
+    /**
+     * Configures a {@link Deblurrer}: {@link #weights(Path)} is required; the rest is optional
+     * ({@code opt*} in DJL's terms) and documents its default.
+     */
+    public static final class Builder {
+        private Path weights;
+        private Path prior;
+        private BackendChoice backend;
+        private long seed = 2023;
+        private int tile;
+        private int overlap = 64;
+
+        private Builder() {
+        }
+
+        /** Required: the model weights (this project's safetensors, an official .pth, or a state dict). */
+        public Builder weights(Path path) {
+            this.weights = Objects.requireNonNull(path, "weights");
+            return this;
+        }
+
+        /** Optional: the prior generator in a separate file. Default: read from the weights file. */
+        public Builder prior(Path path) {
+            this.prior = path;
+            return this;
+        }
+
+        /**
+         * Optional: AUTO (CUDA when usable, else the CPU, logging why), CPU or CUDA. Default: the
+         * {@code blurdm.backend} property or {@code BLURDM_BACKEND} variable, else AUTO.
+         */
+        public Builder backend(BackendChoice choice) {
+            this.backend = Objects.requireNonNull(choice, "backend");
+            return this;
+        }
+
+        /** Optional: the seed of the prior's noise. Default 2023 (the official scripts' seed). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Optional: tile side in pixels (a multiple of 8, at least 64) for images too large to run
+         * whole; 0 picks automatically from the memory budget. Default 0.
+         */
+        public Builder tileSize(int pixels) {
+            if (pixels != 0 && (pixels < 64 || pixels % 8 != 0)) {
+                throw new IllegalArgumentException("tile size must be 0 (automatic) or a multiple of 8 >= 64, got "
+                        + pixels);
+            }
+            this.tile = pixels;
+            return this;
+        }
+
+        /** Optional: overlap of neighbouring tiles in pixels (a multiple of 8). Default 64. */
+        public Builder overlap(int pixels) {
+            if (pixels < 0 || pixels % 8 != 0) {
+                throw new IllegalArgumentException("overlap must be a multiple of 8 >= 0, got " + pixels);
+            }
+            this.overlap = pixels;
+            return this;
+        }
+
+        /**
+         * Loads the model on the chosen backend.
+         *
+         * @throws IllegalStateException naming the missing setting, or when CUDA was asked for and is not usable
+         * @throws WeightsException      when the weights cannot be read or do not fit the model
+         */
+        public Deblurrer build() throws WeightsException {
+            if (weights == null) {
+                throw new IllegalStateException("Deblurrer.builder(): weights(Path) is required");
+            }
+            if (tile != 0 && overlap >= tile) {
+                throw new IllegalStateException("overlap " + overlap + " must be smaller than the tile size " + tile);
+            }
+            Backend b = Backends.create(backend != null ? backend : BackendChoice.configured());
+            try {
+                return new Deblurrer(b, BlurdmModel.load(weights, prior, b), seed, tile, overlap);
+            } catch (WeightsException | RuntimeException e) {
+                b.close();
+                throw e;
+            }
+        }
+    }
+}

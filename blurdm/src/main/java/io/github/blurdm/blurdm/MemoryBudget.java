@@ -1,0 +1,31 @@
+package io.github.blurdm.blurdm;
+
+import io.github.blurdm.runtime.Backend;
+
+/**
+ * Estimates the working memory of one MIMO-UNet run and the budget it may use, so large images are
+ * tiled before they exhaust the heap or the device.
+ */
+final class MemoryBudget {
+    private MemoryBudget() {
+    }
+
+    /**
+     * Bytes one forward pass needs at h x w: about ten live full-resolution feature maps of the base
+     * width (the encoder skips, the decoder stream and temporaries; the 1/2 and 1/4 scales add a half),
+     * plus the prior encoder's three widest maps at 1/4 scale.
+     */
+    static long estimate(BlurdmModel m, int h, int w) {
+        long pixels = (long) h * w;
+        long backbone = 15L * m.backbone().config().baseChannels() * pixels * Float.BYTES;
+        long prior = m.prior() == null ? 0 : 3L * m.prior().config().latent() * (pixels / 16) * Float.BYTES;
+        return backbone + prior;
+    }
+
+    /** Half of the JVM's free heap headroom on the CPU; a quarter of the maximum heap otherwise. */
+    static long bytes(Backend b) {
+        Runtime rt = Runtime.getRuntime();
+        long headroom = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        return b.device().isCpu() ? headroom / 2 : rt.maxMemory() / 4;
+    }
+}
