@@ -16,7 +16,6 @@ Run: /usr/bin/python3 weights/reference/make_model_fixtures.py
 """
 import json
 import os
-import struct
 import sys
 
 import numpy as np
@@ -26,31 +25,13 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import blurdm_reference as ref  # noqa: E402
+from safetensors_io import write_safetensors  # noqa: E402
 
 OUT = os.path.join(HERE, "..", "..", "blurdm", "src", "test", "resources", "fixtures", "mimo_small")
 
 BACKBONE = {"base_channels": 8, "res_blocks": 2, "with_prior": True, "latent": 32}
 PRIOR = {"encoder_features": 16, "encoder_res_blocks": 2, "latent": 32, "denoiser_blocks": 2, "steps": 5}
 CASES = [("c0", 37, 53, 11), ("c1", 29, 70, 12)]
-
-
-def write_safetensors(path, tensors, metadata):
-    header = {"__metadata__": metadata}
-    blobs, offset = [], 0
-    for name, t in tensors.items():
-        a = np.ascontiguousarray(t.detach().cpu().numpy())
-        dtype = {np.float32: "F32", np.int64: "I64"}[a.dtype.type]
-        b = a.astype(a.dtype.newbyteorder("<")).tobytes()
-        header[name] = {"dtype": dtype, "shape": list(a.shape), "data_offsets": [offset, offset + len(b)]}
-        blobs.append(b)
-        offset += len(b)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
 
 
 def randomise(module, seed):

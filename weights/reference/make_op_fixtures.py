@@ -13,13 +13,15 @@ weights/reference/README.md.
 
 import json
 import os
-import struct
 import sys
 import zlib
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from safetensors_io import write_safetensors  # noqa: E402
 
 GENERATOR = "weights/reference/make_op_fixtures.py"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -30,28 +32,6 @@ torch.use_deterministic_algorithms(True)
 
 
 # ---------------------------------------------------------------------------- file format
-
-def write_safetensors(path, tensors, metadata):
-    """tensors: list of (name, float32 numpy array); metadata: dict of str -> str."""
-    header = {"__metadata__": metadata}
-    offset = 0
-    blobs = []
-    for name, arr in tensors:
-        a = np.ascontiguousarray(arr, dtype="<f4")
-        b = a.tobytes()
-        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + len(b)]}
-        offset += len(b)
-        blobs.append(b)
-    h = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    h += b" " * ((8 - len(h) % 8) % 8)  # align the data section to 8 bytes
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
-    os.replace(tmp, path)
-
 
 # ---------------------------------------------------------------------------- case building
 
