@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.blurdm.blurdm.pipeline.Images;
 import io.github.blurdm.runtime.Tensor;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,28 +16,18 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code blurdm eval}: pairing by name, the table, CSV and JSON, errors and exit codes. */
 class EvalCommandTest {
+    private static CliRun run(Object... args) {
+        return CliRun.of(args);
+    }
+
     @TempDir
     Path dir;
     Path pred;
     Path gt;
     JsonNode expected;
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = BlurdmCli.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     private static Path fixture(String name) throws Exception {
         return Path.of(EvalCommandTest.class.getResource("/fixtures/metrics/" + name).toURI());
@@ -74,7 +62,7 @@ class EvalCommandTest {
         copyPair("p09", "c,d.png");
         Path csv = dir.resolve("out/sub/m.csv");
         Path json = dir.resolve("out/m.json");
-        Run r = run("eval", "--pred", pred.toString(), "--gt", gt.toString(), "--csv", csv.toString(), "--json",
+        CliRun r = run("eval", "--pred", pred.toString(), "--gt", gt.toString(), "--csv", csv.toString(), "--json",
                 json.toString());
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().split("\n");
@@ -117,7 +105,7 @@ class EvalCommandTest {
         Files.copy(fixture("p01_pred.png"), pred.resolve("only-pred.png"));
         Files.copy(fixture("p01_gt.png"), gt.resolve("only-gt.png"));
         Files.writeString(pred.resolve(".hidden"), "ignored");
-        Run r = run("eval", "--pred", pred.toString(), "--gt", gt.toString());
+        CliRun r = run("eval", "--pred", pred.toString(), "--gt", gt.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("only-pred.png") && r.err().contains("only-gt.png"), r.err());
         assertFalse(r.out().contains("only-"), r.out());
@@ -138,7 +126,7 @@ class EvalCommandTest {
         Files.write(gt.resolve("empty.png"), new byte[0]);
         Path json = dir.resolve("m.json");
         Path csv = dir.resolve("m.csv");
-        Run r = run("eval", "--pred", pred.toString(), "--gt", gt.toString(), "--json", json.toString(), "--csv",
+        CliRun r = run("eval", "--pred", pred.toString(), "--gt", gt.toString(), "--json", json.toString(), "--csv",
                 csv.toString());
         assertEquals(1, r.code(), "some pair failed: exit code 1\n" + r.err());
         assertTrue(r.err().contains("size.png: size mismatch: prediction 48x64") && r.err().contains("53x37"),
@@ -158,7 +146,7 @@ class EvalCommandTest {
         copyPair("p04", "same.png");
         Path json = dir.resolve("m.json");
         Path csv = dir.resolve("m.csv");
-        Run r = run("eval", "--pred", pred.toString(), "--gt", gt.toString(), "--json", json.toString(), "--csv",
+        CliRun r = run("eval", "--pred", pred.toString(), "--gt", gt.toString(), "--json", json.toString(), "--csv",
                 csv.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("inf") && r.out().contains("1.000000"), r.out());
@@ -174,12 +162,12 @@ class EvalCommandTest {
         Files.copy(fixture("p01_pred.png"), pred.resolve("x.png"));
         Files.copy(fixture("p01_gt.png"), gt.resolve("y.png"));
         Path json = dir.resolve("m.json");
-        Run r = run("eval", "--pred", pred.toString(), "--gt", gt.toString(), "--json", json.toString());
+        CliRun r = run("eval", "--pred", pred.toString(), "--gt", gt.toString(), "--json", json.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("no pairs") && r.err().contains(pred.toString()), r.err());
         assertFalse(Files.exists(json));
 
-        Run empty = run("eval", "--pred", dir.resolve("none").toString(), "--gt", gt.toString());
+        CliRun empty = run("eval", "--pred", dir.resolve("none").toString(), "--gt", gt.toString());
         assertEquals(2, empty.code());
         assertTrue(empty.err().contains("no such folder"), empty.err());
     }
@@ -188,13 +176,13 @@ class EvalCommandTest {
     void neverWritesOverAnInputAndReportsUnwritableOutputs() throws Exception {
         copyPair("p01", "a.png");
         byte[] before = Files.readAllBytes(gt.resolve("a.png"));
-        Run r = run("eval", "--pred", pred.toString(), "--gt", gt.toString(), "--csv", gt.resolve("a.png").toString());
+        CliRun r = run("eval", "--pred", pred.toString(), "--gt", gt.toString(), "--csv", gt.resolve("a.png").toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(gt.resolve("a.png"))));
 
         Path blocker = dir.resolve("file");
         Files.writeString(blocker, "x");
-        Run w = run("eval", "--pred", pred.toString(), "--gt", gt.toString(), "--json",
+        CliRun w = run("eval", "--pred", pred.toString(), "--gt", gt.toString(), "--json",
                 blocker.resolve("m.json").toString());
         assertEquals(1, w.code(), "an output that cannot be written: exit code 1");
         assertTrue(w.err().contains("cannot write") && w.err().contains("m.json"), w.err());
@@ -202,10 +190,10 @@ class EvalCommandTest {
 
     @Test
     void helpListsTheExitCodes() {
-        Run r = run("eval", "--help");
+        CliRun r = run("eval", "--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("Exit codes") && r.out().contains("--pred") && r.out().contains("--json"), r.out());
-        Run missing = run("eval", "--pred", dir.toString());
+        CliRun missing = run("eval", "--pred", dir.toString());
         assertEquals(2, missing.code(), "missing --gt is a usage error");
     }
 
@@ -228,7 +216,7 @@ class EvalCommandTest {
         }
         javax.imageio.ImageIO.write(g, "png", pred.resolve("g.png").toFile());
         Images.writePng(Images.fromRgb(Tensor.of(v, h, w, 3)), gt.resolve("g.png"));
-        Run r = run("eval", "--pred", pred.toString(), "--gt", gt.toString());
+        CliRun r = run("eval", "--pred", pred.toString(), "--gt", gt.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("inf"), "same values, so PSNR is infinite:\n" + r.out());
     }

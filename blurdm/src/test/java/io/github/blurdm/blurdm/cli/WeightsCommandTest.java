@@ -8,34 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.blurdm.weights.DType;
 import io.github.blurdm.weights.SafetensorsFile;
 import io.github.blurdm.weights.StateDict;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code blurdm weights ...} run in-process on the weights module's PyTorch fixtures. */
 class WeightsCommandTest {
     private static final Path FIXTURES = Path.of("../weights/src/test/resources/checkpoints");
 
+    private static CliRun run(Object... args) {
+        return CliRun.of(args);
+    }
+
     @TempDir
     Path dir;
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(Object... args) {
-        CommandLine cl = BlurdmCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        String[] a = Stream.of(args).map(String::valueOf).toArray(String[]::new);
-        return new Run(cl.execute(a), out.toString(), err.toString());
-    }
 
     private static Path fx(String name) {
         return FIXTURES.resolve(name);
@@ -49,42 +37,42 @@ class WeightsCommandTest {
 
     @Test
     void inspectTrainingCheckpoint() {
-        Run r = run("weights", "inspect", fx("training.pth"));
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.out.contains("state dicts: model_state, model_dm_state"), r.out);
-        assertTrue(r.out.contains("feat.0.weight") && r.out.contains("[4,3,3,3]"), r.out);
-        assertTrue(r.out.contains("time_stamps_list") && r.out.contains("I64"), r.out);
-        assertTrue(r.out.contains("epoch            3"), r.out);
-        assertTrue(r.out.contains("argparse.Namespace(model_name='MIMO-UNetPlus'"), r.out);
-        assertTrue(r.out.contains("torch.device('cuda', 0)"), r.out);
+        CliRun r = run("weights", "inspect", fx("training.pth"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("state dicts: model_state, model_dm_state"), r.out());
+        assertTrue(r.out().contains("feat.0.weight") && r.out().contains("[4,3,3,3]"), r.out());
+        assertTrue(r.out().contains("time_stamps_list") && r.out().contains("I64"), r.out());
+        assertTrue(r.out().contains("epoch            3"), r.out());
+        assertTrue(r.out().contains("argparse.Namespace(model_name='MIMO-UNetPlus'"), r.out());
+        assertTrue(r.out().contains("torch.device('cuda', 0)"), r.out());
     }
 
     @Test
     void inspectSafetensorsAndViews() {
-        Run r = run("weights", "inspect", fx("views.pth"));
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.out.contains("(strided view)"), r.out);
+        CliRun r = run("weights", "inspect", fx("views.pth"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("(strided view)"), r.out());
         r = run("weights", "inspect", fx("plain.expected.safetensors"));
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.out.contains("format    safetensors") && r.out.contains("kv.weight"), r.out);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("format    safetensors") && r.out().contains("kv.weight"), r.out());
     }
 
     @Test
     void hostileAndLegacyFilesFailWithExitOne() throws Exception {
         Path marker = Path.of("/tmp/blurdm-pwned-marker");
         Files.deleteIfExists(marker);
-        Run r = run("weights", "inspect", fx("malicious.pth"));
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.out.contains("posix.system('touch /tmp/blurdm-pwned-marker')"), r.out);
-        assertTrue(r.out.contains("subprocess.Popen"), r.out);
+        CliRun r = run("weights", "inspect", fx("malicious.pth"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("posix.system('touch /tmp/blurdm-pwned-marker')"), r.out());
+        assertTrue(r.out().contains("subprocess.Popen"), r.out());
         r = run("weights", "convert", fx("malicious.pth"), dir.resolve("m.safetensors"));
-        assertEquals(1, r.code);
-        assertTrue(r.err.contains("no state dict found"), r.err);
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("no state dict found"), r.err());
         r = run("weights", "inspect", fx("legacy.pth"));
-        assertEquals(1, r.code);
-        assertTrue(r.err.contains("_use_new_zipfile_serialization=True"), r.err);
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("_use_new_zipfile_serialization=True"), r.err());
         r = run("weights", "convert", fx("legacy.pth"), dir.resolve("l.safetensors"));
-        assertEquals(1, r.code);
+        assertEquals(1, r.code());
         assertEquals(0, files(), "nothing written");
         assertFalse(Files.exists(marker));
     }
@@ -92,12 +80,12 @@ class WeightsCommandTest {
     @Test
     void convertWritesFloat32WithConfigAndRefusesOverwrite() throws Exception {
         Path out = dir.resolve("prior.safetensors");
-        Run r = run("weights", "convert", fx("training.pth"), out);
-        assertEquals(1, r.code);
-        assertTrue(r.err.contains("model_state") && r.err.contains("model_dm_state"), r.err);
+        CliRun r = run("weights", "convert", fx("training.pth"), out);
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("model_state") && r.err().contains("model_dm_state"), r.err());
         r = run("weights", "convert", fx("training.pth"), out, "--key", "model_dm_state",
                 "--config", "{\"architecture\":\"blurdm_prior\",\"steps\":5}");
-        assertEquals(0, r.code, r.err);
+        assertEquals(0, r.code(), r.err());
         StateDict want = StateDict.load(fx("training.pth"), "model_dm_state");
         try (SafetensorsFile sf = SafetensorsFile.open(out)) {
             assertEquals(want.names(), sf.keys());
@@ -110,14 +98,14 @@ class WeightsCommandTest {
         }
         long before = Files.size(out);
         r = run("weights", "convert", fx("plain.pth"), out);
-        assertEquals(1, r.code);
-        assertTrue(r.err.contains("already exists"), r.err);
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("already exists"), r.err());
         assertEquals(before, Files.size(out));
         r = run("weights", "convert", out, out, "--force");
-        assertEquals(1, r.code);
-        assertTrue(r.err.contains("is the input file"), r.err);
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("is the input file"), r.err());
         r = run("weights", "convert", fx("plain.pth"), out, "--force");
-        assertEquals(0, r.code, r.err);
+        assertEquals(0, r.code(), r.err());
         assertEquals(1, files(), "no temporary files left");
     }
 
@@ -125,8 +113,8 @@ class WeightsCommandTest {
     void convertKeepsOrWidensDtypes() throws Exception {
         Path keep = dir.resolve("keep.safetensors");
         Path f32 = dir.resolve("f32.safetensors");
-        assertEquals(0, run("weights", "convert", fx("dtypes.pth"), keep, "--dtype", "keep").code);
-        assertEquals(0, run("weights", "convert", fx("dtypes.pth"), f32).code);
+        assertEquals(0, run("weights", "convert", fx("dtypes.pth"), keep, "--dtype", "keep").code());
+        assertEquals(0, run("weights", "convert", fx("dtypes.pth"), f32).code());
         try (SafetensorsFile k = SafetensorsFile.open(keep); SafetensorsFile f = SafetensorsFile.open(f32)) {
             assertEquals(DType.BF16, k.dtype("bf16"));
             assertEquals(DType.F32, f.dtype("bf16"));
@@ -138,21 +126,21 @@ class WeightsCommandTest {
 
     @Test
     void diffStripsPrefixesAndReportsMissing() throws Exception {
-        Run r = run("weights", "diff", fx("plain.pth"), fx("dataparallel.pth"), "--strip-prefix", "module.",
+        CliRun r = run("weights", "diff", fx("plain.pth"), fx("dataparallel.pth"), "--strip-prefix", "module.",
                 "--tolerance", "0");
-        assertEquals(0, r.code, r.out + r.err);
-        assertTrue(r.out.contains("worst rel-L2 0.0000e+00; 0 problems"), r.out);
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("worst rel-L2 0.0000e+00; 0 problems"), r.out());
         r = run("weights", "diff", fx("plain.pth"), fx("dataparallel.pth"));
-        assertEquals(1, r.code);
-        assertTrue(r.out.contains("only in A") && r.out.contains("only in B"), r.out);
+        assertEquals(1, r.code());
+        assertTrue(r.out().contains("only in A") && r.out().contains("only in B"), r.out());
         r = run("weights", "diff", fx("plain.pth"), fx("training.pth"), "--key-b", "model_state", "--tolerance", "1e-9");
-        assertEquals(1, r.code, r.out);
+        assertEquals(1, r.code(), r.out());
     }
 
     @Test
     void usageErrorsExitTwo() {
-        assertEquals(2, run("weights").code);
-        assertEquals(2, run("weights", "convert", fx("plain.pth")).code);
-        assertEquals(2, run("weights", "convert", fx("plain.pth"), dir.resolve("x"), "--dtype", "f8").code);
+        assertEquals(2, run("weights").code());
+        assertEquals(2, run("weights", "convert", fx("plain.pth")).code());
+        assertEquals(2, run("weights", "convert", fx("plain.pth"), dir.resolve("x"), "--dtype", "f8").code());
     }
 }
