@@ -17,14 +17,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every {@link Op} has all of its artefacts. To require a new kind (the CUDA kernel and launcher, the
- * benchmark), add one entry to {@link #REQUIRED}.
+ * Every {@link Op} has all of its artefacts: CPU reference, parity test and cases, PyTorch fixture, CUDA
+ * launcher (whose kernels the kernels module's tests check against the catalogue) and benchmark. To
+ * require a new kind, add one entry to {@link #REQUIRED}.
  */
 class OpCatalogueTest {
 
     /** One kind of artefact: what it is, and its class or resource name for an op. */
     record Artefact(String what, Kind kind, Function<Op, String> name) {
-        enum Kind { CLASS, RESOURCE }
+        enum Kind { CLASS, RESOURCE, SOURCE_FILE }
 
         static Artefact type(String what, Function<Op, String> name) {
             return new Artefact(what, Kind.CLASS, name);
@@ -34,10 +35,18 @@ class OpCatalogueTest {
             return new Artefact(what, Kind.RESOURCE, name);
         }
 
+        /** A file of another module, relative to the repository root (tests run in runtime/). */
+        static Artefact sourceFile(String what, Function<Op, String> name) {
+            return new Artefact(what, Kind.SOURCE_FILE, name);
+        }
+
         boolean exists(Op op) {
             String n = name.apply(op);
             if (kind == Kind.RESOURCE) {
                 return OpCatalogueTest.class.getResource(n) != null;
+            }
+            if (kind == Kind.SOURCE_FILE) {
+                return java.nio.file.Files.isRegularFile(java.nio.file.Path.of("..").resolve(n));
             }
             try {
                 Class.forName(n, false, OpCatalogueTest.class.getClassLoader());
@@ -52,7 +61,10 @@ class OpCatalogueTest {
             Artefact.type("CPU reference", op -> "io.github.blurdm.runtime.cpu." + op.className() + "Cpu"),
             Artefact.type("parity test", op -> "io.github.blurdm.runtime.ops." + op.className() + "Test"),
             Artefact.type("parity cases", op -> "io.github.blurdm.runtime.ops." + op.className() + "Cases"),
-            Artefact.resource("PyTorch fixture", Fixtures::resource));
+            Artefact.resource("PyTorch fixture", Fixtures::resource),
+            Artefact.type("CUDA launcher", op -> "io.github.blurdm.runtime.cuda." + op.className() + "Cuda"),
+            Artefact.sourceFile("benchmark",
+                    op -> "bench/src/main/java/io/github/blurdm/bench/ops/" + op.className() + "Bench.java"));
 
     @TestFactory
     Stream<DynamicTest> everyOpHasEveryArtefact() {
