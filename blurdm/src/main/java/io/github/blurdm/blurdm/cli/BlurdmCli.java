@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "blurdm", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "BlurDM image deblurring engine (CPU and CUDA backends).",
-        subcommands = {InfoCommand.class, DeblurCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, DeblurCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
 public final class BlurdmCli implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
