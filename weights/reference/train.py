@@ -53,8 +53,9 @@ PHASES = ["1", "2", "3", "ablation"]
 class PairSet:
     """<root>/<split>/{input,target}/*.png, loaded lazily (PNG decode per sample)."""
 
-    def __init__(self, root, split):
+    def __init__(self, root, split, preload=False):
         self.dir = os.path.join(root, split)
+        self.cache = {} if preload else None
         inp = os.path.join(self.dir, "input")
         self.names = sorted(n for n in os.listdir(inp) if n.lower().endswith(".png")) if os.path.isdir(inp) else []
 
@@ -62,10 +63,14 @@ class PairSet:
         return len(self.names)
 
     def load(self, i):
+        if self.cache is not None and i in self.cache:
+            return self.cache[i]
         n = self.names[i]
         a = np.asarray(Image.open(os.path.join(self.dir, "input", n)).convert("RGB"))
         b = np.asarray(Image.open(os.path.join(self.dir, "target", n)).convert("RGB"))
         t = torch.from_numpy(np.concatenate([a, b], axis=2).copy()).permute(2, 0, 1)  # 6,H,W uint8
+        if self.cache is not None:
+            self.cache[i] = t
         return t
 
     def batch(self, n, crop, gen):
@@ -330,8 +335,9 @@ def main():
     ap.add_argument("--max-steps", type=int, default=None, help="stop after this many steps in this invocation")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="cpu")
-    ap.add_argument("--batch", type=int, default=8)
-    ap.add_argument("--crop", type=int, default=128)
+    ap.add_argument("--batch", type=int, default=None, help="batch size (default 8; on --resume: the run's)")
+    ap.add_argument("--crop", type=int, default=None, help="training crop (default 128; on --resume: the run's)")
+    ap.add_argument("--preload", action="store_true", help="keep decoded pairs in memory (GPU runs)")
     ap.add_argument("--base", type=int, default=16, help="backbone base channels")
     ap.add_argument("--res", type=int, default=3, help="ResBlocks per stage")
     ap.add_argument("--latent", type=int, default=64)
@@ -370,8 +376,12 @@ def main():
                          "denoiser_blocks": 5, "steps": 5},
                "iters": {"1": i1, "2": i2, "3": i3, "ablation": i1 + i3},
                "lr": {"1": a.lr, "2": a.lr2, "3": a.lr * 0.5, "ablation": a.lr},
-               "lr_min": a.lr_min, "warmup": a.warmup, "clip": a.clip, "batch": a.batch, "crop": a.crop,
+               "lr_min": a.lr_min, "warmup": a.warmup, "clip": a.clip, "batch": 8, "crop": 128,
                "seed": a.seed, "data": os.path.abspath(a.data)}
+    if a.batch:
+        cfg["batch"] = a.batch
+    if a.crop:
+        cfg["crop"] = a.crop
     nets = build(cfg)
     dev = torch.device(a.device)
     phase, step, wall = "1", 0, 0.0
@@ -396,7 +406,7 @@ def main():
         print("all phases done", flush=True)
         export(a.out, cfg, nets, phase, step)
         return
-    train_set = PairSet(cfg["data"], "train")
+    train_set = PairSet(cfg["data"], "train", a.preload)
     val_set = PairSet(cfg["data"], "val")
     if len(train_set) == 0:
         sys.exit(f"{cfg['data']}/train/input: no pairs")
