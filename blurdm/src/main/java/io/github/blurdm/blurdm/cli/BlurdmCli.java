@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "blurdm", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "BlurDM image deblurring engine (CPU and CUDA backends).",
-        subcommands = {InfoCommand.class, DeblurCommand.class, EvalCommand.class, WeightsCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, DeblurCommand.class, EvalCommand.class, SynthCommand.class,
+            WeightsCommand.class, CommandLine.HelpCommand.class})
 public final class BlurdmCli implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,493 @@
+"""Trains a small MIMO-UNet + BlurDM prior with the paper's three stages (blurdm-spec.md section 7), resumably.
+
+Phases, run in this order by --stage all (each continues where the checkpoint stopped):
+  1         backbone + sharp encoder (LatentEncoder bn=True on (blur, sharp)) jointly; prior = Z^S
+  2         sharp encoder frozen (eval); LatentExposureDiffusion trained so its T-step z_0 (unrolled,
+            back-propagated end to end) matches Z^S (Charbonnier)
+  3         stage-1 backbone + stage-2 DM jointly with the image loss; prior = DM(blur, eps)
+  ablation  the same backbone without prior (with_prior=False), trained from scratch for
+            iters1 + iters3 iterations (the budget of stages 1 + 3)
+Image loss: sum over the 3 MIMO outputs (clamped to [-0.5, 0.5]) of Charbonnier(mean sqrt(d^2 + 1e-6)) against
+the target bilinearly resized to 1/4, 1/2, 1, plus 0.1 x Charbonnier between their 2-D real FFTs (torch.fft.rfft2,
+real and imaginary parts; the official code's quirk of a 1-D FFT along the height is not reproduced).
+Inputs in [-0.5, 0.5]. Adam, linear warm-up then cosine decay to lr_min, per phase. Random crops of the
+pairs, horizontal/vertical flips, 90-degree rotations (the same transform for input and target).
+
+Resumable: <out>/checkpoint.pt (written atomically: temp file + rename) holds every network's fp32
+weights, the current phase's optimizer and scheduler, phase and step, the Python and torch RNG states
+(the data sampler draws from its own torch.Generator, also saved) and the configuration; --resume
+continues exactly. Logs: <out>/train.csv (phase, step, loss, lr, it/s), <out>/val.csv (PSNR on the
+validation split). Export: <out>/blurdm.safetensors (backbone + prior) and <out>/ablation.safetensors
+(backbone without prior) in the engine's format (keys backbone.* and prior.*, __metadata__ config).
+
+Examples (Debian's PyTorch: /usr/bin/python3):
+  train.py --data weights/data/synth --out weights/runs/small --stage all --threads 2 --minutes 600
+  train.py --out weights/runs/small --resume --stage all --minutes 600     # continue
+  train.py --out weights/runs/small --resume --export-only                   # write the safetensors
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import random
+import struct
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import blurdm_reference as ref  # noqa: E402
+
+PHASES = ["1", "2", "3", "ablation"]
+
+
+# --------------------------------------------------------------------------- data
+
+class PairSet:
+    """<root>/<split>/{input,target}/*.png, loaded lazily (PNG decode per sample)."""
+
+    def __init__(self, root, split, preload=False):
+        self.dir = os.path.join(root, split)
+        self.cache = {} if preload else None
+        inp = os.path.join(self.dir, "input")
+        self.names = sorted(n for n in os.listdir(inp) if n.lower().endswith(".png")) if os.path.isdir(inp) else []
+
+    def __len__(self):
+        return len(self.names)
+
+    def load(self, i):
+        if self.cache is not None and i in self.cache:
+            return self.cache[i]
+        n = self.names[i]
+        a = np.asarray(Image.open(os.path.join(self.dir, "input", n)).convert("RGB"))
+        b = np.asarray(Image.open(os.path.join(self.dir, "target", n)).convert("RGB"))
+        t = torch.from_numpy(np.concatenate([a, b], axis=2).copy()).permute(2, 0, 1)  # 6,H,W uint8
+        if self.cache is not None:
+            self.cache[i] = t
+        return t
+
+    def batch(self, n, crop, gen):
+        """n random pairs, random crop, flips and 90-degree rotation; returns blur, sharp in [-0.5, 0.5]."""
+        out = []
+        for _ in range(n):
+            i = int(torch.randint(len(self), (1,), generator=gen))
+            t = self.load(i)
+            h, w = t.shape[1:]
+            y = int(torch.randint(h - crop + 1, (1,), generator=gen))
+            x = int(torch.randint(w - crop + 1, (1,), generator=gen))
+            t = t[:, y:y + crop, x:x + crop]
+            r = torch.randint(2, (2,), generator=gen).tolist()
+            k = int(torch.randint(4, (1,), generator=gen))
+            if r[0]:
+                t = t.flip(2)
+            if r[1]:
+                t = t.flip(1)
+            t = torch.rot90(t, k, (1, 2))
+            out.append(t)
+        b = torch.stack(out).float() / 255 - 0.5
+        return b[:, :3].contiguous(), b[:, 3:].contiguous()
+
+
+# --------------------------------------------------------------------------- losses
+
+def charbonnier(a, b, eps=1e-6):
+    return torch.mean(torch.sqrt((a - b) ** 2 + eps))
+
+
+def image_loss(outs, sharp):
+    """Spec 7: Charbonnier over 3 scales (outputs clamped) + 0.1 x Charbonnier of 2-D rfft."""
+    s2 = F.interpolate(sharp, scale_factor=0.5, mode="bilinear", align_corners=False)
+    s4 = F.interpolate(sharp, scale_factor=0.25, mode="bilinear", align_corners=False)
+    total = 0.0
+    for o, s in zip(outs, [s4, s2, sharp]):
+        o = torch.clamp(o, -0.5, 0.5)
+        fo = torch.view_as_real(torch.fft.rfft2(o))
+        fs = torch.view_as_real(torch.fft.rfft2(s))
+        total = total + charbonnier(o, s) + 0.1 * charbonnier(fo, fs)
+    return total
+
+
+def psnr(a, b):
+    """a, b in [0, 1] after 8-bit quantisation, per image, then averaged by the caller."""
+    mse = torch.mean((a - b) ** 2).item()
+    return 99.0 if mse == 0 else 10 * math.log10(1.0 / mse)
+
+
+def quant(x):
+    """[-0.5, 0.5] -> 8-bit codes / 255, as the engine writes its output (spec 8.2)."""
+    return torch.clamp(torch.floor((torch.clamp(x, -0.5, 0.5) + 0.5) * 255 + 0.5), 0, 255) / 255
+
+
+# --------------------------------------------------------------------------- models and state
+
+def build(cfg):
+    b, p = cfg["backbone"], cfg["prior"]
+    torch.manual_seed(cfg["seed"])
+    nets = {
+        "backbone": ref.MIMOUNet(b["base_channels"], b["res_blocks"], b["latent"], True),
+        "sharp_encoder": ref.LatentEncoder(p["encoder_features"], p["encoder_res_blocks"], p["latent"], bn=True),
+        "dm": ref.LatentExposureDiffusion(p["encoder_features"], p["encoder_res_blocks"], p["latent"],
+                                          p["denoiser_blocks"], p["steps"]),
+        "ablation": ref.MIMOUNet(b["base_channels"], b["res_blocks"], b["latent"], False),
+    }
+    return nets
+
+
+def phase_params(nets, phase):
+    if phase == "1":
+        return list(nets["backbone"].parameters()) + list(nets["sharp_encoder"].parameters())
+    if phase == "2":
+        return list(nets["dm"].parameters())
+    if phase == "3":
+        return list(nets["backbone"].parameters()) + list(nets["dm"].parameters())
+    return list(nets["ablation"].parameters())
+
+
+def phase_iters(cfg, phase):
+    it = cfg["iters"]
+    return it["ablation"] if phase == "ablation" else it[phase]
+
+
+def phase_lr(cfg, phase):
+    return cfg["lr"][phase]
+
+
+def make_opt(cfg, nets, phase):
+    opt = torch.optim.Adam(phase_params(nets, phase), lr=phase_lr(cfg, phase))
+    total = max(1, phase_iters(cfg, phase))
+    warm = min(cfg["warmup"], total // 10)
+    floor = cfg["lr_min"] / phase_lr(cfg, phase)
+
+    def factor(step):
+        if step < warm:
+            return (step + 1) / warm
+        p = min(1.0, (step - warm) / max(1, total - warm))
+        return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * p))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
+    return opt, sched
+
+
+def atomic_save(obj, path):
+    d = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=d, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+    os.close(fd)
+    try:
+        torch.save(obj, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def save_checkpoint(out, cfg, nets, phase, step, opt, sched, gen, wall):
+    state = {
+        "config": cfg, "phase": phase, "step": step, "wall_seconds": wall,
+        # before its phase the ablation net is still its seeded initialisation (build() recreates it): not stored
+        "nets": {k: v.state_dict() for k, v in nets.items() if k != "ablation" or phase in ("ablation", "done")},
+        "optimizer": opt.state_dict() if opt is not None else None,
+        "scheduler": sched.state_dict() if sched is not None else None,
+        "rng": {"python": random.getstate(), "torch": torch.get_rng_state(), "data": gen.get_state(),
+                "numpy": np.random.get_state()},
+        "torch_version": torch.__version__,
+    }
+    atomic_save(state, os.path.join(out, "checkpoint.pt"))
+
+
+# --------------------------------------------------------------------------- steps
+
+def train_step(cfg, nets, phase, blur, sharp):
+    if phase == "1":
+        prior = nets["sharp_encoder"](blur, sharp)
+        return image_loss(nets["backbone"](blur, prior), sharp)
+    if phase == "2":
+        with torch.no_grad():
+            target = nets["sharp_encoder"](blur, sharp)
+        eps = torch.randn(blur.shape[0], cfg["prior"]["latent"], device=blur.device)
+        return charbonnier(nets["dm"](blur, eps), target)
+    if phase == "3":
+        eps = torch.randn(blur.shape[0], cfg["prior"]["latent"], device=blur.device)
+        return image_loss(nets["backbone"](blur, nets["dm"](blur, eps)), sharp)
+    return image_loss(nets["ablation"](blur), sharp)
+
+
+def set_modes(nets, phase):
+    for v in nets.values():
+        v.eval()
+    if phase == "1":
+        nets["backbone"].train()
+        nets["sharp_encoder"].train()
+    elif phase == "2":
+        nets["dm"].train()  # sharp encoder stays in eval (frozen BN statistics)
+    elif phase == "3":
+        nets["backbone"].train()
+        nets["dm"].train()
+    else:
+        nets["ablation"].train()
+    for p in nets["sharp_encoder"].parameters():
+        p.requires_grad_(phase == "1")
+
+
+@torch.no_grad()
+def validate(cfg, nets, phase, val, count, crop, dev):
+    """PSNR (8-bit quantised, centre crops) of the input and of the model; phase decides which model."""
+    for v in nets.values():
+        v.eval()
+    g = torch.Generator().manual_seed(0)
+    n = min(count, len(val))
+    pin, pout, lat = [], [], []
+    for i in range(n):
+        t = val.load(i)
+        h, w = t.shape[1:]
+        ch, cw = min(crop, h) // 8 * 8, min(crop, w) // 8 * 8
+        y, x = (h - ch) // 2, (w - cw) // 2
+        t = (t[:, y:y + ch, x:x + cw][None].float() / 255 - 0.5).to(dev)
+        blur, sharp = t[:, :3], t[:, 3:]
+        eps = torch.randn(1, cfg["prior"]["latent"], generator=g).to(dev)
+        if phase == "1":
+            out = nets["backbone"](blur, nets["sharp_encoder"](blur, sharp))[2]
+        elif phase == "ablation":
+            out = nets["ablation"](blur)[2]
+        else:
+            z = nets["dm"](blur, eps)
+            if phase == "2":
+                lat.append(charbonnier(z, nets["sharp_encoder"](blur, sharp)).item())
+            out = nets["backbone"](blur, z)[2]
+        pin.append(psnr(quant(blur), quant(sharp)))
+        pout.append(psnr(quant(out), quant(sharp)))
+    return (float(np.mean(pin)) if pin else float("nan"), float(np.mean(pout)) if pout else float("nan"),
+            float(np.mean(lat)) if lat else float("nan"), n)
+
+
+def append_csv(path, header, row):
+    new = not os.path.exists(path)
+    with open(path, "a", newline="") as f:
+        w = csv.writer(f)
+        if new:
+            w.writerow(header)
+        w.writerow(row)
+
+
+# --------------------------------------------------------------------------- export (engine format)
+
+def write_safetensors(path, tensors, metadata):
+    header = {"__metadata__": metadata}
+    blobs, offset = [], 0
+    for name, t in tensors.items():
+        a = np.ascontiguousarray(t.detach().cpu().numpy())
+        dtype = {np.float32: "F32", np.int64: "I64"}[a.dtype.type]
+        b = a.astype(a.dtype.newbyteorder("<")).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(a.shape), "data_offsets": [offset, offset + len(b)]}
+        blobs.append(b)
+        offset += len(b)
+    h = json.dumps(header, separators=(",", ":")).encode()
+    h += b" " * ((8 - len(h) % 8) % 8)
+    d = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=d, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+    with os.fdopen(fd, "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+def export(out, cfg, nets, phase, step):
+    b, p = cfg["backbone"], cfg["prior"]
+    progress = f"phase {phase}, step {step}; iterations planned {json.dumps(cfg['iters'])}"
+    w = {f"backbone.{k}": v for k, v in nets["backbone"].state_dict().items()}
+    w.update({f"prior.{k}": v for k, v in nets["dm"].state_dict().items()})
+    conf = {"backbone": {"name": "mimo_unet", "base_channels": b["base_channels"], "res_blocks": b["res_blocks"],
+                         "with_prior": True, "latent": b["latent"]}, "prior": p}
+    write_safetensors(os.path.join(out, "blurdm.safetensors"), w,
+                      {"architecture": "mimo_unet_blurdm", "config": json.dumps(conf),
+                       "generator": "weights/reference/train.py", "training": progress})
+    wa = {f"backbone.{k}": v for k, v in nets["ablation"].state_dict().items()}
+    conf_a = {"backbone": dict(conf["backbone"], with_prior=False)}
+    write_safetensors(os.path.join(out, "ablation.safetensors"), wa,
+                      {"architecture": "mimo_unet_blurdm", "config": json.dumps(conf_a),
+                       "generator": "weights/reference/train.py", "training": progress})
+    print(f"exported {out}/blurdm.safetensors and ablation.safetensors ({progress})", flush=True)
+
+
+# --------------------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=os.path.join(HERE, "..", "data", "synth"), help="pairs from prepare_data.py")
+    ap.add_argument("--out", required=True, help="run folder (checkpoint, logs, exports)")
+    ap.add_argument("--stage", default="all", choices=["all", "1", "2", "3", "ablation"],
+                    help="run only this phase (it must be the checkpoint's current phase or later), or all in order")
+    ap.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint.pt")
+    ap.add_argument("--iters", type=int, default=None, help="iterations of each of stages 1, 2, 3 (new runs)")
+    ap.add_argument("--iters1", type=int, default=20000)
+    ap.add_argument("--iters2", type=int, default=4000)
+    ap.add_argument("--iters3", type=int, default=10000)
+    ap.add_argument("--minutes", type=float, default=None, help="stop cleanly after this wall-clock budget")
+    ap.add_argument("--max-steps", type=int, default=None, help="stop after this many steps in this invocation")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--batch", type=int, default=None, help="batch size (default 8; on --resume: the run's)")
+    ap.add_argument("--crop", type=int, default=None, help="training crop (default 128; on --resume: the run's)")
+    ap.add_argument("--preload", action="store_true", help="keep decoded pairs in memory (GPU runs)")
+    ap.add_argument("--base", type=int, default=16, help="backbone base channels")
+    ap.add_argument("--res", type=int, default=3, help="ResBlocks per stage")
+    ap.add_argument("--latent", type=int, default=64)
+    ap.add_argument("--enc-features", type=int, default=32)
+    ap.add_argument("--enc-res", type=int, default=2)
+    ap.add_argument("--lr", type=float, default=5e-4, help="peak lr of stages 1, 3 (x0.5) and the ablation")
+    ap.add_argument("--lr2", type=float, default=5e-4, help="peak lr of stage 2")
+    ap.add_argument("--lr-min", type=float, default=1e-6)
+    ap.add_argument("--warmup", type=int, default=300)
+    ap.add_argument("--clip", type=float, default=1.0, help="gradient norm clip (0: off)")
+    ap.add_argument("--seed", type=int, default=2023)
+    ap.add_argument("--ckpt-every", type=int, default=250)
+    ap.add_argument("--val-every", type=int, default=2000)
+    ap.add_argument("--val-count", type=int, default=64)
+    ap.add_argument("--val-crop", type=int, default=256)
+    ap.add_argument("--log-every", type=int, default=50)
+    ap.add_argument("--export-only", action="store_true")
+    a = ap.parse_args()
+
+    torch.set_num_threads(a.threads)
+    os.makedirs(a.out, exist_ok=True)
+    ckpt_path = os.path.join(a.out, "checkpoint.pt")
+    state = None
+    if a.resume:
+        if not os.path.exists(ckpt_path):
+            sys.exit(f"{ckpt_path}: no checkpoint to resume")
+        state = torch.load(ckpt_path, map_location="cpu")
+        cfg = state["config"]
+        cfg["data"] = a.data if a.data != ap.get_default("data") else cfg["data"]
+    else:
+        if os.path.exists(ckpt_path):
+            sys.exit(f"{ckpt_path} exists: pass --resume, or choose another --out")
+        i1, i2, i3 = (a.iters,) * 3 if a.iters else (a.iters1, a.iters2, a.iters3)
+        cfg = {"backbone": {"base_channels": a.base, "res_blocks": a.res, "latent": a.latent},
+               "prior": {"encoder_features": a.enc_features, "encoder_res_blocks": a.enc_res, "latent": a.latent,
+                         "denoiser_blocks": 5, "steps": 5},
+               "iters": {"1": i1, "2": i2, "3": i3, "ablation": i1 + i3},
+               "lr": {"1": a.lr, "2": a.lr2, "3": a.lr * 0.5, "ablation": a.lr},
+               "lr_min": a.lr_min, "warmup": a.warmup, "clip": a.clip, "batch": 8, "crop": 128,
+               "seed": a.seed, "data": os.path.abspath(a.data)}
+    if a.batch:
+        cfg["batch"] = a.batch
+    if a.crop:
+        cfg["crop"] = a.crop
+    nets = build(cfg)
+    dev = torch.device(a.device)
+    phase, step, wall = "1", 0, 0.0
+    gen = torch.Generator().manual_seed(cfg["seed"] + 1)
+    random.seed(cfg["seed"])
+    np.random.seed(cfg["seed"] % 2 ** 32)
+    if state is not None:
+        for k, v in nets.items():
+            if k in state["nets"]:
+                v.load_state_dict(state["nets"][k])
+        phase, step, wall = state["phase"], state["step"], state["wall_seconds"]
+        random.setstate(state["rng"]["python"])
+        torch.set_rng_state(state["rng"]["torch"])
+        np.random.set_state(state["rng"]["numpy"])
+        gen.set_state(state["rng"]["data"])
+    for v in nets.values():
+        v.to(dev)
+    if a.export_only:
+        export(a.out, cfg, {k: v.cpu() for k, v in nets.items()}, phase, step)
+        return
+    if phase == "done":
+        print("all phases done", flush=True)
+        export(a.out, cfg, nets, phase, step)
+        return
+    train_set = PairSet(cfg["data"], "train", a.preload)
+    val_set = PairSet(cfg["data"], "val")
+    if len(train_set) == 0:
+        sys.exit(f"{cfg['data']}/train/input: no pairs")
+    with open(os.path.join(a.out, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=1)
+
+    start = time.time()
+    done_here = 0
+    todo = PHASES if a.stage == "all" else [a.stage]
+    if a.stage != "all" and PHASES.index(a.stage) < PHASES.index(phase):
+        sys.exit(f"checkpoint is at phase {phase}; phase {a.stage} is finished")
+    if a.stage != "all" and a.stage != phase:
+        # jumping ahead: the phases in between are skipped with what they have now
+        phase, step = a.stage, 0
+        state = None
+    opt = sched = None
+    stop = False
+    while phase in todo and not stop:
+        set_modes(nets, phase)
+        opt, sched = make_opt(cfg, nets, phase)
+        if state is not None and state["phase"] == phase and state["optimizer"] is not None and step > 0:
+            opt.load_state_dict(state["optimizer"])
+            sched.load_state_dict(state["scheduler"])
+        state = None
+        total = phase_iters(cfg, phase)
+        params = phase_params(nets, phase)
+        t_log, s_log, loss_acc = time.time(), 0, 0.0
+        print(f"phase {phase}: step {step}/{total}, lr {sched.get_last_lr()[0]:.3g}", flush=True)
+        while step < total:
+            blur, sharp = train_set.batch(cfg["batch"], cfg["crop"], gen)
+            blur, sharp = blur.to(dev), sharp.to(dev)
+            loss = train_step(cfg, nets, phase, blur, sharp)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            if cfg["clip"] > 0:
+                torch.nn.utils.clip_grad_norm_(params, cfg["clip"])
+            opt.step()
+            sched.step()
+            step += 1
+            done_here += 1
+            loss_acc += loss.item()
+            s_log += 1
+            if step % a.log_every == 0 or step == total:
+                dt = time.time() - t_log
+                row = [phase, step, f"{loss_acc / s_log:.6f}", f"{sched.get_last_lr()[0]:.3e}",
+                       f"{s_log / dt:.3f}", f"{wall + time.time() - start:.0f}"]
+                append_csv(os.path.join(a.out, "train.csv"), ["phase", "step", "loss", "lr", "it_per_s", "wall_s"], row)
+                print("train", " ".join(map(str, row)), flush=True)
+                t_log, s_log, loss_acc = time.time(), 0, 0.0
+            out_of_time = a.minutes is not None and time.time() - start > a.minutes * 60
+            out_of_steps = a.max_steps is not None and done_here >= a.max_steps
+            if step % a.val_every == 0 or step == total:
+                pin, pout, lat, n = validate(cfg, nets, phase, val_set, a.val_count, a.val_crop, dev)
+                append_csv(os.path.join(a.out, "val.csv"),
+                           ["phase", "step", "psnr_input", "psnr_model", "latent_loss", "images", "wall_s"],
+                           [phase, step, f"{pin:.3f}", f"{pout:.3f}", f"{lat:.5f}", n,
+                            f"{wall + time.time() - start:.0f}"])
+                print(f"val phase {phase} step {step}: input {pin:.2f} dB, model {pout:.2f} dB"
+                      + (f", latent loss {lat:.4f}" if lat == lat else ""), flush=True)
+                set_modes(nets, phase)
+            if step % a.ckpt_every == 0 or step == total or out_of_time or out_of_steps:
+                nxt_phase, nxt_step = phase, step
+                if step == total:
+                    i = PHASES.index(phase) + 1
+                    nxt_phase, nxt_step = (PHASES[i] if i < len(PHASES) else "done"), 0
+                save_checkpoint(a.out, cfg, nets, nxt_phase, nxt_step,
+                                opt if nxt_phase == phase else None, sched if nxt_phase == phase else None,
+                                gen, wall + time.time() - start)
+                if nxt_phase != phase:
+                    export(a.out, cfg, nets, nxt_phase, nxt_step)
+            if out_of_time or out_of_steps:
+                stop = True
+                break
+        if not stop:
+            i = PHASES.index(phase) + 1
+            phase, step = (PHASES[i] if i < len(PHASES) else "done"), 0
+    if stop:
+        print(f"stopped at phase {phase} step {step} (budget); resume with --resume", flush=True)
+    else:
+        print(f"finished; next phase {phase}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

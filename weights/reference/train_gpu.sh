@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Continues a train.py run on a GPU machine (PyTorch with CUDA, no network) for a given number of minutes
+# and writes the new checkpoint, logs and exported safetensors to an output folder.
+#
+#   weights/reference/train_gpu.sh RUN_DIR OUT_DIR MINUTES [DATA_DIR] [extra train.py options...]
+#
+# RUN_DIR   the run folder to continue (its checkpoint.pt, train.csv, val.csv); it is not modified
+# OUT_DIR   where the continued run goes (created; RUN_DIR is copied there first)
+# MINUTES   wall-clock budget; train.py stops cleanly, checkpointing, before it runs out
+# DATA_DIR  the pairs (default weights/data/synth); copy them to the GPU machine with the run
+# Example:  weights/reference/train_gpu.sh weights/runs/small "$OUT/run" 8 weights/data/synth --threads 8
+# The GPU's numbers differ in the last bits from the CPU's, so a continued run is not bit-identical to a
+# CPU-only one; the schedule (phase, step, learning rate) and the data sampler's RNG continue exactly.
+set -euo pipefail
+if [[ $# -lt 3 ]]; then
+  sed -n '2,14p' "$0" >&2
+  exit 2
+fi
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+run="$1"; out="$2"; minutes="$3"; shift 3
+data="${1:-$here/../data/synth}"; [[ $# -gt 0 ]] && shift
+py="${PYTHON:-python3}"
+"$py" -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' \
+  || { echo "train_gpu.sh: $py has no CUDA PyTorch" >&2; exit 1; }
+mkdir -p "$out"
+if [[ "$(cd "$run" && pwd)" != "$(cd "$out" && pwd)" ]]; then
+  cp "$run"/checkpoint.pt "$out"/
+  for f in train.csv val.csv config.json; do [[ -f "$run/$f" ]] && cp "$run/$f" "$out/"; done
+fi
+# leave a minute for the last checkpoint and the export
+budget="$(awk -v m="$minutes" 'BEGIN { b = m - 1; if (b < 0.5) b = m * 0.8; print b }')"
+"$py" "$here/train.py" --out "$out" --resume --data "$data" --device cuda --stage all --minutes "$budget" \
+  --ckpt-every 500 --val-every 2000 --preload "$@"
+"$py" "$here/train.py" --out "$out" --resume --export-only --device cpu
+ls -la "$out"
