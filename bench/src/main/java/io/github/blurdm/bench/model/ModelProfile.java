@@ -1,0 +1,96 @@
+package io.github.blurdm.bench.model;
+
+import io.github.blurdm.blurdm.backbone.MimoConfig;
+import io.github.blurdm.blurdm.backbone.MimoUNet;
+import io.github.blurdm.blurdm.pipeline.MimoPipeline;
+import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
+import io.github.blurdm.blurdm.prior.PriorConfig;
+import io.github.blurdm.layers.Module;
+import io.github.blurdm.layers.Parameter;
+import io.github.blurdm.runtime.Backend;
+import io.github.blurdm.runtime.Op;
+import io.github.blurdm.runtime.Ops;
+import io.github.blurdm.runtime.Tensor;
+import io.github.blurdm.runtime.cpu.CpuBackend;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Whole-model CPU profile: MIMO-UNet with the BlurDM prior at a given size, random weights, one
+ * image; prints the wall time of each run and the per-op breakdown of the last.
+ *
+ * <pre>java --add-modules jdk.incubator.vector -cp 'bench/target/blurdm-bench.jar:bench/target/lib/*' \
+ *   io.github.blurdm.bench.model.ModelProfile [small|paper] [W] [H] [runs]</pre>
+ */
+public final class ModelProfile {
+    private ModelProfile() {
+    }
+
+    /** Fills every parameter with seeded values scaled by 1/sqrt(fan-in) (buffers get the schedule). */
+    public static void randomWeights(Module m, Backend b, long seed) {
+        Random r = new Random(seed);
+        for (Map.Entry<String, Parameter> e : m.namedParameters().entrySet()) {
+            int[] s = e.getValue().shape();
+            float[] v = new float[(int) Tensor.checkedSize(s)];
+            String k = e.getKey();
+            if (k.equals("alphas")) {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = 1f + i / (float) (v.length - 1);
+                }
+            } else if (k.equals("betas_bar")) {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = 0.04f * i;
+                }
+            } else if (k.equals("time_stamps_list")) {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = v.length - i;
+                }
+            } else {
+                int fanIn = s.length > 1 ? v.length / s[0] : v.length;
+                float scale = (float) (1.0 / Math.sqrt(fanIn));
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (r.nextFloat() * 2 - 1) * scale;
+                }
+            }
+            e.getValue().set(b.upload(Tensor.of(v, s)));
+        }
+    }
+
+    public static void main(String[] args) {
+        String size = args.length > 0 ? args[0] : "small";
+        int w = args.length > 1 ? Integer.parseInt(args[1]) : 1280;
+        int h = args.length > 2 ? Integer.parseInt(args[2]) : 720;
+        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        MimoConfig mc = size.equals("paper") ? MimoConfig.PLUS_PRIOR : new MimoConfig(16, 3, true, 64);
+        PriorConfig pc = size.equals("paper") ? PriorConfig.PAPER : new PriorConfig(32, 2, 64, 5, 5);
+        try (TimingBackend tb = new TimingBackend(new CpuBackend())) {
+            MimoUNet net = new MimoUNet(mc);
+            LatentExposureDiffusion dm = new LatentExposureDiffusion(pc);
+            randomWeights(net, tb, 1);
+            randomWeights(dm, tb, 2);
+            Random r = new Random(3);
+            float[] img = new float[h * w * 3];
+            for (int i = 0; i < img.length; i++) {
+                img[i] = r.nextInt(256);
+            }
+            Tensor rgb = Tensor.of(img, h, w, 3);
+            Ops ops = new Ops(tb);
+            for (int i = 0; i < runs; i++) {
+                tb.reset();
+                long t0 = System.nanoTime();
+                MimoPipeline.deblur(ops, net, dm, rgb, LatentExposureDiffusion.Noise.philox(1, 0));
+                System.out.printf("run %d: %.2f s%n", i, (System.nanoTime() - t0) / 1e9);
+            }
+            long total = 0;
+            for (long[] v : tb.times().values()) {
+                total += v[0];
+            }
+            System.out.printf("%-22s %10s %8s %6s%n", "op", "ms", "calls", "%");
+            for (Map.Entry<Op, long[]> e : tb.times().entrySet()) {
+                System.out.printf("%-22s %10.1f %8d %5.1f%%%n", e.getKey().id(), e.getValue()[0] / 1e6,
+                        e.getValue()[1], 100.0 * e.getValue()[0] / total);
+            }
+            System.out.printf("%-22s %10.1f%n", "allocation", tb.allocationNanos() / 1e6);
+        }
+    }
+}
