@@ -35,28 +35,46 @@ import picocli.CommandLine.Parameters;
  * backend unavailable, output folder not creatable or not writable).
  */
 @Command(name = "deblur", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {
-            "Deblur images with a BlurDM model; writes <DIR>/<input base name>.png for each input.",
+        description = "Deblur images with a BlurDM model; writes DIR/<input base name>.png for each input.",
+        footer = {
             "",
-            "Inputs: files (any name; the content decides), folders (their *.png, *.jpg, *.jpeg, *.bmp files, "
-                + "sorted; sub-folders with --recursive, mirrored under DIR) and globs with * ? [..] {..} "
-                + "(expanded here when the shell did not; ** crosses folders). A file reached twice is done once.",
-            "Formats: PNG, JPEG (including CMYK/YCCK), BMP, 8- or 16-bit.",
-            "  - 16-bit: read at 16 bits, reduced to 8 bits (round(v*255/65535)) for the model, which is 8-bit; "
-                + "the output is 8-bit.",
-            "  - Grayscale: replicated to three equal channels, deblurred as RGB, written as an RGB PNG.",
-            "  - Alpha: the colour is deblurred as stored (alpha ignored); the alpha channel is copied unchanged "
-                + "(8-bit) into the output, an RGBA PNG.",
-            "Outputs: always PNG, written atomically (temporary file, then rename); an existing output is "
-                + "replaced, an input of the run never. Two inputs with the same output name (a.jpg, a.png) "
-                + "are refused before any work (exit 2): deblur them into different folders.",
-            "Large images are tiled automatically when their estimated working memory exceeds the budget "
-                + "(half the free heap on the CPU); --tile forces a tile size.",
-            "Progress: a bar with count, rate and ETA when stdout is a terminal, else one line per image.",
+            "Inputs:",
+            "  file    taken whatever its name; the content decides if it is an image",
+            "  folder  its *.png *.jpg *.jpeg *.bmp files (any case, not hidden),",
+            "          sorted by name; with --recursive also sub-folders, whose",
+            "          structure is mirrored under DIR",
+            "  glob    * ? [..] {..} expanded here when the shell did not (quote it);",
+            "          ** crosses folders; only the image extensions above are taken",
+            "  A file reached twice is done once; an argument with no image is reported.",
             "",
-            "Exit codes: 0 all written; 1 some inputs failed (reported, the run continues); 2 usage error; "
-                + "3 could not start (weights, backend or output folder).",
-            ""})
+            "Formats: PNG, JPEG (also CMYK/YCCK), BMP; 8 or 16 bits per sample.",
+            "  16-bit     read at 16 bits, reduced to 8 (round(v*255/65535)) for the",
+            "             model, which is 8-bit; the output is 8-bit",
+            "  grayscale  replicated to 3 equal channels, deblurred as RGB, written",
+            "             as an RGB PNG",
+            "  alpha      colour deblurred as stored (alpha ignored); the alpha channel",
+            "             is copied unchanged (8-bit) into the output, an RGBA PNG",
+            "",
+            "Outputs: PNG, written atomically (temporary file, then rename). An existing",
+            "  output is replaced; an input of the run never is (reported, skipped).",
+            "  Two inputs with the same output name (a.jpg and a.png) are refused",
+            "  before any work (exit 2).",
+            "",
+            "Memory: an image whose estimated working memory exceeds the budget (half",
+            "  the free heap on the CPU) runs in overlapping, blended tiles; --tile",
+            "  forces a size. Images over the decode limit (16384x16384, less on a",
+            "  small heap) are refused from their header; BLURDM_JAVA_OPTS=-Xmx16g",
+            "  gives the JVM more heap.",
+            "",
+            "Progress: a bar (count, rate, ETA) when stdout is a terminal, else one",
+            "  line per image: [3/10] in.png -> out/in.png (1.2 s). Errors: stderr.",
+            "",
+            "Exit codes:",
+            "  0  every input written",
+            "  1  some inputs failed (each reported with its path; the rest written)",
+            "  2  usage error (bad option, duplicate output names, bad --noise shape)",
+            "  3  nothing done: weights unreadable or not fitting the model, backend",
+            "     unavailable, output folder not creatable or not writable"})
 final class DeblurCommand implements Callable<Integer> {
     /** Exit code: every input was deblurred and written. */
     static final int OK = 0;
@@ -186,7 +204,8 @@ final class DeblurCommand implements Callable<Integer> {
             for (Inputs.Item it : resolved.items) {
                 inputFiles.add(real(it.input()));
             }
-            failed += run(deblurrer, resolved.items, inputFiles, noise, bar ? null : mode, outw, err);
+            failed += run(deblurrer, resolved.items, inputFiles, noise, bar ? null : mode.equals("none") ? "none" : "lines",
+                    outw, err);
         }
         outw.flush();
         err.flush();
@@ -209,7 +228,7 @@ final class DeblurCommand implements Callable<Integer> {
                 long t0 = System.nanoTime();
                 String name = it.input().getFileName().toString();
                 if (pb != null) {
-                    pb.setExtraMessage(name);
+                    pb.setExtraMessage(" " + name);
                 }
                 try {
                     deblurOne(d, it.input(), target, inputFiles, noise, pb, name);
@@ -235,7 +254,7 @@ final class DeblurCommand implements Callable<Integer> {
             }
         } finally {
             if (pb != null) {
-                pb.setExtraMessage(failed == 0 ? "done" : failed + " failed");
+                pb.setExtraMessage(failed == 0 ? " done" : " " + failed + " failed");
                 pb.close();
             }
         }
@@ -262,7 +281,7 @@ final class DeblurCommand implements Callable<Integer> {
         try {
             result = d.deblur(rgb, noise, (done, total) -> {
                 if (pb != null && total > 1) {
-                    pb.setExtraMessage(name + " (tile " + done + "/" + total + ")");
+                    pb.setExtraMessage(" " + name + " (tile " + done + "/" + total + ")");
                 }
                 return true;
             });

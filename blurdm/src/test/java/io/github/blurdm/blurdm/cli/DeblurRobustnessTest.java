@@ -54,9 +54,7 @@ class DeblurRobustnessTest {
         List<String> args = new ArrayList<>(List.of("deblur", "--weights", model().toString(), "--backend", "cpu",
                 "--out", out.toString()));
         args.addAll(List.of(options));
-        if (!args.contains("--progress")) {
-            args.addAll(List.of("--progress", "lines"));
-        }
+
         args.addAll(inputs);
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();
