@@ -68,7 +68,12 @@ public final class Deblurrer implements AutoCloseable {
         return model;
     }
 
-    /** Deblurs an image (any type Java reads; alpha is dropped, grayscale becomes RGB). */
+    /**
+     * Deblurs an image of any type Java reads. The result is 8-bit RGB ({@code TYPE_INT_RGB}), or
+     * {@code TYPE_INT_ARGB} carrying the input's alpha channel unchanged when it has one (the colour is
+     * deblurred as stored, ignoring alpha); grayscale is deblurred and returned as RGB; 16-bit samples
+     * are reduced to 8 bits first (see {@link Images}).
+     */
     public BufferedImage deblur(BufferedImage image) {
         return deblur(image, MimoPipeline.Progress.NONE);
     }
@@ -80,7 +85,7 @@ public final class Deblurrer implements AutoCloseable {
      */
     public BufferedImage deblur(BufferedImage image, MimoPipeline.Progress progress) {
         Objects.requireNonNull(image, "image");
-        return Images.fromRgb(deblur(Images.toRgb(image), null, progress));
+        return Images.fromRgb(deblur(Images.toRgb(image), null, progress), Images.alpha(image));
     }
 
     /**

@@ -1,35 +1,90 @@
 package io.github.blurdm.blurdm.cli;
 
-import io.github.blurdm.blurdm.BlurdmModel;
+import io.github.blurdm.blurdm.Deblurrer;
 import io.github.blurdm.blurdm.pipeline.Images;
-import io.github.blurdm.blurdm.pipeline.MimoPipeline;
-import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
-import io.github.blurdm.runtime.Backend;
 import io.github.blurdm.runtime.BackendChoice;
-import io.github.blurdm.runtime.Backends;
-import io.github.blurdm.runtime.Ops;
 import io.github.blurdm.runtime.Tensor;
 import io.github.blurdm.weights.NpyFile;
 import io.github.blurdm.weights.WeightsException;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code blurdm deblur}: deblurs image files with a MIMO-UNet model (with or without the BlurDM prior)
- * and writes PNGs named after the inputs. Exit codes: 0 all written, 1 some input failed or the weights
- * could not be loaded, 2 usage error.
+ * {@code blurdm deblur}: deblurs image files, folders and globs with a BlurDM model through
+ * {@link Deblurrer} and writes one PNG per input. Exit codes: 0 every input written; 1 some input
+ * failed (each reported with its path; the run goes on); 2 usage error (bad option, duplicate output
+ * names, wrong noise shape); 3 nothing could start (weights unreadable or not fitting the model,
+ * backend unavailable, output folder not creatable or not writable).
  */
-@Command(name = "deblur", mixinStandardHelpOptions = true,
-        description = "Deblur images with a BlurDM model; writes <out>/<input name>.png for each input.")
+@Command(name = "deblur", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Deblur images with a BlurDM model; writes DIR/<input base name>.png for each input.",
+        footer = {
+            "",
+            "Inputs:",
+            "  file    taken whatever its name; the content decides if it is an image",
+            "  folder  its *.png *.jpg *.jpeg *.bmp files (any case, not hidden),",
+            "          sorted by name; with --recursive also sub-folders, whose",
+            "          structure is mirrored under DIR",
+            "  glob    * ? [..] {..} expanded here when the shell did not (quote it);",
+            "          ** crosses folders; only the image extensions above are taken",
+            "  A file reached twice is done once; an argument with no image is reported.",
+            "",
+            "Formats: PNG, JPEG (also CMYK/YCCK), BMP; 8 or 16 bits per sample.",
+            "  16-bit     read at 16 bits, reduced to 8 (round(v*255/65535)) for the",
+            "             model, which is 8-bit; the output is 8-bit",
+            "  grayscale  replicated to 3 equal channels, deblurred as RGB, written",
+            "             as an RGB PNG",
+            "  alpha      colour deblurred as stored (alpha ignored); the alpha channel",
+            "             is copied unchanged (8-bit) into the output, an RGBA PNG",
+            "",
+            "Outputs: PNG, written atomically (temporary file, then rename). An existing",
+            "  output is replaced; an input of the run never is (reported, skipped).",
+            "  Two inputs with the same output name (a.jpg and a.png) are refused",
+            "  before any work (exit 2).",
+            "",
+            "Memory: an image whose estimated working memory exceeds the budget (half",
+            "  the free heap on the CPU) runs in overlapping, blended tiles; --tile",
+            "  forces a size. Images over the decode limit (16384x16384, less on a",
+            "  small heap) are refused from their header; BLURDM_JAVA_OPTS=-Xmx16g",
+            "  gives the JVM more heap.",
+            "",
+            "Progress: a bar (count, rate, ETA) when stdout is a terminal, else one",
+            "  line per image: [3/10] in.png -> out/in.png (1.2 s). Errors: stderr.",
+            "",
+            "Exit codes:",
+            "  0  every input written",
+            "  1  some inputs failed (each reported with its path; the rest written)",
+            "  2  usage error (bad option, duplicate output names, bad --noise shape)",
+            "  3  nothing done: weights unreadable or not fitting the model, backend",
+            "     unavailable, output folder not creatable or not writable"})
 final class DeblurCommand implements Callable<Integer> {
+    /** Exit code: every input was deblurred and written. */
+    static final int OK = 0;
+    /** Exit code: at least one input failed; the others were written. */
+    static final int SOME_FAILED = 1;
+    /** Exit code: usage error. */
+    static final int USAGE = 2;
+    /** Exit code: nothing was done because the weights, backend or output folder are unusable. */
+    static final int CANNOT_START = 3;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -45,6 +100,9 @@ final class DeblurCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (created if missing).")
     private Path out;
 
+    @Option(names = {"-r", "--recursive"}, description = "Take images from sub-folders of folder inputs too.")
+    private boolean recursive;
+
     @Option(names = "--noise", paramLabel = "FILE.npy",
             description = "The prior's initial noise as a float32 .npy of shape (L,) or (1,L); default: drawn from --seed.")
     private Path noiseFile;
@@ -56,63 +114,210 @@ final class DeblurCommand implements Callable<Integer> {
             description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}; auto takes CUDA when usable).")
     private String backendName;
 
-    @Parameters(arity = "1..*", paramLabel = "IN", description = "Input images (PNG, JPEG, BMP).")
-    private List<Path> inputs;
+    @Option(names = "--tile", defaultValue = "0", paramLabel = "N",
+            description = "Tile side in pixels (a multiple of 8, at least 64); 0 (default) tiles only when the "
+                    + "estimated memory exceeds the budget.")
+    private int tile;
+
+    @Option(names = "--overlap", defaultValue = "64", paramLabel = "N",
+            description = "Overlap of neighbouring tiles in pixels, a multiple of 8 (default: ${DEFAULT-VALUE}); "
+                    + "overlaps are blended with linear ramps.")
+    private int overlap;
+
+    @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
+            description = "auto (a bar when stdout is a terminal, else lines), bar, lines or none (errors only). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    private String progressMode;
+
+    @Parameters(arity = "1..*", paramLabel = "IN", description = "Image files, folders or globs.")
+    private List<String> inputs;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outw = spec.commandLine().getOut();
+        CommandLine cl = spec.commandLine();
         BackendChoice choice;
+        Deblurrer.Builder builder = Deblurrer.builder().weights(weights).prior(priorFile).seed(seed);
         try {
             choice = BackendChoice.parse(backendName, "--backend");
+            builder.backend(choice).tileSize(tile).overlap(overlap);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw new CommandLine.ParameterException(cl, e.getMessage());
         }
-        Files.createDirectories(out);
+        if (tile != 0 && overlap >= tile) {
+            throw new CommandLine.ParameterException(cl, "--overlap " + overlap + " must be smaller than --tile " + tile);
+        }
+        String mode = progressMode.toLowerCase(Locale.ROOT);
+        if (!List.of("auto", "bar", "lines", "none").contains(mode)) {
+            throw new CommandLine.ParameterException(cl, "--progress must be auto, bar, lines or none, not " + progressMode);
+        }
+        boolean bar = mode.equals("bar") || (mode.equals("auto") && stdoutIsTerminal());
+
+        Inputs resolved = Inputs.resolve(inputs, recursive);
+        if (!resolved.conflicts.isEmpty()) {
+            StringBuilder b = new StringBuilder("several inputs would be written to the same output file:");
+            for (Map.Entry<Path, List<Path>> c : resolved.conflicts.entrySet()) {
+                b.append(System.lineSeparator()).append("  ").append(out.resolve(c.getKey())).append(" <- ")
+                        .append(c.getValue());
+            }
+            b.append(System.lineSeparator()).append("deblur them into different --out folders");
+            throw new CommandLine.ParameterException(cl, b.toString());
+        }
         int failed = 0;
-        Backend created;
-        try {
-            created = Backends.create(choice);
-        } catch (IllegalStateException e) {
-            err.println("blurdm deblur: " + e.getMessage());
-            return 1;
+        for (Inputs.Problem p : resolved.problems) {
+            err.println("blurdm deblur: skipped " + p.argument() + ": " + p.message());
+            failed++;
         }
-        try (Backend backend = created) {
-            BlurdmModel model;
-            try {
-                model = BlurdmModel.load(weights, priorFile, backend);
-            } catch (WeightsException e) {
-                err.println("blurdm deblur: " + e.getMessage());
-                return 1;
-            }
-            LatentExposureDiffusion.Noise noise = LatentExposureDiffusion.Noise.philox(seed, 0);
-            if (model.prior() != null && noiseFile != null) {
-                noise = LatentExposureDiffusion.Noise.of(
-                        backend.upload(readNoise(noiseFile, model.prior().config().latent())));
-            }
-            Ops ops = new Ops(backend);
-            for (Path in : inputs) {
-                Path target = out.resolve(baseName(in) + ".png");
-                try {
-                    if (Files.exists(target) && Files.isSameFile(target, in)) {
-                        throw new IOException(in + ": output would overwrite the input; choose another --out");
+        err.flush();
+        if (resolved.items.isEmpty()) {
+            err.println("blurdm deblur: no images to deblur");
+            return SOME_FAILED;
+        }
+        String outProblem = prepareOutputFolder(out);
+        if (outProblem != null) {
+            err.println("blurdm deblur: " + outProblem);
+            return CANNOT_START;
+        }
+
+        Deblurrer d;
+        try {
+            d = builder.build();
+        } catch (WeightsException | IllegalStateException e) {
+            err.println("blurdm deblur: " + e.getMessage());
+            return CANNOT_START;
+        }
+        try (Deblurrer deblurrer = d) {
+            Tensor noise = null;
+            if (noiseFile != null) {
+                if (deblurrer.model().prior() == null) {
+                    err.println("blurdm deblur: note: the model has no prior; --noise is ignored");
+                } else {
+                    try {
+                        noise = readNoise(noiseFile, deblurrer.model().prior().config().latent());
+                    } catch (WeightsException e) {
+                        throw new CommandLine.ParameterException(cl, "--noise: " + e.getMessage());
                     }
-                    Tensor rgb = Images.toRgb(Images.read(in));
-                    Tensor result = MimoPipeline.deblur(ops, model.backbone(), model.prior(), rgb, noise);
-                    Images.writePng(Images.fromRgb(result), target);
-                    outw.println(in + " -> " + target);
-                } catch (IOException e) {
-                    err.println("blurdm deblur: skipped " + e.getMessage());
-                    failed++;
-                } catch (IllegalArgumentException e) {
-                    err.println("blurdm deblur: skipped " + in + ": " + e.getMessage());
-                    failed++;
                 }
             }
+            Set<Path> inputFiles = new HashSet<>();
+            for (Inputs.Item it : resolved.items) {
+                inputFiles.add(real(it.input()));
+            }
+            failed += run(deblurrer, resolved.items, inputFiles, noise, bar ? null : mode.equals("none") ? "none" : "lines",
+                    outw, err);
         }
         outw.flush();
-        return failed == 0 ? 0 : 1;
+        err.flush();
+        return failed == 0 ? OK : SOME_FAILED;
+    }
+
+    /** Deblurs every item; returns how many failed. {@code lines} is null for the bar. */
+    private int run(Deblurrer d, List<Inputs.Item> items, Set<Path> inputFiles, Tensor noise, String lines,
+                    PrintWriter outw, PrintWriter err) {
+        int n = items.size();
+        int failed = 0;
+        ProgressBar pb = lines != null ? null : new ProgressBarBuilder().setTaskName("deblur").setInitialMax(n)
+                .setStyle(ProgressBarStyle.UNICODE_BLOCK).setUnit(" img", 1)
+                .showSpeed(new java.text.DecimalFormat("0.00")).setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS)
+                .setConsumer(new ConsoleProgressBarConsumer(progressStream())).setUpdateIntervalMillis(250).build();
+        try {
+            for (int i = 0; i < n; i++) {
+                Inputs.Item it = items.get(i);
+                Path target = out.resolve(it.output());
+                long t0 = System.nanoTime();
+                String name = it.input().getFileName().toString();
+                if (pb != null) {
+                    pb.setExtraMessage(" " + name);
+                }
+                try {
+                    deblurOne(d, it.input(), target, inputFiles, noise, pb, name);
+                    if ("lines".equals(lines)) {
+                        outw.printf(Locale.ROOT, "[%d/%d] %s -> %s (%.1f s)%n", i + 1, n, it.input(), target,
+                                (System.nanoTime() - t0) / 1e9);
+                        outw.flush();
+                    }
+                } catch (IOException e) {
+                    failed++;
+                    report(err, pb, i, n, e.getMessage());
+                } catch (OutOfMemoryError e) {
+                    failed++;
+                    report(err, pb, i, n, it.input() + ": out of memory (" + e.getMessage() + "); try --tile 512 or "
+                            + "a larger heap, e.g. BLURDM_JAVA_OPTS=-Xmx16g");
+                } catch (RuntimeException e) {
+                    failed++;
+                    report(err, pb, i, n, it.input() + ": " + e.getMessage());
+                }
+                if (pb != null) {
+                    pb.step();
+                }
+            }
+        } finally {
+            if (pb != null) {
+                pb.setExtraMessage(failed == 0 ? " done" : " " + failed + " failed");
+                pb.close();
+            }
+        }
+        return failed;
+    }
+
+    private void deblurOne(Deblurrer d, Path in, Path target, Set<Path> inputFiles, Tensor noise, ProgressBar pb,
+                           String name) throws IOException {
+        if (Files.exists(target) && inputFiles.contains(real(target))) {
+            throw new IOException(in + ": the output " + target + " is an input of this run; it is never "
+                    + "overwritten: choose another --out");
+        }
+        BufferedImage img = Images.read(in);
+        Tensor rgb;
+        byte[] alpha;
+        try {
+            rgb = Images.toRgb(img);
+            alpha = Images.alpha(img);
+        } catch (RuntimeException e) {
+            throw new IOException(in + ": cannot convert this image to RGB: " + e.getMessage(), e);
+        }
+        img = null;
+        Tensor result;
+        try {
+            result = d.deblur(rgb, noise, (done, total) -> {
+                if (pb != null && total > 1) {
+                    pb.setExtraMessage(" " + name + " (tile " + done + "/" + total + ")");
+                }
+                return true;
+            });
+        } catch (IllegalArgumentException e) {
+            throw new IOException(in + ": " + e.getMessage(), e);
+        }
+        Path parent = target.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        try {
+            Images.writePng(Images.fromRgb(result, alpha), target);
+        } catch (IOException e) {
+            throw new IOException(in + ": cannot write " + target + ": " + e, e);
+        }
+    }
+
+    private static void report(PrintWriter err, ProgressBar pb, int i, int n, String message) {
+        // With the bar on the same terminal, start on a fresh line so the message is not drawn over.
+        err.println((pb != null ? System.lineSeparator() : "") + "blurdm deblur: [" + (i + 1) + "/" + n + "] skipped "
+                + message);
+        err.flush();
+    }
+
+    /** Creates the output folder and checks that a file can be created in it; null when usable. */
+    static String prepareOutputFolder(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            return "cannot create the output folder " + dir + ": " + e;
+        }
+        try {
+            Path probe = Files.createTempFile(dir, ".blurdm-write-test-", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            return "cannot write to the output folder " + dir + ": " + e;
+        }
+        return null;
     }
 
     private Tensor readNoise(Path file, int latent) throws WeightsException {
@@ -126,9 +331,32 @@ final class DeblurCommand implements Callable<Integer> {
         return Tensor.of(npy.values(), 1, latent);
     }
 
-    static String baseName(Path p) {
-        String n = p.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot > 0 ? n.substring(0, dot) : n;
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
+    /** Where the bar is drawn: stdout (tests may redirect System.out). */
+    private static PrintStream progressStream() {
+        return System.out;
+    }
+
+    /**
+     * Whether stdout is an interactive terminal: {@code System.console() != null}, and on JDK 22+ (where
+     * a console exists even when redirected) {@code Console.isTerminal()}.
+     */
+    static boolean stdoutIsTerminal() {
+        java.io.Console c = System.console();
+        if (c == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
     }
 }

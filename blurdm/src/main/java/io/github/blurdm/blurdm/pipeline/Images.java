@@ -1,7 +1,10 @@
 package io.github.blurdm.blurdm.pipeline;
 
 import io.github.blurdm.runtime.Tensor;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,30 +13,67 @@ import javax.imageio.ImageIO;
 
 /**
  * Converts between {@link BufferedImage}s and [H,W,3] float tensors of 8-bit RGB values, and reads and
- * writes image files. Colour handling: any type Java reads is converted to 8-bit sRGB through
- * {@link BufferedImage#getRGB} (alpha dropped, 16-bit reduced), except 8-bit grayscale (with or without
- * alpha), whose sample values are replicated to three channels unchanged, as PIL's
- * {@code convert('RGB')} does ({@code getRGB} would map them through a linear-to-sRGB curve: 50 becomes 122).
+ * writes image files. Colour handling:
+ * <ul>
+ * <li>8-bit grayscale (with or without alpha): the sample values are replicated to three channels
+ *     unchanged, as PIL's {@code convert('RGB')} does ({@code getRGB} would map them through a
+ *     linear-to-sRGB curve: 50 becomes 122);</li>
+ * <li>16-bit grayscale and 16-bit RGB (PNG): each sample is reduced to 8 bits as
+ *     {@code round(v * 255 / 65535)}, with no colour conversion (gray replicated to three channels);</li>
+ * <li>everything else Java reads (8-bit RGB, palette, CMYK/YCCK JPEG through TwelveMonkeys, ...) is
+ *     converted to 8-bit sRGB through {@link BufferedImage#getRGB}.</li>
+ * </ul>
+ * Alpha is not part of the RGB tensor; {@link #alpha} extracts it (8-bit) and
+ * {@link #fromRgb(Tensor, byte[])} puts it back, so a caller can pass it through unchanged.
  */
 public final class Images {
-    /** Images with more pixels than this are refused before decoding pixel data. */
+    /** Images with more pixels than this (16384 x 16384) are refused before decoding pixel data. */
     public static final long MAX_PIXELS = 1L << 28;
+
+    /**
+     * Heap bytes per pixel that deblurring one image needs besides the model's tiles, about: the
+     * decoded image, the float RGB tensor, its normalised and padded copies, the tile blend
+     * accumulators, the quantised result and the output image.
+     */
+    public static final int HEAP_BYTES_PER_PIXEL = 80;
+
+    /**
+     * The largest image {@link #read} accepts: {@link #MAX_PIXELS}, or fewer when this JVM's maximum
+     * heap cannot hold {@link #HEAP_BYTES_PER_PIXEL} bytes per pixel.
+     */
+    public static long maxPixels() {
+        return Math.min(MAX_PIXELS, Runtime.getRuntime().maxMemory() / HEAP_BYTES_PER_PIXEL);
+    }
 
     private Images() {
     }
 
+    /** The image's colour as [H,W,3] 8-bit values (see the class comment); alpha is ignored. */
     public static Tensor toRgb(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
-        java.awt.image.ColorModel cm = img.getColorModel();
-        if (cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY
-                && !(cm instanceof java.awt.image.IndexColorModel) && cm.getComponentSize(0) == 8) {
+        ColorModel cm = img.getColorModel();
+        int space = cm.getColorSpace().getType();
+        boolean plain = cm instanceof ComponentColorModel;
+        if (plain && space == ColorSpace.TYPE_GRAY && (cm.getComponentSize(0) == 8 || cm.getComponentSize(0) == 16)) {
+            boolean wide = cm.getComponentSize(0) == 16;
             int[] gray = img.getRaster().getSamples(0, 0, w, h, 0, (int[]) null);
             float[] v = new float[h * w * 3];
             for (int i = 0; i < gray.length; i++) {
-                v[3 * i] = gray[i];
-                v[3 * i + 1] = gray[i];
-                v[3 * i + 2] = gray[i];
+                float g = wide ? to8(gray[i]) : gray[i];
+                v[3 * i] = g;
+                v[3 * i + 1] = g;
+                v[3 * i + 2] = g;
+            }
+            return Tensor.of(v, h, w, 3);
+        }
+        if (plain && cm.getColorSpace().isCS_sRGB() && cm.getNumColorComponents() == 3 && cm.getComponentSize(0) == 16) {
+            float[] v = new float[h * w * 3];
+            for (int c = 0; c < 3; c++) {
+                int[] s = img.getRaster().getSamples(0, 0, w, h, c, (int[]) null);
+                for (int i = 0; i < s.length; i++) {
+                    v[3 * i + c] = to8(s[i]);
+                }
             }
             return Tensor.of(v, h, w, 3);
         }
@@ -48,15 +88,61 @@ public final class Images {
         return Tensor.of(v, h, w, 3);
     }
 
+    /** A 16-bit sample reduced to 8 bits: round(v * 255 / 65535). */
+    private static int to8(int v16) {
+        return (v16 * 255 + 32767) / 65535;
+    }
+
+    /**
+     * The image's alpha channel as 8-bit values, row-major (16-bit alpha reduced as
+     * {@code round(a * 255 / 65535)}), or null when the image has no alpha (palette transparency counts).
+     */
+    public static byte[] alpha(BufferedImage img) {
+        ColorModel cm = img.getColorModel();
+        if (!cm.hasAlpha()) {
+            return null;
+        }
+        int w = img.getWidth();
+        int h = img.getHeight();
+        byte[] a = new byte[w * h];
+        if (cm instanceof ComponentColorModel && !cm.isAlphaPremultiplied()) {
+            int band = cm.getNumComponents() - 1;
+            int[] s = img.getRaster().getSamples(0, 0, w, h, band, (int[]) null);
+            boolean wide = cm.getComponentSize(band) == 16;
+            for (int i = 0; i < s.length; i++) {
+                a[i] = (byte) (wide ? to8(s[i]) : s[i]);
+            }
+            return a;
+        }
+        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+        for (int i = 0; i < argb.length; i++) {
+            a[i] = (byte) (argb[i] >>> 24);
+        }
+        return a;
+    }
+
     /** [H,W,3] values 0..255 (rounded and clamped) to an 8-bit RGB image. */
     public static BufferedImage fromRgb(Tensor rgb) {
+        return fromRgb(rgb, null);
+    }
+
+    /**
+     * [H,W,3] values 0..255 (rounded and clamped) to an 8-bit RGB image, or, when {@code alpha}
+     * (H*W values, row-major, as {@link #alpha} returns) is given, a non-premultiplied ARGB image
+     * carrying it unchanged.
+     */
+    public static BufferedImage fromRgb(Tensor rgb, byte[] alpha) {
         int h = rgb.dim(0);
         int w = rgb.dim(1);
+        if (alpha != null && alpha.length != h * w) {
+            throw new IllegalArgumentException("alpha has " + alpha.length + " values for a " + w + "x" + h + " image");
+        }
         float[] v = rgb.data();
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage(w, h, alpha == null ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_INT_ARGB);
         int[] px = new int[h * w];
         for (int i = 0; i < px.length; i++) {
-            px[i] = (clamp(v[3 * i]) << 16) | (clamp(v[3 * i + 1]) << 8) | clamp(v[3 * i + 2]);
+            int a = alpha == null ? 0 : (alpha[i] & 0xff) << 24;
+            px[i] = a | (clamp(v[3 * i]) << 16) | (clamp(v[3 * i + 1]) << 8) | clamp(v[3 * i + 2]);
         }
         img.setRGB(0, 0, w, h, px, 0, w);
         return img;
@@ -66,7 +152,11 @@ public final class Images {
         return Math.max(0, Math.min(255, Math.round(f)));
     }
 
-    /** Reads an image file; throws IOException naming the file when it is not a readable image. */
+    /**
+     * Reads an image file; throws IOException naming the file when it is not a readable image, or when
+     * its header declares more than {@link #maxPixels()} pixels (checked before any pixel data is
+     * decoded or allocated).
+     */
     public static BufferedImage read(Path path) throws IOException {
         if (!Files.isRegularFile(path)) {
             throw new IOException(path + ": not a file");
@@ -82,18 +172,47 @@ public final class Images {
             var reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (pixels > MAX_PIXELS) {
-                    throw new IOException(path + ": " + reader.getWidth(0) + "x" + reader.getHeight(0)
-                            + " pixels exceeds the limit of " + MAX_PIXELS);
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                long pixels = (long) w * h;
+                long max = maxPixels();
+                if (pixels > max) {
+                    throw new IOException(path + ": " + w + "x" + h + " is too large (" + mpx(pixels)
+                            + " Mpx; the limit is " + mpx(max) + " Mpx"
+                            + (max < MAX_PIXELS ? ", about " + HEAP_BYTES_PER_PIXEL + " bytes per pixel in this JVM's "
+                            + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB heap; a larger -Xmx, e.g. "
+                            + "BLURDM_JAVA_OPTS=-Xmx16g, raises it up to " + mpx(MAX_PIXELS) + " Mpx" : "")
+                            + "); refused before decoding");
+                }
+                if (w <= 0 || h <= 0) {
+                    throw new IOException(path + ": corrupt image: header declares " + w + "x" + h);
                 }
                 return reader.read(0);
+            } catch (IOException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith(path.toString())) {
+                    throw e;
+                }
+                throw new IOException(path + ": corrupt or truncated image: " + describe(e), e);
             } catch (RuntimeException e) {
-                throw new IOException(path + ": corrupt image: " + e.getMessage(), e);
+                throw new IOException(path + ": corrupt image: " + describe(e), e);
             } finally {
                 reader.dispose();
             }
         }
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder b = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable c = e.getCause(); c != null && c != e; c = c.getCause()) {
+            if (c.getMessage() != null && !b.toString().contains(c.getMessage())) {
+                b.append(" (").append(c.getMessage()).append(')');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String mpx(long pixels) {
+        return String.format(java.util.Locale.ROOT, "%.1f", pixels / 1e6);
     }
 
     /** Writes a PNG atomically: a temporary file beside the target, then a rename. */

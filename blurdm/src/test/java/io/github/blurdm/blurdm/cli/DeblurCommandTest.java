@@ -101,17 +101,19 @@ class DeblurCommandTest {
         Run r = run("deblur", "--weights", fixture("model.safetensors").toString(), "--backend", "cpu", "--out",
                 dir.toString(), png.toString());
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("overwrite the input"), r.err());
+        assertTrue(r.err().contains("is an input of this run"), r.err());
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(png)), "input unchanged");
     }
 
     @Test
     void unreadableWeightsFailWithTheFileName() throws Exception {
+        Path png = dir.resolve("x.png");
+        Images.writePng(Images.fromRgb(fixtureTensor("c1/image")), png);
         Path bogus = dir.resolve("bogus.safetensors");
         Files.writeString(bogus, "garbage");
         Run r = run("deblur", "--weights", bogus.toString(), "--backend", "cpu", "--out", dir.resolve("o").toString(),
-                "x.png");
-        assertEquals(1, r.code());
+                png.toString());
+        assertEquals(DeblurCommand.CANNOT_START, r.code(), r.err());
         assertTrue(r.err().contains("bogus.safetensors"), r.err());
     }
 
