@@ -231,6 +231,7 @@ def main():
             r["error"] = repr(e)
             print("%-40s %-16s FAILED: %r" % (c["name"], c["op"], e), flush=True)
         root["results"].append(r)
+        json.dump(root, open(a.out, "w"), indent=1)   # after every case: a timeout still leaves what was measured
         if dev == "cuda":
             torch.cuda.empty_cache()
     json.dump(root, open(a.out, "w"), indent=1)

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.blurdm.runtime.Activation;
+import io.github.blurdm.runtime.Backend;
 import io.github.blurdm.runtime.Conv2dParams;
 import io.github.blurdm.runtime.ConvTranspose2dParams;
 import io.github.blurdm.runtime.Op;
 import io.github.blurdm.runtime.OpShapes;
 import io.github.blurdm.runtime.PriorSamplerParams;
 import io.github.blurdm.runtime.Tensor;
+import io.github.blurdm.runtime.cpu.CpuBackend;
 import io.github.blurdm.runtime.cuda.CudaBackend;
 import io.github.blurdm.runtime.cuda.CudaSupport;
 import java.io.IOException;
@@ -39,13 +41,16 @@ import java.util.Map;
  * {@code gpu_kernels.csv} into the output folder.
  *
  * <p>Usage: {@code GpuKernelBench [--cases FILE] [--out DIR] [--samples N] [--warmup N]
- * [--budget-ms MS] [--only TEXT]}. Exit status 2 when CUDA is not usable here (the reason is
- * printed), 1 when a case failed, 0 otherwise.
+ * [--budget-ms MS] [--only TEXT] [--cpu-check]}. Exit status 2 when CUDA is not usable here (the
+ * reason is printed), 1 when a case failed, 0 otherwise. {@code --cpu-check} needs no GPU: every
+ * case at 1/8 of its spatial size, set up and run once on the CPU backend, nothing timed.
  */
 public final class GpuKernelBench {
     private static final long FLUSH_FLOATS = 64L << 20;       // 256 MiB, over 5x the H100's 50 MB L2
 
-    private final CudaBackend gpu;
+    private final Backend be;          // where inputs and outputs live: the GPU, or the CPU for --cpu-check
+    private final CudaBackend gpu;     // null for --cpu-check
+    private final boolean shrink;
     private final Tensor flush;
     private final int samples;
     private final int warmup;
@@ -53,12 +58,14 @@ public final class GpuKernelBench {
     private final Map<String, Tensor> inputs = new HashMap<>();
     private long seed = 1;
 
-    private GpuKernelBench(CudaBackend gpu, int samples, int warmup, double budgetMs) {
-        this.gpu = gpu;
+    private GpuKernelBench(Backend be, int samples, int warmup, double budgetMs) {
+        this.be = be;
+        this.gpu = be instanceof CudaBackend g ? g : null;
+        this.shrink = gpu == null;
         this.samples = samples;
         this.warmup = warmup;
         this.budgetMs = budgetMs;
-        this.flush = gpu.allocate((int) FLUSH_FLOATS);
+        this.flush = gpu == null ? null : gpu.allocate((int) FLUSH_FLOATS);
     }
 
     /** One timed case: what to launch, and the work it does. */
@@ -77,6 +84,7 @@ public final class GpuKernelBench {
         int warmup = 3;
         double budgetMs = 2000;
         String only = null;
+        boolean cpuCheck = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -87,20 +95,24 @@ public final class GpuKernelBench {
                 case "--warmup": warmup = Integer.parseInt(need(a, v)); i++; break;
                 case "--budget-ms": budgetMs = Double.parseDouble(need(a, v)); i++; break;
                 case "--only": only = need(a, v); i++; break;
+                case "--cpu-check": cpuCheck = true; break;
                 default:
                     System.err.println("GpuKernelBench: unknown argument " + a
-                            + "; usage: [--cases FILE] [--out DIR] [--samples N] [--warmup N] [--budget-ms MS] [--only TEXT]");
+                            + "; usage: [--cases FILE] [--out DIR] [--samples N] [--warmup N] [--budget-ms MS] [--only TEXT]"
+                            + " [--cpu-check]");
                     System.exit(64);
             }
         }
         JsonNode spec = new ObjectMapper().readTree(cases.toFile());
         Files.createDirectories(out);
+        if (cpuCheck) {
+            System.exit(cpuCheck(spec, only));
+        }
         CudaSupport.Status status = CudaSupport.status();
         if (!status.usable()) {
             System.out.println("GpuKernelBench: NO GPU: CUDA is not usable here: " + status.reason());
             ObjectNode root = new ObjectMapper().createObjectNode();
             root.put("error", "CUDA is not usable here: " + status.reason());
-            root.putArray("results");
             write(out, root, List.of());
             System.exit(2);
         }
@@ -122,6 +134,7 @@ public final class GpuKernelBench {
                     continue;
                 }
                 results.addAll(bench.run(c));
+                write(out, root, results);                // after every case: a timeout still leaves what was measured
             }
             bench.inputs.values().forEach(Tensor::close);
             bench.flush.close();
@@ -132,6 +145,29 @@ public final class GpuKernelBench {
         write(out, root, results);
         boolean failed = results.stream().anyMatch(r -> r.error() != null);
         System.exit(failed ? 1 : 0);
+    }
+
+    /** Sets up every case at 1/8 of its spatial size on the CPU and runs it once: checks cases.json and the setup code. */
+    private static int cpuCheck(JsonNode spec, String only) {
+        int failed = 0;
+        try (CpuBackend cpu = new CpuBackend()) {
+            GpuKernelBench bench = new GpuKernelBench(cpu, 1, 0, 0);
+            for (JsonNode c : spec.get("cases")) {
+                String name = c.get("name").asText();
+                if (only != null && !name.contains(only) && !c.get("op").asText().equals(only)) {
+                    continue;
+                }
+                try {
+                    Prepared p = bench.prepare(opOf(c.get("op").asText()), c);
+                    p.launch().run();
+                    System.out.printf("%-40s %-16s cpu check ok%n", name, p.op().id());
+                } catch (RuntimeException e) {
+                    failed++;
+                    System.out.printf("%-40s cpu check FAILED: %s%n", name, e);
+                }
+            }
+        }
+        return failed == 0 ? 0 : 1;
     }
 
     private static String need(String flag, String v) {
@@ -257,7 +293,7 @@ public final class GpuKernelBench {
                 s ^= s << 17;
                 d[i] = scale * (((s >>> 40) * 0x1.0p-24f) * 2f - 1f);
             }
-            t = gpu.upload(Tensor.of(d, shape));
+            t = be.upload(Tensor.of(d, shape));
             inputs.put(key, t);
         }
         return t;
@@ -275,6 +311,9 @@ public final class GpuKernelBench {
 
     private Prepared prepare(Op op, JsonNode c) {
         int[] xs = ints(c.get("x"));
+        if (shrink && xs.length == 4) {
+            xs = new int[] {xs[0], xs[1], Math.max(8, xs[2] / 64 * 8), Math.max(8, xs[3] / 64 * 8)};
+        }
         Tensor x = input("x", 1f, xs);
         List<Tensor> owned = new ArrayList<>();
         switch (op) {
@@ -285,9 +324,9 @@ public final class GpuKernelBench {
                 Tensor b = input("b", 1f, cout);
                 Conv2dParams p = Conv2dParams.of(c.get("stride").asInt(), c.get("pad").asInt())
                         .withActivation(activation(c.path("act").asText("none")));
-                Tensor out = own(owned, gpu.allocate(OpShapes.conv2d(x, w, b, p)));
+                Tensor out = own(owned, be.allocate(OpShapes.conv2d(x, w, b, p)));
                 double flops = 2.0 * out.size() * xs[1] * k * k;
-                return new Prepared(op, () -> gpu.conv2d(out, x, w, b, p), flops, bytes(x, w, b, out), owned);
+                return new Prepared(op, () -> be.conv2d(out, x, w, b, p), flops, bytes(x, w, b, out), owned);
             }
             case CONV_TRANSPOSE2D: {
                 int cout = c.get("cout").asInt();
@@ -296,30 +335,30 @@ public final class GpuKernelBench {
                 Tensor b = input("b", 1f, cout);
                 ConvTranspose2dParams p = ConvTranspose2dParams.of(c.get("stride").asInt(), c.get("pad").asInt())
                         .withActivation(activation(c.path("act").asText("none")));
-                Tensor out = own(owned, gpu.allocate(OpShapes.convTranspose2d(x, w, b, p)));
+                Tensor out = own(owned, be.allocate(OpShapes.convTranspose2d(x, w, b, p)));
                 double flops = 2.0 * x.size() * cout * k * k;
-                return new Prepared(op, () -> gpu.convTranspose2d(out, x, w, b, p), flops, bytes(x, w, b, out), owned);
+                return new Prepared(op, () -> be.convTranspose2d(out, x, w, b, p), flops, bytes(x, w, b, out), owned);
             }
             case ADD:
             case MUL: {
                 Tensor y = input("y", 1f, xs);
-                Tensor out = own(owned, gpu.allocate(xs));
-                Runnable r = op == Op.ADD ? () -> gpu.add(out, x, y) : () -> gpu.mul(out, x, y);
+                Tensor out = own(owned, be.allocate(xs));
+                Runnable r = op == Op.ADD ? () -> be.add(out, x, y) : () -> be.mul(out, x, y);
                 return new Prepared(op, r, x.size(), bytes(x, y, out), owned);
             }
             case RELU:
             case GELU:
             case LEAKY_RELU: {
-                Tensor out = own(owned, gpu.allocate(xs));
-                Runnable r = op == Op.RELU ? () -> gpu.relu(out, x)
-                        : op == Op.GELU ? () -> gpu.gelu(out, x) : () -> gpu.leakyRelu(out, x, 0.1f);
+                Tensor out = own(owned, be.allocate(xs));
+                Runnable r = op == Op.RELU ? () -> be.relu(out, x)
+                        : op == Op.GELU ? () -> be.gelu(out, x) : () -> be.leakyRelu(out, x, 0.1f);
                 return new Prepared(op, r, x.size(), bytes(x, out), owned);
             }
             case CHANNEL_AFFINE: {
                 Tensor scale = input("scale", 1f, xs[0], xs[1]);
                 Tensor shift = input("shift", 1f, xs[0], xs[1]);
-                Tensor out = own(owned, gpu.allocate(xs));
-                return new Prepared(op, () -> gpu.channelAffine(out, x, scale, shift), 2.0 * x.size(),
+                Tensor out = own(owned, be.allocate(xs));
+                return new Prepared(op, () -> be.channelAffine(out, x, scale, shift), 2.0 * x.size(),
                         bytes(x, scale, shift, out), owned);
             }
             case CONCAT: {
@@ -330,25 +369,25 @@ public final class GpuKernelBench {
                     parts[i] = input("x", 1f, xs[0], chans[i], xs[2], xs[3]);
                     total += chans[i];
                 }
-                Tensor out = own(owned, gpu.allocate(xs[0], total, xs[2], xs[3]));
-                return new Prepared(op, () -> gpu.concat(out, parts), 0, 2.0 * bytes(out), owned);
+                Tensor out = own(owned, be.allocate(xs[0], total, xs[2], xs[3]));
+                return new Prepared(op, () -> be.concat(out, parts), 0, 2.0 * bytes(out), owned);
             }
             case DOWNSAMPLE_NEAREST2: {
-                Tensor out = own(owned, gpu.allocate(OpShapes.downsampleNearest2(x)));
-                return new Prepared(op, () -> gpu.downsampleNearest2(out, x), 0, 2.0 * bytes(out), owned);
+                Tensor out = own(owned, be.allocate(OpShapes.downsampleNearest2(x)));
+                return new Prepared(op, () -> be.downsampleNearest2(out, x), 0, 2.0 * bytes(out), owned);
             }
             case UPSAMPLE_NEAREST2: {
-                Tensor out = own(owned, gpu.allocate(OpShapes.upsampleNearest2(x)));
-                return new Prepared(op, () -> gpu.upsampleNearest2(out, x), 0, bytes(x, out), owned);
+                Tensor out = own(owned, be.allocate(OpShapes.upsampleNearest2(x)));
+                return new Prepared(op, () -> be.upsampleNearest2(out, x), 0, bytes(x, out), owned);
             }
             case PIXEL_UNSHUFFLE: {
                 int r = c.get("r").asInt();
-                Tensor out = own(owned, gpu.allocate(OpShapes.pixelUnshuffle(x, r)));
-                return new Prepared(op, () -> gpu.pixelUnshuffle(out, x, r), 0, bytes(x, out), owned);
+                Tensor out = own(owned, be.allocate(OpShapes.pixelUnshuffle(x, r)));
+                return new Prepared(op, () -> be.pixelUnshuffle(out, x, r), 0, bytes(x, out), owned);
             }
             case GLOBAL_AVG_POOL: {
-                Tensor out = own(owned, gpu.allocate(OpShapes.globalAvgPool(x)));
-                return new Prepared(op, () -> gpu.globalAvgPool(out, x), x.size(), bytes(x, out), owned);
+                Tensor out = own(owned, be.allocate(OpShapes.globalAvgPool(x)));
+                return new Prepared(op, () -> be.globalAvgPool(out, x), x.size(), bytes(x, out), owned);
             }
             case LINEAR: {
                 int cout = c.get("cout").asInt();
@@ -356,8 +395,8 @@ public final class GpuKernelBench {
                 Tensor w = input("w", (float) (1 / Math.sqrt(cin)), cout, cin);
                 Tensor b = input("b", 0.1f, cout);
                 Activation act = activation(c.path("act").asText("none"));
-                Tensor out = own(owned, gpu.allocate(OpShapes.linear(x, w, b)));
-                return new Prepared(op, () -> gpu.linear(out, x, w, b, act), 2.0 * out.size() * cin,
+                Tensor out = own(owned, be.allocate(OpShapes.linear(x, w, b)));
+                return new Prepared(op, () -> be.linear(out, x, w, b, act), 2.0 * out.size() * cin,
                         bytes(x, w, b, out), owned);
             }
             case PRIOR_SAMPLER: {
@@ -368,11 +407,11 @@ public final class GpuKernelBench {
                 float ws = (float) (1 / Math.sqrt(2.0 * l + 1));
                 Tensor nm = input("noise_model", ws, (int) p.packedSize());
                 Tensor lm = input("lcr_model", ws, (int) p.packedSize());
-                Tensor sched = own(owned, gpu.upload(Tensor.of(schedule(steps), p.scheduleSize())));
-                Tensor out = own(owned, gpu.allocate(xs));
+                Tensor sched = own(owned, be.upload(Tensor.of(schedule(steps), p.scheduleSize())));
+                Tensor out = own(owned, be.allocate(xs));
                 double perDenoiser = 2.0 * ((double) l * (2 * l + 1) + (double) p.denoiserBlocks() * l * l);
                 double flops = xs[0] * steps * 2 * perDenoiser;
-                return new Prepared(op, () -> gpu.priorSampler(out, x, noise, nm, lm, sched, p), flops,
+                return new Prepared(op, () -> be.priorSampler(out, x, noise, nm, lm, sched, p), flops,
                         bytes(x, noise, nm, lm, sched, out), owned);
             }
             default:
@@ -400,7 +439,8 @@ public final class GpuKernelBench {
 
     private static void write(Path out, ObjectNode root, List<Result> results) throws IOException {
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ArrayNode arr = root.withArray("results");
+        ObjectNode doc = root.deepCopy();
+        ArrayNode arr = doc.putArray("results");
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("gpu_kernels.csv"),
                 StandardCharsets.UTF_8))) {
             csv.println("name,op,version,default,median_ms,min_ms,samples,gflops,gbps,error");
@@ -423,7 +463,7 @@ public final class GpuKernelBench {
                         r.error() == null ? "" : r.error().replace('"', '\''));
             }
         }
-        m.writeValue(out.resolve("gpu_kernels.json").toFile(), root);
+        m.writeValue(out.resolve("gpu_kernels.json").toFile(), doc);
     }
 
     private static void putNumber(ObjectNode o, String k, double v) {
