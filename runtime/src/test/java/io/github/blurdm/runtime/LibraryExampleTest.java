@@ -76,13 +76,12 @@ class LibraryExampleTest {
     /** The README shows the example above, character for character (indentation aside). */
     @Test
     void readmeShowsThisExample() throws IOException {
-        Path readme = Files.isRegularFile(Path.of("../README.md")) ? Path.of("../README.md") : Path.of("README.md");
-        Path self = Path.of("src/test/java/io/github/blurdm/runtime/LibraryExampleTest.java");
-        if (!Files.isRegularFile(self)) {
-            self = Path.of("runtime").resolve(self);
-        }
+        // Maven runs tests in runtime/, bench/gpu/run.sh in the repository root.
+        Path root = Files.isRegularFile(Path.of("runtime/pom.xml")) ? Path.of(".") : Path.of("..");
+        Path readme = root.resolve("README.md");
+        Path self = root.resolve("runtime/src/test/java/io/github/blurdm/runtime/LibraryExampleTest.java");
         Assumptions.assumeTrue(Files.isRegularFile(readme) && Files.isRegularFile(self),
-                "README.md or this test's source is not in the working directory (run from the repository)");
+                "README.md or this test's source is not found from " + Path.of("").toAbsolutePath());
         String source = Files.readString(self, StandardCharsets.UTF_8);
         String example = source.substring(source.indexOf("// README example begin\n") + 24,
                 source.indexOf("    // README example end"));
