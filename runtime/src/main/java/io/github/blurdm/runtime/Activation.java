@@ -8,12 +8,25 @@ package io.github.blurdm.runtime;
  */
 public record Activation(Kind kind, float slope) {
     /** The functions that can be fused. */
-    public enum Kind { NONE, RELU, LEAKY_RELU, GELU }
+    public enum Kind {
+        /** The identity. */
+        NONE,
+        /** max(x, 0). */
+        RELU,
+        /** x >= 0 ? x : slope * x. */
+        LEAKY_RELU,
+        /** The exact (erf) GELU. */
+        GELU
+    }
 
+    /** No activation: the identity. */
     public static final Activation NONE = new Activation(Kind.NONE, 0f);
+    /** max(x, 0). */
     public static final Activation RELU = new Activation(Kind.RELU, 0f);
+    /** The exact (erf) GELU, PyTorch's default. */
     public static final Activation GELU = new Activation(Kind.GELU, 0f);
 
+    /** Validates: kind not null; a slope only for LEAKY_RELU, and finite. */
     public Activation {
         if (kind == null) {
             throw new IllegalArgumentException("activation kind must not be null");

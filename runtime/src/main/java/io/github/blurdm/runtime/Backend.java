@@ -17,6 +17,7 @@ public interface Backend extends AutoCloseable {
     /** Short name for logs ("cpu", "cuda:0"). */
     String name();
 
+    /** Where this backend's tensors live. */
     Device device();
 
     /** Whether this backend implements {@code op} (all ops, for the CPU backend). */
@@ -86,7 +87,7 @@ public interface Backend extends AutoCloseable {
     /** The inverse of {@link #pixelUnshuffle}: out[N,C/(r*r),H*r,W*r]. */
     void pixelShuffle(Tensor out, Tensor x, int r);
 
-    /** Reflect padding (mirror without repeating the edge) of the last two dims; pads < their size. */
+    /** Reflect padding (mirror without repeating the edge) of the last two dims; each pad smaller than the size it reflects. */
     void reflectPad(Tensor out, Tensor x, int top, int bottom, int left, int right);
 
     /** out[N,C] = mean of x[N,C,H,W] over H and W. */

@@ -9,7 +9,12 @@ import java.util.Locale;
  * environment variable {@code BLURDM_BACKEND}, defaulting to AUTO.
  */
 public enum BackendChoice {
-    AUTO, CPU, CUDA;
+    /** CUDA when usable, else the CPU. */
+    AUTO,
+    /** The pure-Java CPU backend. */
+    CPU,
+    /** The CUDA backend; an error when CUDA is not usable. */
+    CUDA;
 
     /** System property that chooses the backend ("auto", "cpu", "cuda"). */
     public static final String PROPERTY = "blurdm.backend";

@@ -7,6 +7,7 @@ package io.github.blurdm.runtime;
 public record ConvTranspose2dParams(int strideH, int strideW, int padH, int padW, int outPadH, int outPadW,
                                     int dilationH, int dilationW, int groups, Activation activation) {
 
+    /** Validates: strides and dilations >= 1, paddings >= 0, output padding below stride or dilation, groups >= 1. */
     public ConvTranspose2dParams {
         if (strideH < 1 || strideW < 1 || dilationH < 1 || dilationW < 1 || groups < 1 || padH < 0 || padW < 0
                 || outPadH < 0 || outPadW < 0) {
@@ -30,21 +31,25 @@ public record ConvTranspose2dParams(int strideH, int strideW, int padH, int padW
         return new ConvTranspose2dParams(stride, stride, pad, pad, 0, 0, 1, 1, 1, Activation.NONE);
     }
 
+    /** A copy with activation {@code a} fused into the epilogue. */
     public ConvTranspose2dParams withActivation(Activation a) {
         return new ConvTranspose2dParams(strideH, strideW, padH, padW, outPadH, outPadW, dilationH, dilationW,
                 groups, a);
     }
 
+    /** A copy with {@code g} groups. */
     public ConvTranspose2dParams withGroups(int g) {
         return new ConvTranspose2dParams(strideH, strideW, padH, padW, outPadH, outPadW, dilationH, dilationW,
                 g, activation);
     }
 
+    /** A copy with output padding {@code h}, {@code w} (extra rows/columns at the bottom/right). */
     public ConvTranspose2dParams withOutputPadding(int h, int w) {
         return new ConvTranspose2dParams(strideH, strideW, padH, padW, h, w, dilationH, dilationW, groups,
                 activation);
     }
 
+    /** A copy with dilation {@code d} in both directions. */
     public ConvTranspose2dParams withDilation(int d) {
         return new ConvTranspose2dParams(strideH, strideW, padH, padW, outPadH, outPadW, d, d, groups,
                 activation);

@@ -8,7 +8,12 @@ import java.util.Objects;
  */
 public final class Device {
     /** The kind of memory a device owns. */
-    public enum Kind { CPU, CUDA }
+    public enum Kind {
+        /** The Java heap, computed by the CPU backend. */
+        CPU,
+        /** An NVIDIA GPU's memory, computed by the CUDA backend. */
+        CUDA
+    }
 
     private static final Device CPU = new Device(Kind.CPU, 0);
 
@@ -33,14 +38,17 @@ public final class Device {
         return new Device(Kind.CUDA, index);
     }
 
+    /** CPU or CUDA. */
     public Kind kind() {
         return kind;
     }
 
+    /** The device number (0 for the CPU). */
     public int index() {
         return index;
     }
 
+    /** Whether this is the CPU. */
     public boolean isCpu() {
         return kind == Kind.CPU;
     }

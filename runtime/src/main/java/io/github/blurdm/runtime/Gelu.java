@@ -7,6 +7,7 @@ public final class Gelu {
     private Gelu() {
     }
 
+    /** x/2 (1 + erf(x/sqrt 2)) in float, as every backend computes it. */
     public static float apply(float x) {
         return (float) (0.5 * x * (1.0 + erf(x * INV_SQRT2)));
     }

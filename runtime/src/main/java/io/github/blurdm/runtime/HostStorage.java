@@ -4,10 +4,12 @@ package io.github.blurdm.runtime;
 public final class HostStorage implements Storage {
     private final float[] data;
 
+    /** Wraps {@code data} (not copied). */
     public HostStorage(float[] data) {
         this.data = data;
     }
 
+    /** The wrapped array. */
     public float[] data() {
         return data;
     }

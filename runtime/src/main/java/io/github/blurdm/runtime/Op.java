@@ -7,26 +7,47 @@ package io.github.blurdm.runtime;
  * the fixtures in {@code fixtures/<id>.safetensors}. {@code OpCatalogueTest} checks that they exist.
  */
 public enum Op {
+    /** Convolution, zero padding, groups, dilation, fused bias and activation. */
     CONV2D("conv2d", "Conv2d"),
+    /** Transposed convolution (PyTorch's ConvTranspose2d), fused bias and activation. */
     CONV_TRANSPOSE2D("conv_transpose2d", "ConvTranspose2d"),
+    /** max(x, 0). */
     RELU("relu", "Relu"),
+    /** x >= 0 ? x : slope * x. */
     LEAKY_RELU("leaky_relu", "LeakyRelu"),
+    /** The exact (erf) GELU. */
     GELU("gelu", "Gelu"),
+    /** Elementwise a + b. */
     ADD("add", "Add"),
+    /** Elementwise a * b. */
     MUL("mul", "Mul"),
+    /** x * scale[n,c] + shift[n,c] per channel. */
     CHANNEL_AFFINE("channel_affine", "ChannelAffine"),
+    /** Concatenation along channels. */
     CONCAT("concat", "Concat"),
+    /** A contiguous range of channels. */
     SLICE_CHANNELS("slice_channels", "SliceChannels"),
+    /** Nearest-neighbour downsampling by 2 (every second pixel). */
     DOWNSAMPLE_NEAREST2("downsample_nearest2", "DownsampleNearest2"),
+    /** Nearest-neighbour upsampling by 2. */
     UPSAMPLE_NEAREST2("upsample_nearest2", "UpsampleNearest2"),
+    /** Bilinear resize, align_corners=False. */
     RESIZE_BILINEAR("resize_bilinear", "ResizeBilinear"),
+    /** Space to channels by a factor r. */
     PIXEL_UNSHUFFLE("pixel_unshuffle", "PixelUnshuffle"),
+    /** Channels to space by a factor r. */
     PIXEL_SHUFFLE("pixel_shuffle", "PixelShuffle"),
+    /** Reflection padding of the last two dimensions. */
     REFLECT_PAD("reflect_pad", "ReflectPad"),
+    /** Mean over the spatial dimensions: [N,C,H,W] to [N,C]. */
     GLOBAL_AVG_POOL("global_avg_pool", "GlobalAvgPool"),
+    /** x W^T + b over the last dimension, fused activation. */
     LINEAR("linear", "Linear"),
+    /** Layer normalisation over channels at each pixel, optional affine. */
     LAYER_NORM("layer_norm", "LayerNorm"),
+    /** Softmax over the last dimension. */
     SOFTMAX("softmax", "Softmax"),
+    /** The BlurDM prior's fused reverse diffusion sampler. */
     PRIOR_SAMPLER("prior_sampler", "PriorSampler");
 
     private final String id;

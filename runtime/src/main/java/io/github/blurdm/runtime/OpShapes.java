@@ -115,16 +115,19 @@ public final class OpShapes {
 
     // ---------------------------------------------------------------- elementwise
 
+    /** Output shape of an elementwise op on x: x's shape. */
     public static int[] unary(Op op, Tensor x) {
         requireNonNull(op, "x", x);
         return x.shape();
     }
 
+    /** Output shape of an elementwise op on a and b, which must have equal shapes. */
     public static int[] binary(Op op, Tensor a, Tensor b) {
         requireSameShape(op, a, b, "a and b");
         return a.shape();
     }
 
+    /** Output shape of {@link Op#CHANNEL_AFFINE}: x's; scale and shift must be [N,C]. */
     public static int[] channelAffine(Tensor x, Tensor scale, Tensor shift) {
         Op op = Op.CHANNEL_AFFINE;
         requireNonNull(op, "x", x);
@@ -144,6 +147,7 @@ public final class OpShapes {
 
     // ---------------------------------------------------------------- channel plumbing
 
+    /** Output shape of {@link Op#CONCAT}: [N, sum of C, ...]; the other dimensions must agree. */
     public static int[] concat(Tensor... inputs) {
         Op op = Op.CONCAT;
         if (inputs == null || inputs.length == 0) {
@@ -177,6 +181,7 @@ public final class OpShapes {
         return out;
     }
 
+    /** Output shape of {@link Op#SLICE_CHANNELS}: [N, count, ...]; the slice must lie inside x. */
     public static int[] sliceChannels(Tensor x, int start, int count) {
         Op op = Op.SLICE_CHANNELS;
         requireNonNull(op, "x", x);
@@ -193,6 +198,7 @@ public final class OpShapes {
 
     // ---------------------------------------------------------------- resampling
 
+    /** Output shape of {@link Op#DOWNSAMPLE_NEAREST2}: [N,C,floor(H/2),floor(W/2)]. */
     public static int[] downsampleNearest2(Tensor x) {
         Op op = Op.DOWNSAMPLE_NEAREST2;
         requireRank(op, "x", x, 4);
@@ -202,6 +208,7 @@ public final class OpShapes {
         return new int[] {x.dim(0), x.dim(1), x.dim(2) / 2, x.dim(3) / 2};
     }
 
+    /** Output shape of {@link Op#UPSAMPLE_NEAREST2}: [N,C,2H,2W]. */
     public static int[] upsampleNearest2(Tensor x) {
         requireRank(Op.UPSAMPLE_NEAREST2, "x", x, 4);
         return new int[] {x.dim(0), x.dim(1), x.dim(2) * 2, x.dim(3) * 2};
@@ -220,6 +227,7 @@ public final class OpShapes {
         return (int) Math.floor(in * scaleFactor);
     }
 
+    /** Checks the arguments of {@link Op#RESIZE_BILINEAR} (out gives the size). */
     public static void resizeBilinear(Tensor out, Tensor x, float ratioH, float ratioW) {
         Op op = Op.RESIZE_BILINEAR;
         requireRank(op, "x", x, 4);
@@ -232,6 +240,7 @@ public final class OpShapes {
         }
     }
 
+    /** Output shape of {@link Op#PIXEL_UNSHUFFLE}: [N,C*r*r,H/r,W/r]; H and W must divide by r. */
     public static int[] pixelUnshuffle(Tensor x, int r) {
         Op op = Op.PIXEL_UNSHUFFLE;
         requireRank(op, "x", x, 4);
@@ -241,6 +250,7 @@ public final class OpShapes {
         return new int[] {x.dim(0), x.dim(1) * r * r, x.dim(2) / r, x.dim(3) / r};
     }
 
+    /** Output shape of {@link Op#PIXEL_SHUFFLE}: [N,C/(r*r),H*r,W*r]; C must divide by r*r. */
     public static int[] pixelShuffle(Tensor x, int r) {
         Op op = Op.PIXEL_SHUFFLE;
         requireRank(op, "x", x, 4);
@@ -250,6 +260,7 @@ public final class OpShapes {
         return new int[] {x.dim(0), x.dim(1) / (r * r), x.dim(2) * r, x.dim(3) * r};
     }
 
+    /** Output shape of {@link Op#REFLECT_PAD}: H+top+bottom by W+left+right; each pad below the size it reflects. */
     public static int[] reflectPad(Tensor x, int top, int bottom, int left, int right) {
         Op op = Op.REFLECT_PAD;
         requireNonNull(op, "x", x);
@@ -272,6 +283,7 @@ public final class OpShapes {
         return out;
     }
 
+    /** Output shape of {@link Op#GLOBAL_AVG_POOL}: [N,C]. */
     public static int[] globalAvgPool(Tensor x) {
         requireRank(Op.GLOBAL_AVG_POOL, "x", x, 4);
         return new int[] {x.dim(0), x.dim(1)};
@@ -279,6 +291,7 @@ public final class OpShapes {
 
     // ---------------------------------------------------------------- dense
 
+    /** Output shape of {@link Op#LINEAR}: x's with the last dimension replaced by weight's rows. */
     public static int[] linear(Tensor x, Tensor weight, Tensor bias) {
         Op op = Op.LINEAR;
         requireNonNull(op, "x", x);
@@ -293,6 +306,7 @@ public final class OpShapes {
         return out;
     }
 
+    /** Output shape of {@link Op#LAYER_NORM}: x's; weight and bias, when given, are [C]. */
     public static int[] layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) {
         Op op = Op.LAYER_NORM;
         requireNonNull(op, "x", x);
@@ -312,6 +326,7 @@ public final class OpShapes {
         return x.shape();
     }
 
+    /** Output shape of {@link Op#SOFTMAX} (over the last dimension): x's. */
     public static int[] softmax(Tensor x) {
         requireNonNull(Op.SOFTMAX, "x", x);
         return x.shape();
@@ -319,6 +334,7 @@ public final class OpShapes {
 
     // ---------------------------------------------------------------- prior sampler
 
+    /** Output shape of {@link Op#PRIOR_SAMPLER}: cond's [N,L]; checks the packed models and schedule against p. */
     public static int[] priorSampler(Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel, Tensor schedule,
                                      PriorSamplerParams p) {
         Op op = Op.PRIOR_SAMPLER;

@@ -7,68 +7,80 @@ package io.github.blurdm.runtime;
 public final class Ops {
     private final Backend b;
 
+    /** Wraps {@code backend}; the wrapper holds no state of its own. */
     public Ops(Backend backend) {
         this.b = backend;
     }
 
+    /** The wrapped backend. */
     public Backend backend() {
         return b;
     }
 
+    /** {@link Backend#conv2d} into a new output tensor, which it returns. */
     public Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
         Tensor out = b.allocate(OpShapes.conv2d(x, weight, bias, p));
         b.conv2d(out, x, weight, bias, p);
         return out;
     }
 
+    /** {@link Backend#convTranspose2d} into a new output tensor, which it returns. */
     public Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, ConvTranspose2dParams p) {
         Tensor out = b.allocate(OpShapes.convTranspose2d(x, weight, bias, p));
         b.convTranspose2d(out, x, weight, bias, p);
         return out;
     }
 
+    /** {@link Backend#relu} into a new output tensor, which it returns. */
     public Tensor relu(Tensor x) {
         Tensor out = b.allocate(OpShapes.unary(Op.RELU, x));
         b.relu(out, x);
         return out;
     }
 
+    /** {@link Backend#leakyRelu} into a new output tensor, which it returns. */
     public Tensor leakyRelu(Tensor x, float slope) {
         Tensor out = b.allocate(OpShapes.unary(Op.LEAKY_RELU, x));
         b.leakyRelu(out, x, slope);
         return out;
     }
 
+    /** {@link Backend#gelu} into a new output tensor, which it returns. */
     public Tensor gelu(Tensor x) {
         Tensor out = b.allocate(OpShapes.unary(Op.GELU, x));
         b.gelu(out, x);
         return out;
     }
 
+    /** {@link Backend#add} into a new output tensor, which it returns. */
     public Tensor add(Tensor x, Tensor y) {
         Tensor out = b.allocate(OpShapes.binary(Op.ADD, x, y));
         b.add(out, x, y);
         return out;
     }
 
+    /** {@link Backend#mul} into a new output tensor, which it returns. */
     public Tensor mul(Tensor x, Tensor y) {
         Tensor out = b.allocate(OpShapes.binary(Op.MUL, x, y));
         b.mul(out, x, y);
         return out;
     }
 
+    /** {@link Backend#channelAffine} into a new output tensor, which it returns. */
     public Tensor channelAffine(Tensor x, Tensor scale, Tensor shift) {
         Tensor out = b.allocate(OpShapes.channelAffine(x, scale, shift));
         b.channelAffine(out, x, scale, shift);
         return out;
     }
 
+    /** {@link Backend#concat} into a new output tensor, which it returns. */
     public Tensor concat(Tensor... inputs) {
         Tensor out = b.allocate(OpShapes.concat(inputs));
         b.concat(out, inputs);
         return out;
     }
 
+    /** Channels {@code start .. start+count-1} of x as a new tensor ({@link Backend#sliceChannels}). */
     public Tensor sliceChannels(Tensor x, int start, int count) {
         Tensor out = b.allocate(OpShapes.sliceChannels(x, start, count));
         b.sliceChannels(out, x, start);
@@ -94,12 +106,14 @@ public final class Ops {
         return parts;
     }
 
+    /** {@link Backend#downsampleNearest2} into a new output tensor, which it returns. */
     public Tensor downsampleNearest2(Tensor x) {
         Tensor out = b.allocate(OpShapes.downsampleNearest2(x));
         b.downsampleNearest2(out, x);
         return out;
     }
 
+    /** {@link Backend#upsampleNearest2} into a new output tensor, which it returns. */
     public Tensor upsampleNearest2(Tensor x) {
         Tensor out = b.allocate(OpShapes.upsampleNearest2(x));
         b.upsampleNearest2(out, x);
@@ -138,48 +152,56 @@ public final class Ops {
         return out;
     }
 
+    /** {@link Backend#pixelUnshuffle} into a new output tensor, which it returns. */
     public Tensor pixelUnshuffle(Tensor x, int r) {
         Tensor out = b.allocate(OpShapes.pixelUnshuffle(x, r));
         b.pixelUnshuffle(out, x, r);
         return out;
     }
 
+    /** {@link Backend#pixelShuffle} into a new output tensor, which it returns. */
     public Tensor pixelShuffle(Tensor x, int r) {
         Tensor out = b.allocate(OpShapes.pixelShuffle(x, r));
         b.pixelShuffle(out, x, r);
         return out;
     }
 
+    /** {@link Backend#reflectPad} into a new output tensor, which it returns. */
     public Tensor reflectPad(Tensor x, int top, int bottom, int left, int right) {
         Tensor out = b.allocate(OpShapes.reflectPad(x, top, bottom, left, right));
         b.reflectPad(out, x, top, bottom, left, right);
         return out;
     }
 
+    /** {@link Backend#globalAvgPool} into a new output tensor, which it returns. */
     public Tensor globalAvgPool(Tensor x) {
         Tensor out = b.allocate(OpShapes.globalAvgPool(x));
         b.globalAvgPool(out, x);
         return out;
     }
 
+    /** {@link Backend#linear} into a new output tensor, which it returns. */
     public Tensor linear(Tensor x, Tensor weight, Tensor bias, Activation act) {
         Tensor out = b.allocate(OpShapes.linear(x, weight, bias));
         b.linear(out, x, weight, bias, act);
         return out;
     }
 
+    /** {@link Backend#layerNorm} into a new output tensor, which it returns. */
     public Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) {
         Tensor out = b.allocate(OpShapes.layerNorm(x, weight, bias, eps));
         b.layerNorm(out, x, weight, bias, eps);
         return out;
     }
 
+    /** {@link Backend#softmax} into a new output tensor, which it returns. */
     public Tensor softmax(Tensor x) {
         Tensor out = b.allocate(OpShapes.softmax(x));
         b.softmax(out, x);
         return out;
     }
 
+    /** {@link Backend#priorSampler} into a new output tensor, which it returns. */
     public Tensor priorSampler(Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel, Tensor schedule,
                                PriorSamplerParams p) {
         Tensor out = b.allocate(OpShapes.priorSampler(cond, noise, noiseModel, lcrModel, schedule, p));

@@ -10,6 +10,7 @@ package io.github.blurdm.runtime;
  * @param stream0        Philox stream of image 0 (image n uses {@code stream0 + n})
  */
 public record PriorSamplerParams(int latent, int denoiserBlocks, int steps, long seed, long stream0) {
+    /** Validates: L >= 1, D >= 0, T >= 1. */
     public PriorSamplerParams {
         if (latent < 1 || denoiserBlocks < 0 || steps < 1) {
             throw new IllegalArgumentException("prior_sampler: latent and steps must be >= 1 and denoiser blocks >= 0, got L="

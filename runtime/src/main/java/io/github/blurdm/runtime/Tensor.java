@@ -17,6 +17,7 @@ public final class Tensor implements AutoCloseable {
     private final int size;
     private final Storage storage;
 
+    /** A tensor of {@code shape} over (the start of) {@code storage}, which must hold enough elements. */
     public Tensor(Storage storage, int... shape) {
         long n = checkedSize(shape);
         if (n > storage.capacity()) {
@@ -64,10 +65,12 @@ public final class Tensor implements AutoCloseable {
         return n;
     }
 
+    /** The dimensions (a copy). */
     public int[] shape() {
         return shape.clone();
     }
 
+    /** The number of dimensions. */
     public int rank() {
         return shape.length;
     }
@@ -82,14 +85,17 @@ public final class Tensor implements AutoCloseable {
         return size;
     }
 
+    /** Where the elements live. */
     public Storage storage() {
         return storage;
     }
 
+    /** The device of its storage. */
     public Device device() {
         return storage.device();
     }
 
+    /** Whether the elements are in a Java array ({@link #data()} works). */
     public boolean isHost() {
         return storage instanceof HostStorage;
     }
@@ -113,6 +119,7 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(storage, newShape);
     }
 
+    /** Whether {@code other} has exactly this shape. */
     public boolean sameShape(Tensor other) {
         return Arrays.equals(shape, other.shape);
     }

@@ -7,6 +7,7 @@ public final class AddCpu {
     private AddCpu() {
     }
 
+    /** {@link io.github.blurdm.runtime.Backend#add} on the CPU: the scalar reference loop, split over {@code par}. */
     public static void forward(Parallel par, Tensor out, Tensor a, Tensor b) {
         final float[] o = out.data();
         final float[] x = a.data();

@@ -10,6 +10,7 @@ public final class ChannelAffineCpu {
     private ChannelAffineCpu() {
     }
 
+    /** {@link io.github.blurdm.runtime.Backend#channelAffine} on the CPU: the scalar reference loop, split over {@code par}. */
     public static void forward(Parallel par, Tensor out, Tensor x, Tensor scale, Tensor shift) {
         final float[] o = out.data();
         final float[] in = x.data();

@@ -7,6 +7,7 @@ public final class ConcatCpu {
     private ConcatCpu() {
     }
 
+    /** {@link io.github.blurdm.runtime.Backend#concat} on the CPU: the scalar reference loop, split over {@code par}. */
     public static void forward(Parallel par, Tensor out, Tensor... inputs) {
         final float[] o = out.data();
         final int n = out.dim(0);

@@ -13,6 +13,7 @@ public final class Conv2dCpu {
     private Conv2dCpu() {
     }
 
+    /** {@link io.github.blurdm.runtime.Backend#conv2d} on the CPU: the scalar reference loop, split over {@code par}. */
     public static void forward(Parallel par, Tensor out, Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
         final float[] o = out.data();
         final float[] in = x.data();

@@ -13,6 +13,7 @@ public final class ConvTranspose2dCpu {
     private ConvTranspose2dCpu() {
     }
 
+    /** {@link io.github.blurdm.runtime.Backend#convTranspose2d} on the CPU: the scalar reference loop, split over {@code par}. */
     public static void forward(Parallel par, Tensor out, Tensor x, Tensor weight, Tensor bias,
                                ConvTranspose2dParams p) {
         final float[] o = out.data();

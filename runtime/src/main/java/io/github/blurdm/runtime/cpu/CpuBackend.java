@@ -56,6 +56,7 @@ public final class CpuBackend implements Backend {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /** The number of worker threads ops are split over. */
     public int threads() {
         return par.threads();
     }

@@ -8,6 +8,7 @@ public final class GeluCpu {
     private GeluCpu() {
     }
 
+    /** {@link io.github.blurdm.runtime.Backend#gelu} on the CPU: the scalar reference loop, split over {@code par}. */
     public static void forward(Parallel par, Tensor out, Tensor x) {
         final float[] o = out.data();
         final float[] in = x.data();

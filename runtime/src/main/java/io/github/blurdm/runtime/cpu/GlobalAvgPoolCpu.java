@@ -7,6 +7,7 @@ public final class GlobalAvgPoolCpu {
     private GlobalAvgPoolCpu() {
     }
 
+    /** {@link io.github.blurdm.runtime.Backend#globalAvgPool} on the CPU: the scalar reference loop, split over {@code par}. */
     public static void forward(Parallel par, Tensor out, Tensor x) {
         final float[] o = out.data();
         final float[] in = x.data();

@@ -13,6 +13,7 @@ public final class LayerNormCpu {
     private LayerNormCpu() {
     }
 
+    /** {@link io.github.blurdm.runtime.Backend#layerNorm} on the CPU: the scalar reference loop, split over {@code par}. */
     public static void forward(Parallel par, Tensor out, Tensor x, Tensor weight, Tensor bias, float eps) {
         final float[] o = out.data();
         final float[] in = x.data();

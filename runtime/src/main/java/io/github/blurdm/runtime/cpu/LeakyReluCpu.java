@@ -7,6 +7,7 @@ public final class LeakyReluCpu {
     private LeakyReluCpu() {
     }
 
+    /** {@link io.github.blurdm.runtime.Backend#leakyRelu} on the CPU: the scalar reference loop, split over {@code par}. */
     public static void forward(Parallel par, Tensor out, Tensor x, float slope) {
         final float[] o = out.data();
         final float[] in = x.data();

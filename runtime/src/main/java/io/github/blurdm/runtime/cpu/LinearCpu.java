@@ -11,6 +11,7 @@ public final class LinearCpu {
     private LinearCpu() {
     }
 
+    /** {@link io.github.blurdm.runtime.Backend#linear} on the CPU: the scalar reference loop, split over {@code par}. */
     public static void forward(Parallel par, Tensor out, Tensor x, Tensor weight, Tensor bias, Activation act) {
         final float[] o = out.data();
         final float[] in = x.data();

@@ -13,6 +13,7 @@ public final class Parallel implements AutoCloseable {
     private final int threads;
     private final ForkJoinPool pool;
 
+    /** A pool of {@code threads} workers (1: everything runs on the caller). */
     public Parallel(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -21,6 +22,7 @@ public final class Parallel implements AutoCloseable {
         this.pool = threads == 1 ? null : new ForkJoinPool(threads);
     }
 
+    /** The number of workers. */
     public int threads() {
         return threads;
     }
@@ -37,6 +39,7 @@ public final class Parallel implements AutoCloseable {
     /** A body over a half-open index range. */
     @FunctionalInterface
     public interface RangeBody {
+        /** Processes indices {@code from} (inclusive) to {@code to} (exclusive). */
         void run(int from, int to);
     }
 

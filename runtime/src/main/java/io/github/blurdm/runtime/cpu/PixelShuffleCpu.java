@@ -7,6 +7,7 @@ public final class PixelShuffleCpu {
     private PixelShuffleCpu() {
     }
 
+    /** {@link io.github.blurdm.runtime.Backend#pixelShuffle} on the CPU: the scalar reference loop, split over {@code par}. */
     public static void forward(Parallel par, Tensor out, Tensor x, int r) {
         final float[] o = out.data();
         final float[] in = x.data();

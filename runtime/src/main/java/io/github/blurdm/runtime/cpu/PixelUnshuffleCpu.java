@@ -7,6 +7,7 @@ public final class PixelUnshuffleCpu {
     private PixelUnshuffleCpu() {
     }
 
+    /** {@link io.github.blurdm.runtime.Backend#pixelUnshuffle} on the CPU: the scalar reference loop, split over {@code par}. */
     public static void forward(Parallel par, Tensor out, Tensor x, int r) {
         final float[] o = out.data();
         final float[] in = x.data();

@@ -17,6 +17,7 @@ public final class PriorSamplerCpu {
     private PriorSamplerCpu() {
     }
 
+    /** {@link io.github.blurdm.runtime.Backend#priorSampler} on the CPU: the scalar reference loop, split over {@code par}. */
     public static void forward(Parallel par, Tensor out, Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel,
                                Tensor schedule, PriorSamplerParams p) {
         final int l = p.latent();

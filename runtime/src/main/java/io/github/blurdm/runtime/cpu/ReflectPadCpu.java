@@ -10,6 +10,7 @@ public final class ReflectPadCpu {
     private ReflectPadCpu() {
     }
 
+    /** {@link io.github.blurdm.runtime.Backend#reflectPad} on the CPU: the scalar reference loop, split over {@code par}. */
     public static void forward(Parallel par, Tensor out, Tensor x, int top, int left) {
         final float[] o = out.data();
         final float[] in = x.data();

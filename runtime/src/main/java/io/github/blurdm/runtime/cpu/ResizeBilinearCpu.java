@@ -11,6 +11,7 @@ public final class ResizeBilinearCpu {
     private ResizeBilinearCpu() {
     }
 
+    /** {@link io.github.blurdm.runtime.Backend#resizeBilinear} on the CPU: the scalar reference loop, split over {@code par}. */
     public static void forward(Parallel par, Tensor out, Tensor x, float ratioH, float ratioW) {
         final float[] o = out.data();
         final float[] in = x.data();

@@ -7,6 +7,7 @@ public final class SliceChannelsCpu {
     private SliceChannelsCpu() {
     }
 
+    /** {@link io.github.blurdm.runtime.Backend#sliceChannels} on the CPU: the scalar reference loop, split over {@code par}. */
     public static void forward(Parallel par, Tensor out, Tensor x, int start) {
         final int n = x.dim(0);
         final int plane = x.size() / (n * x.dim(1));

@@ -19,6 +19,8 @@ import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUstream;
 import jcuda.driver.CUstream_flags;
@@ -48,6 +50,8 @@ public final class CudaBackend implements Backend {
     private final PinnedStaging staging;
     private final Map<Op, Integer> forced = new EnumMap<>(Op.class);
     private final boolean syncEachLaunch = Boolean.getBoolean("blurdm.cuda.sync");
+    private CUevent timerStart;
+    private CUevent timerStop;
     private boolean closed;
 
     /** Device 0. */
@@ -119,6 +123,11 @@ public final class CudaBackend implements Backend {
         return KernelVersion.versions(op);
     }
 
+    /** The kernel version {@code op} runs when neither {@link #useVersion} nor a system property overrides it. */
+    public static int defaultVersion(Op op) {
+        return KernelVersion.defaultVersion(op);
+    }
+
     Integer forcedVersion(Op op) {
         return forced.get(op);
     }
@@ -132,10 +141,32 @@ public final class CudaBackend implements Backend {
         return allocator.stats();
     }
 
+    /**
+     * Kernel cache counters since creation.
+     *
+     * @param target        what NVRTC compiles for: "sm_90" (CUBIN for this device) or "compute_86" (PTX)
+     * @param modulesLoaded modules (one per kernel file and option set) loaded into the context
+     * @param compiled      modules compiled by NVRTC
+     * @param diskHits      modules read from the on-disk cache instead
+     * @param dir           the on-disk cache folder ({@link #cacheDir()})
+     */
+    public record CacheStats(String target, int modulesLoaded, long compiled, long diskHits, Path dir) {
+        @Override
+        public String toString() {
+            return "target " + target + ", " + modulesLoaded + " modules loaded, " + compiled + " compiled, "
+                    + diskHits + " from " + dir;
+        }
+    }
+
     /** Kernel modules compiled by NVRTC, read from the disk cache, and loaded, since creation. */
+    public CacheStats cacheStats() {
+        return new CacheStats(compiler.target(), compiler.modulesLoaded(), compiler.compiled.get(),
+                compiler.diskHits.get(), cacheDir());
+    }
+
+    /** {@link #cacheStats()} as one line, for logs. */
     public String kernelCacheStats() {
-        return "target " + compiler.target() + ", " + compiler.modulesLoaded() + " modules loaded, "
-                + compiler.compiled.get() + " compiled, " + compiler.diskHits.get() + " from " + cacheDir();
+        return cacheStats().toString();
     }
 
     private void current() {
@@ -149,6 +180,31 @@ public final class CudaBackend implements Backend {
     public void synchronize() {
         Cu.check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
         Cu.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize");
+    }
+
+    /**
+     * Times the GPU work that {@code work} queues on this backend's stream: records a CUDA event
+     * before and one after it, waits for the second and returns the milliseconds between them (the
+     * driver's resolution is about half a microsecond). Work queued before the call is not counted;
+     * host time inside {@code work} counts only where the GPU had to wait for it. For benchmarks.
+     */
+    public float timeMillis(Runnable work) {
+        current();
+        if (timerStart == null) {
+            CUevent a = new CUevent();
+            CUevent b = new CUevent();
+            Cu.check(JCudaDriver.cuEventCreate(a, CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate");
+            Cu.check(JCudaDriver.cuEventCreate(b, CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate");
+            timerStart = a;
+            timerStop = b;
+        }
+        Cu.check(JCudaDriver.cuEventRecord(timerStart, stream), "cuEventRecord");
+        work.run();
+        Cu.check(JCudaDriver.cuEventRecord(timerStop, stream), "cuEventRecord");
+        Cu.check(JCudaDriver.cuEventSynchronize(timerStop), "cuEventSynchronize");
+        float[] ms = new float[1];
+        Cu.check(JCudaDriver.cuEventElapsedTime(ms, timerStart, timerStop), "cuEventElapsedTime");
+        return ms[0];
     }
 
     @Override
@@ -424,6 +480,10 @@ public final class CudaBackend implements Backend {
         }
         JCudaDriver.cuCtxSetCurrent(context);
         JCudaDriver.cuStreamSynchronize(stream);
+        if (timerStart != null) {
+            JCudaDriver.cuEventDestroy(timerStart);
+            JCudaDriver.cuEventDestroy(timerStop);
+        }
         staging.close();
         allocator.close();
         compiler.close();

@@ -7,10 +7,12 @@ package io.github.blurdm.runtime.cuda;
 public class CudaException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** An error saying what failed and how. */
     public CudaException(String message) {
         super(message);
     }
 
+    /** An error with the exception that caused it. */
     public CudaException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -41,6 +41,7 @@ public final class CudaSupport {
      */
     public record Status(boolean usable, String reason, int driverVersion, List<DeviceInfo> devices,
                          String nvrtcVersion) {
+        /** Copies the device list. */
         public Status {
             devices = List.copyOf(devices);
         }

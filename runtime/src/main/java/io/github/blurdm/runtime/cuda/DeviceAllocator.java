@@ -124,6 +124,7 @@ public final class DeviceAllocator implements AutoCloseable {
         cachedBytes = 0;
     }
 
+    /** The counters now. */
     public synchronized Stats stats() {
         return new Stats(liveBytes, cachedBytes, peakBytes, driverAllocs, reuses, driverFrees, live.size());
     }

@@ -52,4 +52,23 @@ final class KernelVersion {
             default: return 1;
         }
     }
+
+    /** The version {@code op} runs when nothing overrides it (its launcher's DEFAULT_VERSION). */
+    static int defaultVersion(Op op) {
+        switch (op) {
+            case CONV2D: return Conv2dCuda.DEFAULT_VERSION;
+            case CONV_TRANSPOSE2D: return ConvTranspose2dCuda.DEFAULT_VERSION;
+            case RELU: return ReluCuda.DEFAULT_VERSION;
+            case LEAKY_RELU: return LeakyReluCuda.DEFAULT_VERSION;
+            case GELU: return GeluCuda.DEFAULT_VERSION;
+            case ADD: return AddCuda.DEFAULT_VERSION;
+            case MUL: return MulCuda.DEFAULT_VERSION;
+            case CHANNEL_AFFINE: return ChannelAffineCuda.DEFAULT_VERSION;
+            case LINEAR: return LinearCuda.DEFAULT_VERSION;
+            case LAYER_NORM: return LayerNormCuda.DEFAULT_VERSION;
+            case GLOBAL_AVG_POOL: return GlobalAvgPoolCuda.DEFAULT_VERSION;
+            case SOFTMAX: return SoftmaxCuda.DEFAULT_VERSION;
+            default: return 1;
+        }
+    }
 }

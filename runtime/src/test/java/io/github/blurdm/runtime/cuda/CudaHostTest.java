@@ -82,4 +82,15 @@ class CudaHostTest {
         assertTrue(e.getMessage().contains("conv2d.cu") && e.getMessage().contains("-DKH=3")
                 && e.getMessage().contains("identifier \"foo\""), e.getMessage());
     }
+
+    /** Every op's default kernel version is one it has (the two switches in KernelVersion agree with the launchers). */
+    @Test
+    void defaultVersionsExist() {
+        for (io.github.blurdm.runtime.Op op : io.github.blurdm.runtime.Op.values()) {
+            int d = CudaBackend.defaultVersion(op);
+            assertTrue(d >= 1 && d <= CudaBackend.versions(op), op + ": default version " + d + " of "
+                    + CudaBackend.versions(op));
+        }
+        assertEquals(2, CudaBackend.defaultVersion(io.github.blurdm.runtime.Op.CONV2D), "conv2d runs the exact fp32 GEMM");
+    }
 }

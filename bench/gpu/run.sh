@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# The GPU test machine's one script (one H100 or H200, CUDA 13, PyTorch with CUDA, no network,
+# maybe no Java). Builds nothing: it runs what bench/gpu/prepare.sh put in bench/gpu/carry/ on a
+# CPU machine. In order:
+#   1. what is here: nvidia-smi, the Java runtime (carry/jre.tar.gz unpacked, else JAVA_HOME or
+#      PATH), libcuda.so.1 and NVRTC; when only CUDA 13's libnvrtc.so.13 exists, a private folder
+#      on LD_LIBRARY_PATH gets libnvrtc.so.12 -> it (JCuda 12.6 links that name);
+#   2. `blurdm info`;
+#   3. the CUDA tests (runtime's io.github.blurdm.runtime.cuda package, BackendChoiceTest,
+#      LibraryExampleTest) with the JUnit console launcher, XML reports into the output folder;
+#   4. GpuKernelBench (every kernel version, CUDA events, median) and torch_ops.py (PyTorch, same
+#      shapes from bench/gpu/cases.json);
+#   5. a short table last (summary.py): test counts, then per case ours / PyTorch / ratio.
+# Without a GPU it says so, lets the tests show their skips, times nothing and exits 2.
+#
+#   bash bench/gpu/run.sh                      # output folder: $BLURDM_GPU_OUT, else $OUT, else bench/gpu/out
+#
+# Exit status: 0 all ran and passed; 1 a step failed; 2 no GPU here; 3 carry/ missing.
+# Step time limits (45 + 150 + 150 + 120 s) keep a run under 9 minutes even when steps hang; a normal run
+# on an H100 should take 2 to 3 minutes.
+set -uo pipefail
+
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+carry="$root/bench/gpu/carry"
+out="${BLURDM_GPU_OUT:-${OUT:-$root/bench/gpu/out}}"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+# Scratch (runtime image, NVRTC link, kernel cache) stays out of $out: only 8 files come back.
+scratch="${TMPDIR:-/tmp}/blurdm-gpu.$$"
+mkdir -p "$scratch"
+
+T_INFO=45
+T_TESTS=150
+T_JAVA_BENCH=150
+T_TORCH=120
+
+step() { printf '\n==== %s [%s]\n' "$*" "$(date -u +%H:%M:%S)"; }
+
+main() {
+  local status=0 gpu=1 start=$SECONDS
+  cd "$root" || return 3
+  echo "bench/gpu/run.sh on $(hostname) $(uname -srm), $(date -u +%Y-%m-%dT%H:%M:%SZ); output in $out"
+  [[ -f "$carry/PREPARED.txt" ]] && sed 's/^/carry: /' "$carry/PREPARED.txt"
+  rm -f "$out"/gpu_kernels.json "$out"/gpu_kernels.csv "$out"/torch_ops.json "$out"/summary.txt "$out"/junit/*.xml
+
+  # ------------------------------------------------------------------ 1. what is here
+  step "nvidia-smi"
+  if command -v nvidia-smi >/dev/null 2>&1; then
+    timeout -k 5 30 nvidia-smi || { echo "nvidia-smi failed (status $?)"; gpu=0; }
+    local listed
+    listed="$(timeout -k 5 30 nvidia-smi -L 2>/dev/null | grep -c '^GPU ' || true)"
+    [[ "$listed" -ge 1 ]] || gpu=0
+  else
+    echo "nvidia-smi: not found"
+    gpu=0
+  fi
+  if [[ $gpu == 0 ]]; then
+    if ls /dev/nvidia[0-9]* >/dev/null 2>&1; then
+      echo "nvidia-smi lists no GPU, but /dev/nvidia* exists; trying CUDA anyway"
+      gpu=1
+    else
+      echo "NO GPU: nvidia-smi lists no GPU and there is no /dev/nvidia0 on this machine."
+      echo "NO GPU: the CUDA tests will skip and nothing is timed; run this on the GPU test machine."
+    fi
+  fi
+
+  step "Java"
+  local java=""
+  if [[ -f "$carry/jre.tar.gz" ]]; then
+    tar -C "$scratch" -xzf "$carry/jre.tar.gz" && java="$scratch/jre/bin/java"
+  fi
+  if [[ -z "$java" || ! -x "$java" ]]; then
+    if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then java="$JAVA_HOME/bin/java"
+    elif command -v java >/dev/null 2>&1; then java="$(command -v java)"
+    fi
+    [[ -n "$java" ]] && echo "no carry/jre.tar.gz; using $java"
+  fi
+  if [[ -z "$java" ]] || ! "$java" -version 2>&1 | sed 's/^/  /'; then
+    echo "NO JAVA: neither bench/gpu/carry/jre.tar.gz nor a java on JAVA_HOME/PATH; run bench/gpu/prepare.sh first"
+    return 3
+  fi
+  if [[ ! -d "$carry/lib" || ! -f "$carry/tools/junit-platform-console-standalone.jar" ]]; then
+    echo "MISSING: $carry/lib or the console launcher; run bench/gpu/prepare.sh on the CPU machine and carry bench/gpu/carry"
+    return 3
+  fi
+  echo "java: $java"
+
+  step "CUDA libraries"
+  find_cuda_libs
+  echo "LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}"
+
+  local py="${PYTHON:-python3}"
+  command -v "$py" >/dev/null 2>&1 || py=""
+  [[ -n "$py" ]] && "$py" - <<'EOF' 2>&1 | sed 's/^/  /'
+import sys
+try:
+    import torch
+    print("python", sys.version.split()[0], sys.executable, "torch", torch.__version__, "cuda", torch.version.cuda,
+          "available", torch.cuda.is_available())
+except ImportError as e:
+    print("python", sys.version.split()[0], sys.executable, "has no torch:", e)
+EOF
+
+  local cp
+  cp="$(ls "$carry"/lib/*.jar | tr '\n' ':')"
+  cp="${cp%:}"
+  local jflags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC
+                -Dblurdm.cache.dir="$scratch/kernels" -Dorg.slf4j.simpleLogger.showDateTime=true)
+
+  # ------------------------------------------------------------------ 2. blurdm info
+  step "blurdm info"
+  timeout -k 5 "$T_INFO" "$java" "${jflags[@]}" -cp "$cp" io.github.blurdm.blurdm.cli.BlurdmCli info 2>&1 \
+    | grep -v '^WARNING: Using incubator modules'
+  [[ ${PIPESTATUS[0]} == 0 ]] || { echo "blurdm info FAILED"; status=1; }
+
+  # ------------------------------------------------------------------ 3. the CUDA tests
+  step "CUDA tests (JUnit console launcher; reports in $out/junit)"
+  mkdir -p "$out/junit"
+  timeout -k 10 "$T_TESTS" "$java" "${jflags[@]}" -Xmx8g \
+    -jar "$carry/tools/junit-platform-console-standalone.jar" execute \
+    --class-path "$cp" --include-engine junit-jupiter \
+    --select-package io.github.blurdm.runtime.cuda \
+    --select-class io.github.blurdm.runtime.BackendChoiceTest \
+    --select-class io.github.blurdm.runtime.LibraryExampleTest \
+    --reports-dir "$out/junit" --details tree --disable-banner --disable-ansi-colors 2>&1 \
+    | grep -v '^WARNING: Using incubator modules'
+  local t=${PIPESTATUS[0]}
+  case $t in
+    0) ;;
+    124|137) echo "CUDA tests TIMED OUT after $T_TESTS s"; status=1 ;;
+    *) echo "CUDA tests FAILED (status $t)"; status=1 ;;
+  esac
+
+  # ------------------------------------------------------------------ 4. timings
+  if [[ $gpu == 1 ]]; then
+    step "GpuKernelBench (ours: every kernel version)"
+    timeout -k 10 "$T_JAVA_BENCH" "$java" "${jflags[@]}" -Xmx24g -cp "$cp" io.github.blurdm.bench.gpu.GpuKernelBench \
+      --cases "$root/bench/gpu/cases.json" --out "$out" --samples 25 --budget-ms 1000 2>&1 \
+      | grep -v '^WARNING: Using incubator modules'
+    t=${PIPESTATUS[0]}
+    [[ $t == 0 ]] || { echo "GpuKernelBench FAILED or TIMED OUT (status $t)"; status=1; }
+
+    step "torch_ops.py (PyTorch, same shapes)"
+    if [[ -n "$py" ]]; then
+      PYTHONUNBUFFERED=1 timeout -k 10 "$T_TORCH" "$py" "$root/bench/gpu/torch_ops.py" \
+        --cases "$root/bench/gpu/cases.json" --out "$out/torch_ops.json" --samples 25 --budget-ms 1000 2>&1
+      t=${PIPESTATUS[0]}
+      [[ $t == 0 ]] || { echo "torch_ops.py FAILED or TIMED OUT (status $t)"; status=1; }
+    else
+      echo "no python3 here: PyTorch timings skipped"
+      status=1
+    fi
+  else
+    step "timings: NO GPU, so only a check of the timing code (nothing timed)"
+    echo "NO GPU: GpuKernelBench and torch_ops.py not timed; their cases set up and run once, small, on the CPU:"
+    timeout -k 5 60 "$java" "${jflags[@]}" -cp "$cp" io.github.blurdm.bench.gpu.GpuKernelBench \
+      --cases "$root/bench/gpu/cases.json" --cpu-check 2>&1 | grep -v '^WARNING: Using incubator modules' | tail -3
+    [[ ${PIPESTATUS[0]} == 0 ]] || { echo "GpuKernelBench --cpu-check FAILED"; status=1; }
+    if [[ -n "$py" ]] && "$py" -c 'import torch' 2>/dev/null; then
+      timeout -k 5 60 "$py" "$root/bench/gpu/torch_ops.py" --cases "$root/bench/gpu/cases.json" --smoke \
+        --out "$scratch/torch_smoke.json" 2>&1 | tail -3
+      [[ ${PIPESTATUS[0]} == 0 ]] || { echo "torch_ops.py --smoke FAILED"; status=1; }
+    fi
+  fi
+
+  # ------------------------------------------------------------------ 5. the table, last
+  step "summary ($((SECONDS - start)) s so far)"
+  if [[ -n "$py" ]]; then
+    "$py" "$root/bench/gpu/summary.py" "$out" --gpu "$gpu" | tee "$out/summary.txt"
+    [[ ${PIPESTATUS[0]} == 0 ]] || status=1
+  else
+    grep -ho 'tests="[0-9]*"[^>]*' "$out"/junit/*.xml 2>/dev/null | head -3
+  fi
+  echo "run.sh: $((SECONDS - start)) s; logs and results in $out"
+  if [[ $gpu == 0 ]]; then
+    echo "run.sh: NO GPU on this machine: nothing was timed and the CUDA tests skipped (exit 2)"
+    return 2
+  fi
+  return $status
+}
+
+# libcuda.so.1 from the driver; libnvrtc.so.12 for JCuda 12.6, made from CUDA 13's libnvrtc.so.13
+# (symlink in a private folder) when no CUDA 12 NVRTC exists.
+find_cuda_libs() {
+  local dirs=() d f bld
+  # BLURDM_CUDA_LIB_DIRS (colon-separated) is searched first.
+  bld="${BLURDM_CUDA_LIB_DIRS:-}"
+  for d in ${bld//:/ } /usr/local/cuda*/lib64 /usr/local/cuda*/targets/x86_64-linux/lib /usr/local/nvidia/lib64 /usr/local/nvidia/lib \
+           /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/lib; do
+    [[ -d "$d" ]] && dirs+=("$d")
+  done
+  local py="${PYTHON:-python3}"
+  if command -v "$py" >/dev/null 2>&1; then
+    # NVRTC from pip wheels: nvidia/cuda_nvrtc/lib (CUDA 12 wheels), nvidia/cu13/lib (CUDA 13 wheels).
+    while IFS= read -r d; do [[ -d "$d" ]] && dirs+=("$d"); done < <("$py" - 2>/dev/null <<'EOF'
+import glob, os, site, sys
+roots = set(site.getsitepackages() + [site.getusersitepackages()] + [p for p in sys.path if p.endswith("-packages")])
+for r in sorted(roots):
+    for d in glob.glob(os.path.join(r, "nvidia", "*", "lib")):
+        print(d)
+EOF
+)
+  fi
+  local libcuda nvrtc12 nvrtc13
+  libcuda="$(ldconfig -p 2>/dev/null | awk '/libcuda\.so\.1 .*x86-64/ {print $NF; exit}')"
+  for d in "${dirs[@]}"; do
+    [[ -z "$libcuda" && -e "$d/libcuda.so.1" ]] && libcuda="$d/libcuda.so.1"
+    [[ -z "${nvrtc12:-}" && -e "$d/libnvrtc.so.12" ]] && nvrtc12="$d/libnvrtc.so.12"
+    if [[ -z "${nvrtc13:-}" ]]; then
+      for f in "$d"/libnvrtc.so.13*; do
+        [[ -e "$f" && "$f" != *builtins* ]] && { nvrtc13="$f"; break; }
+      done
+    fi
+  done
+  echo "libcuda.so.1:   ${libcuda:-NOT FOUND}"
+  echo "libnvrtc.so.12: ${nvrtc12:-not found}"
+  echo "libnvrtc.so.13: ${nvrtc13:-not found}"
+  if [[ -n "${libcuda:-}" && "$libcuda" == /* ]]; then
+    case ":${LD_LIBRARY_PATH:-}:" in *":$(dirname "$libcuda"):"*) ;; *)
+      ldconfig -p 2>/dev/null | grep -q 'libcuda\.so\.1 ' || export LD_LIBRARY_PATH="$(dirname "$libcuda")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" ;;
+    esac
+  fi
+  if [[ -n "${nvrtc12:-}" ]]; then
+    export LD_LIBRARY_PATH="$(dirname "$nvrtc12")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    echo "NVRTC: using CUDA 12's $nvrtc12"
+  elif [[ -n "${nvrtc13:-}" ]]; then
+    local real link="$scratch/nvrtc"
+    real="$(readlink -f "$nvrtc13")"
+    mkdir -p "$link"
+    ln -sf "$real" "$link/libnvrtc.so.12"
+    # The real folder too: libnvrtc loads libnvrtc-builtins.so.13.* from the library path.
+    export LD_LIBRARY_PATH="$link:$(dirname "$real")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    echo "NVRTC: only CUDA 13 here; $link/libnvrtc.so.12 -> $real"
+  else
+    echo "NVRTC: NOT FOUND (no libnvrtc.so.12 or .so.13); the CUDA backend will be unusable"
+  fi
+}
+
+cleanup() { rm -rf "$scratch"; }
+trap cleanup EXIT
+
+main "$@" 2>&1 | tee "$out/run.log"
+exit "${PIPESTATUS[0]}"

@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""PyTorch side of the GPU kernel timings: the cases of bench/gpu/cases.json (the ones
+GpuKernelBench times), each as PyTorch runs it in the reference model, in fp32.
+
+Timing as in GpuKernelBench: seeded inputs uniform in [-1,1], 3 warm-up calls (cudnn.benchmark
+picks its algorithm there), then the median of up to --samples samples (at least 3, at most
+--budget-ms per case), each timed with CUDA events; before each sample a 256 MiB buffer is
+overwritten so L2 starts cold, except for cases with "inner", whose samples time that many calls
+back to back. A fused activation in a case ("act") is a separate in-place call here, as in the
+PyTorch model.
+
+fp32 is the comparison: torch.backends.cudnn.allow_tf32 and torch.backends.cuda.matmul.allow_tf32
+are False. Convolutions are timed a second time with TF32 on (PyTorch's default for cuDNN).
+
+    python3 bench/gpu/torch_ops.py [--cases FILE] [--out FILE.json] [--samples N] [--only TEXT]
+    python3 bench/gpu/torch_ops.py --smoke        # no GPU: every case at 1/8 size on the CPU, once
+
+Exit status 2 when CUDA is not available (unless --smoke), 1 when a case failed.
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+FLUSH_BYTES = 256 << 20
+
+
+def act_fn(name):
+    if name in (None, "none"):
+        return lambda y: y
+    if name == "relu":
+        return lambda y: F.relu(y, inplace=True)
+    if name == "gelu":
+        return lambda y: F.gelu(y)
+    if name.startswith("lrelu"):
+        slope = float(name[5:])
+        return lambda y: F.leaky_relu(y, slope, inplace=True)
+    raise ValueError("unknown activation " + name)
+
+
+def rand(gen, dev, *shape, scale=1.0):
+    return (torch.rand(*shape, generator=gen, device=dev) * 2 - 1).mul_(scale)
+
+
+def shrink(shape, f):
+    """Spatial dims divided by f (for --smoke), kept even."""
+    if len(shape) == 4:
+        return [shape[0], shape[1], max(8, shape[2] // f // 8 * 8), max(8, shape[3] // f // 8 * 8)]
+    return list(shape)
+
+
+def prior_sampler(cond, noise, nm, lm, sched, L, D, T):
+    """The fused op's reference loop (PriorSamplerCpu) with PyTorch ops: 2 denoisers x T steps."""
+    def layers(w):
+        out, off = [], 0
+        k = 2 * L + 1
+        for i in range(D + 1):
+            W = w[off:off + L * k].view(L, k)
+            off += L * k
+            b = w[off:off + L]
+            off += L
+            out.append((W, b))
+            k = L
+        return out
+    net_n, net_l = layers(nm), layers(lm)
+
+    def denoise(net, x):
+        for W, b in net:
+            x = F.leaky_relu(F.linear(x, W, b), 0.1)
+        return x
+    alphas, bb = sched[:T + 1], sched[T + 1:2 * T + 1]
+    z = cond + bb[T - 1] * noise
+    tcol = torch.empty(cond.shape[0], 1, device=cond.device)
+    for s in range(T):
+        t = T - s
+        tcol.fill_(t / T)
+        inp = torch.cat([cond, tcol, z], 1)
+        eps_hat = denoise(net_n, inp)
+        e_hat = denoise(net_l, inp)
+        at, ap = alphas[t], alphas[t - 1]
+        coef = bb[0] if t == 1 else at * bb[t - 1] / ap - bb[t - 2]
+        z = (at * z - e_hat) / ap - coef * eps_hat
+    return z
+
+
+def prepare(c, dev, gen, smoke):
+    """A closure running the case once, and whether it is a conv (timed with TF32 too)."""
+    op = c["op"]
+    xs = shrink(c["x"], 8) if smoke else c["x"]
+    x = rand(gen, dev, *xs)
+    act = act_fn(c.get("act"))
+    if op == "conv2d":
+        k, s, p, cout = c["k"], c["stride"], c["pad"], c["cout"]
+        w = rand(gen, dev, cout, xs[1], k, k, scale=0.1)
+        b = rand(gen, dev, cout)
+        return (lambda: act(F.conv2d(x, w, b, s, p))), True
+    if op == "conv_transpose2d":
+        k, s, p, cout = c["k"], c["stride"], c["pad"], c["cout"]
+        w = rand(gen, dev, xs[1], cout, k, k, scale=0.1)
+        b = rand(gen, dev, cout)
+        return (lambda: act(F.conv_transpose2d(x, w, b, s, p))), True
+    if op in ("add", "mul"):
+        y = rand(gen, dev, *xs)
+        o = torch.empty_like(x)
+        f = torch.add if op == "add" else torch.mul
+        return (lambda: f(x, y, out=o)), False
+    if op == "relu":
+        return (lambda: F.relu(x)), False
+    if op == "gelu":
+        return (lambda: F.gelu(x)), False
+    if op == "leaky_relu":
+        return (lambda: F.leaky_relu(x, 0.1)), False
+    if op == "channel_affine":
+        scale = rand(gen, dev, xs[0], xs[1])[:, :, None, None]
+        shift = rand(gen, dev, xs[0], xs[1])[:, :, None, None]
+        o = torch.empty_like(x)
+        return (lambda: torch.addcmul(shift, x, scale, out=o)), False
+    if op == "concat":
+        parts = [rand(gen, dev, xs[0], ch, xs[2], xs[3]) for ch in c["channels"]]
+        o = torch.empty(xs[0], sum(c["channels"]), xs[2], xs[3], device=dev)
+        return (lambda: torch.cat(parts, 1, out=o)), False
+    if op == "downsample_nearest2":
+        return (lambda: F.interpolate(x, scale_factor=0.5, mode="nearest")), False
+    if op == "upsample_nearest2":
+        return (lambda: F.interpolate(x, scale_factor=2, mode="nearest")), False
+    if op == "pixel_unshuffle":
+        return (lambda: F.pixel_unshuffle(x, c["r"])), False
+    if op == "global_avg_pool":
+        return (lambda: x.mean((2, 3))), False
+    if op == "linear":
+        cin, cout = xs[-1], c["cout"]
+        w = rand(gen, dev, cout, cin, scale=cin ** -0.5)
+        b = rand(gen, dev, cout, scale=0.1)
+        return (lambda: act(F.linear(x, w, b))), False
+    if op == "prior_sampler":
+        L, D, T = c["latent"], c["blocks"], c["steps"]
+        packed = L * (2 * L + 1) + L + D * (L * L + L)
+        noise = rand(gen, dev, *xs)
+        nm = rand(gen, dev, packed, scale=(2 * L + 1) ** -0.5)
+        lm = rand(gen, dev, packed, scale=(2 * L + 1) ** -0.5)
+        sched = [1 + 0.2 * i for i in range(T + 1)] + [0.04 * i for i in range(T)] + [float(T - i) for i in range(T)]
+        return (lambda: prior_sampler(x, noise, nm, lm, sched, L, D, T)), False
+    raise ValueError("torch_ops.py has no setup for op " + op)
+
+
+def time_case(fn, inner, cold, samples, budget_ms, warmup, flush, cuda):
+    for _ in range(warmup):
+        fn()
+    if not cuda:                                   # --smoke: one wall-clock sample, just to run the code
+        t0 = time.perf_counter()
+        fn()
+        return [(time.perf_counter() - t0) * 1e3]
+    torch.cuda.synchronize()
+    start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    ms, spent = [], 0.0
+    while len(ms) < samples and (len(ms) < 3 or spent < budget_ms):
+        if cold:
+            flush.fill_(len(ms))
+        start.record()
+        for _ in range(inner):
+            fn()
+        stop.record()
+        stop.synchronize()
+        t = start.elapsed_time(stop)
+        ms.append(t / inner)
+        spent += t
+    return ms
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cases", default=os.path.join(here, "cases.json"))
+    ap.add_argument("--out", default=os.path.join(here, "out", "torch_ops.json"))
+    ap.add_argument("--samples", type=int, default=25)
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--budget-ms", type=float, default=2000)
+    ap.add_argument("--only", default=None)
+    ap.add_argument("--smoke", action="store_true", help="no GPU needed: run every case at 1/8 size on the CPU once")
+    a = ap.parse_args()
+
+    cases = json.load(open(a.cases))["cases"]
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    cuda = torch.cuda.is_available()
+    root = {"torch": torch.__version__, "results": []}
+    if not cuda and not a.smoke:
+        root["error"] = "torch.cuda.is_available() is False"
+        json.dump(root, open(a.out, "w"), indent=1)
+        print("torch_ops.py: NO GPU: torch %s sees no CUDA device" % torch.__version__)
+        return 2
+    dev = "cuda" if cuda and not a.smoke else "cpu"
+    torch.backends.cudnn.benchmark = True
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    if dev == "cuda":
+        root.update(device=torch.cuda.get_device_name(0), cuda=torch.version.cuda,
+                    cudnn=torch.backends.cudnn.version())
+        print("torch_ops.py on %s, torch %s, CUDA %s, cuDNN %s; fp32 (TF32 off), convs also with TF32 on"
+              % (root["device"], torch.__version__, torch.version.cuda, root["cudnn"]))
+    flush = torch.empty(FLUSH_BYTES // 4, device=dev) if dev == "cuda" else None
+    failed = False
+    gen = torch.Generator(device=dev).manual_seed(1)
+    for c in cases:
+        if a.only and a.only not in c["name"] and a.only != c["op"]:
+            continue
+        r = {"name": c["name"], "op": c["op"]}
+        try:
+            with torch.no_grad():
+                fn, is_conv = prepare(c, dev, gen, a.smoke)
+                inner = 1 if a.smoke else c.get("inner", 1)
+                ms = time_case(fn, inner, inner == 1, a.samples, a.budget_ms, 1 if a.smoke else a.warmup, flush,
+                               dev == "cuda")
+                r["fp32_ms"], r["fp32_min_ms"], r["samples"] = statistics.median(ms), min(ms), len(ms)
+                if is_conv:
+                    torch.backends.cudnn.allow_tf32 = True
+                    try:
+                        ms = time_case(fn, inner, inner == 1, a.samples, a.budget_ms,
+                                       1 if a.smoke else a.warmup, flush, dev == "cuda")
+                    finally:
+                        torch.backends.cudnn.allow_tf32 = False
+                    r["tf32_ms"] = statistics.median(ms)
+            print("%-40s %-16s fp32 %9.4f ms%s" % (c["name"], c["op"], r["fp32_ms"],
+                  "   tf32 %9.4f ms" % r["tf32_ms"] if "tf32_ms" in r else ""), flush=True)
+        except Exception as e:                     # one case failing must not hide the others
+            failed = True
+            r["error"] = repr(e)
+            print("%-40s %-16s FAILED: %r" % (c["name"], c["op"], e), flush=True)
+        root["results"].append(r)
+        json.dump(root, open(a.out, "w"), indent=1)   # after every case: a timeout still leaves what was measured
+        if dev == "cuda":
+            torch.cuda.empty_cache()
+    json.dump(root, open(a.out, "w"), indent=1)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
