@@ -26,6 +26,13 @@ public interface Backend extends AutoCloseable {
     /** A new tensor on this backend's device; its contents are unspecified. */
     Tensor allocate(int... shape);
 
+    /**
+     * Gives {@code t}'s memory back to the backend for reuse by later {@link #allocate} calls. The
+     * caller promises that neither {@code t} nor any view of it ({@link Tensor#reshape}) is used
+     * afterwards; layers call it for temporaries they allocated themselves. Null is ignored.
+     */
+    void release(Tensor t);
+
     /** Copies a host tensor to this backend's device (a copy even on the CPU). */
     Tensor upload(Tensor host);
 

@@ -18,6 +18,13 @@ public final class Ops {
     }
 
     /** {@link Backend#conv2d} into a new output tensor, which it returns. */
+    /** Gives temporaries back to the backend ({@link Backend#release}); nulls are skipped. */
+    public void release(Tensor... ts) {
+        for (Tensor t : ts) {
+            b.release(t);
+        }
+    }
+
     public Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
         Tensor out = b.allocate(OpShapes.conv2d(x, weight, bias, p));
         b.conv2d(out, x, weight, bias, p);

@@ -68,6 +68,11 @@ public final class TimingBackend implements Backend {
     }
 
     @Override
+    public void release(Tensor t) {
+        b.release(t);
+    }
+
+    @Override
     public Tensor upload(Tensor host) {
         return b.upload(host);
     }

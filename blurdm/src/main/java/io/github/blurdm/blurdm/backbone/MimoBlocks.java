@@ -57,7 +57,9 @@ final class MimoBlocks {
         }
 
         Tensor forward(Ops ops, Tensor x) {
-            Tensor t = b.forward(ops, a.forward(ops, x));
+            Tensor h = a.forward(ops, x);
+            Tensor t = b.forward(ops, h);
+            ops.release(h);
             ops.backend().add(t, t, x);
             return t;
         }
@@ -75,11 +77,9 @@ final class MimoBlocks {
             }
         }
 
+        /** The stack's input belongs to the caller; the intermediate block outputs are released. */
         Tensor forward(Ops ops, Tensor x) {
-            for (ResBlock rb : blocks) {
-                x = rb.forward(ops, x);
-            }
-            return x;
+            return runBlocks(ops, blocks, x, false);
         }
     }
 
@@ -100,15 +100,30 @@ final class MimoBlocks {
         }
 
         Tensor forward(Ops ops, Tensor x, Tensor prior) {
+            boolean owned = false;
             if (kv != null) {
-                Tensor[] kAndV = ops.split(kv.forward(ops, prior), channels, channels);
+                Tensor both = kv.forward(ops, prior);
+                Tensor[] kAndV = ops.split(both, channels, channels);
                 x = ops.channelAffine(x, kAndV[0], kAndV[1]);
+                ops.release(both, kAndV[0], kAndV[1]);
+                owned = true;
             }
-            for (ResBlock rb : blocks) {
-                x = rb.forward(ops, x);
-            }
-            return x;
+            return runBlocks(ops, blocks, x, owned);
         }
+    }
+
+    /** Runs ResBlocks in turn, releasing each intermediate (and the input when {@code ownsInput}). */
+    static Tensor runBlocks(Ops ops, ResBlock[] blocks, Tensor x, boolean ownsInput) {
+        boolean owned = ownsInput;
+        for (ResBlock rb : blocks) {
+            Tensor y = rb.forward(ops, x);
+            if (owned) {
+                ops.release(x);
+            }
+            x = y;
+            owned = true;
+        }
+        return x;
     }
 
     /** SCM: shallow convs on a downscaled image, concatenated after the image, then a 1x1 conv. */
@@ -129,9 +144,17 @@ final class MimoBlocks {
         Tensor forward(Ops ops, Tensor x) {
             Tensor h = x;
             for (BasicConv c : main) {
-                h = c.forward(ops, h);
+                Tensor next = c.forward(ops, h);
+                if (h != x) {
+                    ops.release(h);
+                }
+                h = next;
             }
-            return conv.forward(ops, ops.concat(x, h));
+            Tensor cat = ops.concat(x, h);
+            ops.release(h);
+            Tensor out = conv.forward(ops, cat);
+            ops.release(cat);
+            return out;
         }
     }
 
@@ -144,7 +167,9 @@ final class MimoBlocks {
         }
 
         Tensor forward(Ops ops, Tensor x1, Tensor x2) {
-            Tensor t = merge.forward(ops, ops.mul(x1, x2));
+            Tensor prod = ops.mul(x1, x2);
+            Tensor t = merge.forward(ops, prod);
+            ops.release(prod);
             ops.backend().add(t, t, x1);
             return t;
         }
@@ -162,7 +187,12 @@ final class MimoBlocks {
         }
 
         Tensor forward(Ops ops, Tensor x1, Tensor x2, Tensor x3) {
-            return b.forward(ops, a.forward(ops, ops.concat(x1, x2, x3)));
+            Tensor cat = ops.concat(x1, x2, x3);
+            Tensor h = a.forward(ops, cat);
+            ops.release(cat);
+            Tensor out = b.forward(ops, h);
+            ops.release(h);
+            return out;
         }
     }
 }

@@ -86,34 +86,65 @@ public final class MimoUNet extends Module {
             throw new IllegalArgumentException("MIMO-UNet input must be [N,3,H,W] with H and W multiples of 8, found "
                     + java.util.Arrays.toString(x.shape()));
         }
+        // Intermediates are released as soon as they are dead (x and prior belong to the caller).
         Tensor x2 = ops.downsampleNearest2(x);
         Tensor x4 = ops.downsampleNearest2(x2);
         Tensor z2 = scm2.forward(ops, x2);
         Tensor z4 = scm1.forward(ops, x4);
-        Tensor res1 = encoder[0].forward(ops, feat[0].forward(ops, x));
-        Tensor z = fam2.forward(ops, feat[1].forward(ops, res1), z2);
+        ops.release(x2, x4); // only the skipped 1/2 and 1/4 heads would need them again
+        Tensor f = feat[0].forward(ops, x);
+        Tensor res1 = encoder[0].forward(ops, f);
+        releaseIfOther(ops, f, res1);
+        f = feat[1].forward(ops, res1);
+        Tensor z = fam2.forward(ops, f, z2);
+        ops.release(f, z2);
         Tensor res2 = encoder[1].forward(ops, z);
-        z = fam1.forward(ops, feat[2].forward(ops, res2), z4);
-        z = encoder[2].forward(ops, z);
+        releaseIfOther(ops, z, res2);
+        f = feat[2].forward(ops, res2);
+        Tensor fused = fam1.forward(ops, f, z4);
+        ops.release(f, z4);
+        z = encoder[2].forward(ops, fused);
+        releaseIfOther(ops, fused, z);
         Tensor z12 = ops.downsampleNearest2(res1);
         Tensor z21 = ops.upsampleNearest2(res2);
         Tensor z42 = ops.upsampleNearest2(z);
         Tensor z41 = ops.upsampleNearest2(z42);
         Tensor res2b = affs[1].forward(ops, z12, res2, z42);
+        ops.release(z12, z42, res2);
         Tensor res1b = affs[0].forward(ops, res1, z21, z41);
-        z = decoder[0].forward(ops, z, prior);
-        record(ops, trace, "decoder0", z);
-        z = feat[3].forward(ops, z);
-        z = convs[0].forward(ops, ops.concat(z, res2b));
-        z = decoder[1].forward(ops, z, prior);
-        record(ops, trace, "decoder1", z);
-        z = feat[4].forward(ops, z);
-        z = convs[1].forward(ops, ops.concat(z, res1b));
-        z = decoder[2].forward(ops, z, prior);
-        record(ops, trace, "decoder2", z);
-        Tensor out = feat[5].forward(ops, z);
+        ops.release(res1, z21, z41);
+        Tensor d = decoder[0].forward(ops, z, prior);
+        releaseIfOther(ops, z, d);
+        record(ops, trace, "decoder0", d);
+        z = feat[3].forward(ops, d);
+        ops.release(d);
+        Tensor cat = ops.concat(z, res2b);
+        ops.release(z, res2b);
+        z = convs[0].forward(ops, cat);
+        ops.release(cat);
+        d = decoder[1].forward(ops, z, prior);
+        releaseIfOther(ops, z, d);
+        record(ops, trace, "decoder1", d);
+        z = feat[4].forward(ops, d);
+        ops.release(d);
+        cat = ops.concat(z, res1b);
+        ops.release(z, res1b);
+        z = convs[1].forward(ops, cat);
+        ops.release(cat);
+        d = decoder[2].forward(ops, z, prior);
+        releaseIfOther(ops, z, d);
+        record(ops, trace, "decoder2", d);
+        Tensor out = feat[5].forward(ops, d);
+        ops.release(d);
         ops.backend().add(out, out, x);
         return out;
+    }
+
+    /** Releases {@code a} unless a block passed it through unchanged as {@code b} (no ResBlocks). */
+    private static void releaseIfOther(Ops ops, Tensor a, Tensor b) {
+        if (a != b) {
+            ops.release(a);
+        }
     }
 
     private static void record(Ops ops, Trace trace, String name, Tensor t) {

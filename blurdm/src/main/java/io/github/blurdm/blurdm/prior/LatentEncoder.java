@@ -63,22 +63,34 @@ public final class LatentEncoder extends Module {
 
     /** forward(x, g) = head(global mean of features(x, g)). */
     public Tensor forward(Ops ops, Tensor x, Tensor g) {
-        return head(ops, ops.globalAvgPool(features(ops, x, g)));
+        Tensor f = features(ops, x, g);
+        Tensor pooled = ops.globalAvgPool(f);
+        ops.release(f);
+        return head(ops, pooled);
     }
 
     /** The conv stack before the global mean: [N, latent, H/4, W/4]. */
     public Tensor features(Ops ops, Tensor x, Tensor g) {
-        Tensor h = ops.concat(ops.pixelUnshuffle(x, 4), ops.pixelUnshuffle(g, 4));
-        h = in.forward(ops, h, LRELU);
+        Tensor px = ops.pixelUnshuffle(x, 4);
+        Tensor pg = ops.pixelUnshuffle(g, 4);
+        Tensor cat = ops.concat(px, pg);
+        ops.release(px, pg);
+        Tensor h = in.forward(ops, cat, LRELU);
+        ops.release(cat);
         for (Conv2d[] rb : res) {
-            Tensor t = rb[0].forward(ops, h, LRELU);
-            t = rb[1].forward(ops, t, Activation.NONE);
+            Tensor t1 = rb[0].forward(ops, h, LRELU);
+            Tensor t = rb[1].forward(ops, t1, Activation.NONE);
+            ops.release(t1);
             ops.backend().add(t, t, h);
+            ops.release(h);
             h = t;
         }
-        h = up1.forward(ops, h, LRELU);
-        h = up2.forward(ops, h, LRELU);
-        return up3.forward(ops, h, LRELU);
+        for (Conv2d c : new Conv2d[] {up1, up2, up3}) {
+            Tensor next = c.forward(ops, h, LRELU);
+            ops.release(h);
+            h = next;
+        }
+        return h;
     }
 
     /** The MLP after the global mean: [N, latent] to [N, latent]. */

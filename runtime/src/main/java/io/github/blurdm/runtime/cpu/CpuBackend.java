@@ -5,6 +5,7 @@ import io.github.blurdm.runtime.Backend;
 import io.github.blurdm.runtime.Conv2dParams;
 import io.github.blurdm.runtime.ConvTranspose2dParams;
 import io.github.blurdm.runtime.Device;
+import io.github.blurdm.runtime.HostStorage;
 import io.github.blurdm.runtime.Op;
 import io.github.blurdm.runtime.OpShapes;
 import io.github.blurdm.runtime.PriorSamplerParams;
@@ -23,6 +24,7 @@ import java.util.Arrays;
 public final class CpuBackend implements Backend {
     private final Parallel par;
     private final boolean vector;
+    private final ArrayPool pool = new ArrayPool(Runtime.getRuntime().maxMemory() / 4);
 
     /** A backend with the default thread count and the Vector API when available. */
     public CpuBackend() {
@@ -81,9 +83,22 @@ public final class CpuBackend implements Backend {
         return true;
     }
 
+    /** Contents are unspecified: arrays released earlier are reused (see {@link #release}). */
     @Override
     public Tensor allocate(int... shape) {
-        return Tensor.zeros(shape);
+        return new Tensor(new HostStorage(pool.take((int) Tensor.checkedSize(shape))), shape);
+    }
+
+    @Override
+    public void release(Tensor t) {
+        if (t != null && t.storage() instanceof HostStorage h && h.data().length == t.size()) {
+            pool.give(h.data());
+        }
+    }
+
+    /** The array pool's counters ("N reused, M new, K MiB held"). */
+    public String poolStats() {
+        return pool.stats();
     }
 
     @Override
@@ -272,6 +287,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void close() {
+        pool.clear();
         par.close();
     }
 }

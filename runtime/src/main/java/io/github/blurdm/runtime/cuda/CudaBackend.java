@@ -215,6 +215,14 @@ public final class CudaBackend implements Backend {
         return new Tensor(new CudaStorage(this, p, n), shape);
     }
 
+    /** Returns the tensor's device memory to the caching allocator (closing it). */
+    @Override
+    public void release(Tensor t) {
+        if (t != null && !t.isHost()) {
+            t.close();
+        }
+    }
+
     @Override
     public Tensor upload(Tensor host) {
         if (!host.isHost()) {
