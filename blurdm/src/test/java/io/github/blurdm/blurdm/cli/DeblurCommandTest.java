@@ -8,8 +8,6 @@ import io.github.blurdm.blurdm.pipeline.Images;
 import io.github.blurdm.runtime.Tensor;
 import io.github.blurdm.weights.SafetensorsFile;
 import io.github.blurdm.weights.TensorData;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code blurdm deblur} end to end: PNG in, PNG out, equal to what the PyTorch reference produced. */
 class DeblurCommandTest {
@@ -28,17 +25,8 @@ class DeblurCommandTest {
         return Path.of(DeblurCommandTest.class.getResource("/fixtures/mimo_small/" + name).toURI());
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = BlurdmCli.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(Object... args) {
+        return CliRun.of(args);
     }
 
     private static Tensor fixtureTensor(String key) throws Exception {
@@ -55,7 +43,7 @@ class DeblurCommandTest {
         Path png = in.resolve("blurry.png");
         Images.writePng(Images.fromRgb(fixtureTensor("c0/image")), png);
         Path out = dir.resolve("out");
-        Run r = run("deblur", "--weights", fixture("model.safetensors").toString(), "--noise",
+        CliRun r = run("deblur", "--weights", fixture("model.safetensors").toString(), "--noise",
                 fixture("noise_c0.npy").toString(), "--backend", "cpu", "--out", out.toString(), png.toString());
         assertEquals(0, r.code(), r.err());
         float[] got = Images.toRgb(Images.read(out.resolve("blurry.png"))).data();
@@ -83,7 +71,7 @@ class DeblurCommandTest {
                 "--backend", "cpu", "--out", out.toString()));
         args.addAll(List.of(text.toString(), empty.toString(), tiny.toString(), dir.resolve("missing.png").toString(),
                 good.toString()));
-        Run r = run(args.toArray(String[]::new));
+        CliRun r = run(args.toArray(String[]::new));
         assertEquals(1, r.code(), "some inputs failed: exit code 1");
         assertTrue(r.err().contains("notes.png"), r.err());
         assertTrue(r.err().contains("empty.png"), r.err());
@@ -98,7 +86,7 @@ class DeblurCommandTest {
         Path png = dir.resolve("same.png");
         Images.writePng(Images.fromRgb(fixtureTensor("c1/image")), png);
         byte[] before = Files.readAllBytes(png);
-        Run r = run("deblur", "--weights", fixture("model.safetensors").toString(), "--backend", "cpu", "--out",
+        CliRun r = run("deblur", "--weights", fixture("model.safetensors").toString(), "--backend", "cpu", "--out",
                 dir.toString(), png.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("is an input of this run"), r.err());
@@ -111,7 +99,7 @@ class DeblurCommandTest {
         Images.writePng(Images.fromRgb(fixtureTensor("c1/image")), png);
         Path bogus = dir.resolve("bogus.safetensors");
         Files.writeString(bogus, "garbage");
-        Run r = run("deblur", "--weights", bogus.toString(), "--backend", "cpu", "--out", dir.resolve("o").toString(),
+        CliRun r = run("deblur", "--weights", bogus.toString(), "--backend", "cpu", "--out", dir.resolve("o").toString(),
                 png.toString());
         assertEquals(DeblurCommand.CANNOT_START, r.code(), r.err());
         assertTrue(r.err().contains("bogus.safetensors"), r.err());
@@ -129,7 +117,7 @@ class DeblurCommandTest {
         b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0)
                 .putShort((short) header.length).put(header).putFloat(1f).putFloat(2f).putFloat(3f);
         Files.write(npy, b.array());
-        Run r = run("deblur", "--weights", fixture("model.safetensors").toString(), "--noise", npy.toString(),
+        CliRun r = run("deblur", "--weights", fixture("model.safetensors").toString(), "--noise", npy.toString(),
                 "--backend", "cpu", "--out", dir.resolve("o").toString(), png.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("bad.npy") && r.err().contains("(32,)"), r.err());

@@ -17,8 +17,6 @@ import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +31,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code blurdm deblur} on bad inputs and outputs (issue A1 item 4) and its colour policies: every bad
@@ -43,26 +40,17 @@ class DeblurRobustnessTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
     private static Path model() throws Exception {
         return Path.of(DeblurRobustnessTest.class.getResource("/fixtures/mimo_small/model.safetensors").toURI());
     }
 
-    private static Run run(List<String> inputs, Path out, String... options) throws Exception {
+    private static CliRun run(List<String> inputs, Path out, String... options) throws Exception {
         List<String> args = new ArrayList<>(List.of("deblur", "--weights", model().toString(), "--backend", "cpu",
                 "--out", out.toString()));
         args.addAll(List.of(options));
 
         args.addAll(inputs);
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        CommandLine cl = BlurdmCli.commandLine();
-        cl.setOut(new PrintWriter(o));
-        cl.setErr(new PrintWriter(e));
-        int code = cl.execute(args.toArray(String[]::new));
-        return new Run(code, o.toString(), e.toString());
+        return CliRun.of(args.toArray());
     }
 
     /** A random 8-bit RGB image. */
@@ -88,7 +76,7 @@ class DeblurRobustnessTest {
         return png(name, rgb(24, 16, name.hashCode()));
     }
 
-    private static void assertSkipped(Run r, String name, String why) {
+    private static void assertSkipped(CliRun r, String name, String why) {
         assertTrue(r.err().lines().anyMatch(l -> l.contains(name) && l.contains(why)),
                 "expected '" + name + "' skipped with '" + why + "' in:\n" + r.err());
     }
@@ -100,7 +88,7 @@ class DeblurRobustnessTest {
         byte[] b = Files.readAllBytes(cut);
         Files.write(cut, java.util.Arrays.copyOf(b, b.length / 2));
         Path out = dir.resolve("out");
-        Run r = run(List.of(cut.toString(), ok.toString()), out);
+        CliRun r = run(List.of(cut.toString(), ok.toString()), out);
         assertEquals(DeblurCommand.SOME_FAILED, r.code(), r.err());
         assertSkipped(r, cut.toString(), "image");
         assertTrue(Files.exists(out.resolve("ok.png")), "the good image after the bad one is written");
@@ -116,7 +104,7 @@ class DeblurRobustnessTest {
         Path one = png("one.png", rgb(1, 1, 1));
         Path ok = good("fine.png");
         Path out = dir.resolve("out");
-        Run r = run(List.of(text.toString(), empty.toString(), one.toString(), ok.toString()), out);
+        CliRun r = run(List.of(text.toString(), empty.toString(), one.toString(), ok.toString()), out);
         assertEquals(DeblurCommand.SOME_FAILED, r.code(), r.err());
         assertSkipped(r, "text.png", "not an image");
         assertSkipped(r, "zero.png", "not an image");
@@ -162,7 +150,7 @@ class DeblurRobustnessTest {
                 && e.getMessage().contains("refused before decoding"), e.getMessage());
         assertTrue(Images.maxPixels() <= Images.MAX_PIXELS);
         Path ok = good("ok.png");
-        Run r = run(List.of(huge.toString(), ok.toString()), dir.resolve("out"));
+        CliRun r = run(List.of(huge.toString(), ok.toString()), dir.resolve("out"));
         assertEquals(DeblurCommand.SOME_FAILED, r.code(), r.err());
         assertSkipped(r, "huge.png", "too large");
         assertTrue(Files.exists(dir.resolve("out/ok.png")));
@@ -181,7 +169,7 @@ class DeblurRobustnessTest {
                 "cyan reads as cyan: " + v[left] + "," + v[left + 1] + "," + v[left + 2]);
         int right = 3 * (8 * 24 + 20);
         assertTrue(v[right] < 80 && v[right + 1] < 80 && v[right + 2] < 80, "black reads as dark");
-        Run r = run(List.of(jpg.toString()), dir.resolve("out"));
+        CliRun r = run(List.of(jpg.toString()), dir.resolve("out"));
         assertEquals(DeblurCommand.OK, r.code(), r.err());
         assertNotNull(ImageIO.read(dir.resolve("out/cmyk.png").toFile()));
     }
@@ -204,7 +192,7 @@ class DeblurRobustnessTest {
             Assumptions.assumeFalse(canCreateIn(ro), "skipped: this user (e.g. root, uid "
                     + System.getProperty("user.name") + ") can write into a r-x folder, so a read-only folder cannot "
                     + "be simulated; outputPathThatIsAFile covers the same exit path");
-            Run r = run(List.of(ok.toString()), ro);
+            CliRun r = run(List.of(ok.toString()), ro);
             assertEquals(DeblurCommand.CANNOT_START, r.code(), r.err());
             assertTrue(r.err().contains("cannot write to the output folder " + ro), r.err());
         } finally {
@@ -216,10 +204,10 @@ class DeblurRobustnessTest {
     void outputPathThatIsAFileIsRefused() throws Exception {
         Path ok = good("ok.png");
         Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
-        Run r = run(List.of(ok.toString()), file);
+        CliRun r = run(List.of(ok.toString()), file);
         assertEquals(DeblurCommand.CANNOT_START, r.code(), r.err());
         assertTrue(r.err().contains("cannot create the output folder " + file), r.err());
-        Run nested = run(List.of(ok.toString()), file.resolve("sub"));
+        CliRun nested = run(List.of(ok.toString()), file.resolve("sub"));
         assertEquals(DeblurCommand.CANNOT_START, nested.code(), nested.err());
     }
 
@@ -227,7 +215,7 @@ class DeblurRobustnessTest {
     void missingOutputFoldersAreCreated() throws Exception {
         Path ok = good("ok.png");
         Path out = dir.resolve("a/b/c");
-        Run r = run(List.of(ok.toString()), out);
+        CliRun r = run(List.of(ok.toString()), out);
         assertEquals(DeblurCommand.OK, r.code(), r.err());
         assertTrue(Files.isRegularFile(out.resolve("ok.png")));
     }
@@ -237,7 +225,7 @@ class DeblurRobustnessTest {
         Path a = good("same/a.png");
         Path b = good("same/b.png");
         byte[] before = Files.readAllBytes(a);
-        Run r = run(List.of(dir.resolve("same").toString()), dir.resolve("same"));
+        CliRun r = run(List.of(dir.resolve("same").toString()), dir.resolve("same"));
         assertEquals(DeblurCommand.SOME_FAILED, r.code(), r.err());
         assertSkipped(r, "a.png", "is an input of this run");
         assertSkipped(r, "b.png", "is an input of this run");
@@ -251,7 +239,7 @@ class DeblurRobustnessTest {
         Path jpg = dir.resolve("in/photo.jpg");
         assertTrue(ImageIO.write(rgb(24, 16, 3), "jpg", jpg.toFile()));
         Path out = dir.resolve("out");
-        Run r = run(List.of(dir.resolve("in").toString()), out);
+        CliRun r = run(List.of(dir.resolve("in").toString()), out);
         assertEquals(DeblurCommand.USAGE, r.code(), r.err());
         assertTrue(r.err().contains(out.resolve("photo.png") + " <- [" + jpg + ", " + png + "]"), r.err());
         assertFalse(Files.exists(out), "nothing was done");
@@ -271,7 +259,7 @@ class DeblurRobustnessTest {
         }
         Path a = png("alpha.png", rgba);
         Path out = dir.resolve("out");
-        Run r = run(List.of(g.toString(), a.toString()), out);
+        CliRun r = run(List.of(g.toString(), a.toString()), out);
         assertEquals(DeblurCommand.OK, r.code(), r.err());
         BufferedImage gOut = ImageIO.read(out.resolve("gray.png").toFile());
         assertEquals(3, gOut.getColorModel().getNumComponents(), "grayscale in, RGB out");
@@ -309,7 +297,7 @@ class DeblurRobustnessTest {
         Path g = png("gray16.png", gray16);
         assertEquals(50f, Images.toRgb(Images.read(g)).data()[0], "16-bit gray: no sRGB curve");
         assertNull(Images.alpha(Images.read(g)));
-        Run r = run(List.of(p.toString(), g.toString()), dir.resolve("out"));
+        CliRun r = run(List.of(p.toString(), g.toString()), dir.resolve("out"));
         assertEquals(DeblurCommand.OK, r.code(), r.err());
         BufferedImage out = ImageIO.read(dir.resolve("out/deep.png").toFile());
         assertEquals(8, out.getColorModel().getComponentSize(0), "written at 8 bits");
@@ -323,7 +311,7 @@ class DeblurRobustnessTest {
         PrintStream saved = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        Run r;
+        CliRun r;
         try {
             r = run(List.of(a.toString(), b.toString()), dir.resolve("out"), "--progress", "bar");
         } finally {
