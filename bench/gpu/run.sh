@@ -10,14 +10,16 @@
 #      LibraryExampleTest) with the JUnit console launcher, XML reports into the output folder;
 #   4. GpuKernelBench (every kernel version, CUDA events, median) and torch_ops.py (PyTorch, same
 #      shapes from bench/gpu/cases.json);
-#   5. a short table last (summary.py): test counts, then per case ours / PyTorch / ratio.
+#   5. GpuModelCheck (the paper-size model: GPU vs CPU rel-L2, 1280x720 latency) and torch_model.py
+#      (PyTorch eager and torch.compile on the same model);
+#   6. a short table last (summary.py): test counts, then per case ours / PyTorch / ratio.
 # Without a GPU it says so, lets the tests show their skips, times nothing and exits 2.
 #
 #   bash bench/gpu/run.sh                      # output folder: $BLURDM_GPU_OUT, else $OUT, else bench/gpu/out
 #
 # Exit status: 0 all ran and passed; 1 a step failed; 2 no GPU here; 3 carry/ missing.
-# Step time limits (45 + 150 + 150 + 120 s) keep a run under 9 minutes even when steps hang; a normal run
-# on an H100 should take 2 to 3 minutes.
+# Step time limits (45 + 150 + 150 + 2 x 150 + 120 s) bound a run even when steps hang; a normal run
+# on an H100 should take 3 to 4 minutes (estimate; not yet run on a GPU).
 set -uo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -33,6 +35,7 @@ T_INFO=45
 T_TESTS=150
 T_JAVA_BENCH=150
 T_TORCH=120
+T_MODEL=150
 
 step() { printf '\n==== %s [%s]\n' "$*" "$(date -u +%H:%M:%S)"; }
 
@@ -41,7 +44,8 @@ main() {
   cd "$root" || return 3
   echo "bench/gpu/run.sh on $(hostname) $(uname -srm), $(date -u +%Y-%m-%dT%H:%M:%SZ); output in $out"
   [[ -f "$carry/PREPARED.txt" ]] && sed 's/^/carry: /' "$carry/PREPARED.txt"
-  rm -f "$out"/gpu_kernels.json "$out"/gpu_kernels.csv "$out"/torch_ops.json "$out"/summary.txt "$out"/junit/*.xml
+  rm -f "$out"/gpu_kernels.json "$out"/gpu_kernels.csv "$out"/torch_ops.json "$out"/gpu_model.json "$out"/torch_model.json \
+    "$out"/summary.txt "$out"/junit/*.xml
 
   # ------------------------------------------------------------------ 1. what is here
   step "nvidia-smi"
@@ -139,6 +143,18 @@ EOF
       | grep -v '^WARNING: Using incubator modules'
     t=${PIPESTATUS[0]}
     [[ $t == 0 ]] || { echo "GpuKernelBench FAILED or TIMED OUT (status $t)"; status=1; }
+
+    step "GpuModelCheck (paper-size MIMO-UNet+ with prior: GPU vs CPU rel-L2 at 256x256, latency at 1280x720)"
+    timeout -k 10 "$T_MODEL" "$java" "${jflags[@]}" -Xmx24g -cp "$cp" io.github.blurdm.bench.gpu.GpuModelCheck \
+      --out "$out/gpu_model.json" --check 256x256 --size 1280x720 --runs 5 2>&1 \
+      | grep -v '^WARNING: Using incubator modules'
+    t=${PIPESTATUS[0]}
+    [[ $t == 0 ]] || { echo "GpuModelCheck FAILED or TIMED OUT (status $t)"; status=1; }
+    if [[ -n "$py" ]]; then
+      PYTHONUNBUFFERED=1 timeout -k 10 "$T_MODEL" "$py" "$root/bench/gpu/torch_model.py" --out "$out/torch_model.json" \
+        --size 1280x720 --runs 5 --compile 2>&1 | tail -5
+      [[ ${PIPESTATUS[0]} == 0 ]] || { echo "torch_model.py FAILED or TIMED OUT"; status=1; }
+    fi
 
     step "torch_ops.py (PyTorch, same shapes)"
     if [[ -n "$py" ]]; then

@@ -144,6 +144,19 @@ def main():
                 print("%-20s %5d %12s %12s %7s" % (op, n, fmt(o if both else None, 12, 3), fmt(t if both else None, 12, 3),
                                                    fmt(o / t if both and t else None, 7, 2)))
             print("ours: default kernel versions, summed over the family's cases; ratio < 1: ours faster")
+        model = load(os.path.join(a.out, "gpu_model.json"))
+        tmodel = load(os.path.join(a.out, "torch_model.json"))
+        if not model or model.get("latency_ms") is None:
+            bad.append("no GpuModelCheck result")
+        else:
+            print("model (MIMO-UNet+ with prior, paper size): GPU vs CPU rel-L2 at %s: prior %.3g, output %.3g"
+                  % (model["check"], model["prior_rel_l2"], model["output_rel_l2"]))
+            t = (tmodel or {}).get("eager_fp32_ms")
+            print("model latency %s: ours %.2f ms, PyTorch eager fp32 %s ms (TF32 %s, torch.compile %s), ratio %s"
+                  % (model["size"], model["latency_ms"], fmt(t, 0, 2), fmt((tmodel or {}).get("eager_tf32_ms"), 0, 2),
+                     fmt((tmodel or {}).get("compiled_fp32_ms"), 0, 2), fmt(model["latency_ms"] / t if t else None, 0, 2)))
+            if model["output_rel_l2"] > 1e-4:
+                bad.append("model GPU vs CPU rel-L2 %.3g > 1e-4" % model["output_rel_l2"])
     for b in bad[:10]:
         print("PROBLEM: " + b)
     return 1 if bad else 0
