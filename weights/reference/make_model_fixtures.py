@@ -8,6 +8,8 @@ Output (blurdm/src/test/resources/fixtures/mimo_small/):
                      __metadata__ {architecture, config (JSON)} as the engine's own weights files
   official_stage3.pth the same weights saved like the official training code (dict with 'model_state'
                      ('module.' prefixed), 'model_dm_state', 'epoch', 'best_panr', 'args')
+  plain_mimo_unet.pth a MIMO-UNet without prior (base 8, 1 ResBlock) as a bare state dict; its output
+                     on c1's input is 'plain/out1' in cases.safetensors
   noise_<case>.npy   the case's prior noise as np.save writes it (1, latent) float32
   cases.safetensors  per case '<case>/<name>': image (H,W,3 uint8 values as float32), x (normalised,
                      padded input), noise, z_b, z_5..z_0 (prior latents), decoder0..2, out1 (backbone
@@ -96,6 +98,16 @@ def main():
         tensors[f"{cid}/out1"] = outs[2]
         tensors[f"{cid}/result"] = result.float()
         meta.append({"id": cid, "height": h, "width": w, "trace": sorted(trace)})
+    # a plain MIMO-UNet without prior (base 8, 1 ResBlock), saved as a bare state dict the way the
+    # original MIMO-UNet repository does; its output on case c1 for the Java test
+    plain = ref.MIMOUNet(8, 1, 256, with_prior=False).eval()
+    randomise(plain, 3)
+    with torch.no_grad():
+        plain.feat_extract[5].main[0].weight.mul_(0.1)
+    torch.save(plain.state_dict(), os.path.join(OUT, "plain_mimo_unet.pth"))
+    with torch.no_grad():
+        xp = tensors["c1/x"]
+        tensors["plain/out1"] = plain(xp)[2]
     write_safetensors(os.path.join(OUT, "cases.safetensors"), tensors,
                       {"cases": json.dumps(meta), "generator": "weights/reference/make_model_fixtures.py",
                        "torch": torch.__version__})

@@ -192,4 +192,22 @@ class ModelLoadingTest {
             assertTrue(m.prior() != null);
         }
     }
+
+    /** A plain MIMO-UNet checkpoint (bare state dict, no prior) loads with inferred sizes and matches PyTorch. */
+    @Test
+    void aPlainMimoUNetCheckpointLoadsWithoutPrior() throws Exception {
+        Path pth = Path.of(ModelLoadingTest.class.getResource("/fixtures/mimo_small/plain_mimo_unet.pth").toURI());
+        Path cases = Path.of(ModelLoadingTest.class.getResource("/fixtures/mimo_small/cases.safetensors").toURI());
+        try (CpuBackend cpu = new CpuBackend(2, true); SafetensorsFile f = SafetensorsFile.open(cases)) {
+            BlurdmModel m = BlurdmModel.load(pth, cpu);
+            assertTrue(m.prior() == null);
+            assertTrue(m.backbone().config().equals(new io.github.blurdm.blurdm.backbone.MimoConfig(8, 1, false, 256)),
+                    "" + m.backbone().config());
+            TensorData x = f.get("c1/x");
+            TensorData want = f.get("plain/out1");
+            Tensor y = m.backbone().forward(new Ops(cpu), Tensor.of(x.toFloats(), x.intShape()), null, null);
+            double e = MimoParityTest.relL2(y.data(), want.toFloats());
+            assertTrue(e <= 1e-4, "rel-L2 " + e);
+        }
+    }
 }
