@@ -68,28 +68,44 @@ public final class MimoPipeline {
         List<Tiling.Tile> encoderTiles = Tiling.partition(hp / 4, wp / 4, Math.max(1, tile / 4));
         int total = (prior == null || whole ? 0 : encoderTiles.size()) + tiles.size();
         int[] done = {0};
+        // Backend tensors are released as soon as they are downloaded: on a GPU they go back to the pool.
         Tensor p = null;
-        if (prior != null) {
-            if (whole) {
-                p = prior.sample(ops, ops.backend().upload(xp), noise, null);
-            } else {
-                Tensor zb = encodeTiled(ops, prior.encoder(), xp, encoderTiles, () -> report(progress, ++done[0], total));
-                p = prior.sampleFromLatent(ops, zb, noise, null);
+        Tensor xWhole = whole ? ops.backend().upload(xp) : null;
+        try {
+            if (prior != null) {
+                if (whole) {
+                    p = prior.sample(ops, xWhole, noise, null);
+                } else {
+                    Tensor zb = encodeTiled(ops, prior.encoder(), xp, encoderTiles,
+                            () -> report(progress, ++done[0], total));
+                    p = prior.sampleFromLatent(ops, zb, noise, null);
+                    ops.release(zb);
+                }
             }
+            if (whole) {
+                Tensor y = backbone.forward(ops, xWhole, p, null);
+                Tensor out = ops.backend().download(y);
+                ops.release(y);
+                report(progress, ++done[0], total);
+                return quantise(out, h, w);
+            }
+            float[] acc = new float[3 * hp * wp];
+            float[] wsum = new float[hp * wp];
+            for (Tiling.Tile t : tiles) {
+                Tensor xt = ops.backend().upload(crop(xp, t.y0(), t.y1(), t.x0(), t.x1()));
+                Tensor yt = backbone.forward(ops, xt, p, null);
+                Tensor y = ops.backend().download(yt);
+                ops.release(xt, yt);
+                blend(acc, wsum, y.data(), t, hp, wp, overlap);
+                report(progress, ++done[0], total);
+            }
+            return blended(acc, wsum, hp, wp, h, w);
+        } finally {
+            ops.release(xWhole, p);
         }
-        if (whole) {
-            Tensor out = ops.backend().download(backbone.forward(ops, ops.backend().upload(xp), p, null));
-            report(progress, ++done[0], total);
-            return quantise(out, h, w);
-        }
-        float[] acc = new float[3 * hp * wp];
-        float[] wsum = new float[hp * wp];
-        for (Tiling.Tile t : tiles) {
-            Tensor y = ops.backend().download(backbone.forward(ops, ops.backend().upload(crop(xp, t.y0(), t.y1(),
-                    t.x0(), t.x1())), p, null));
-            blend(acc, wsum, y.data(), t, hp, wp, overlap);
-            report(progress, ++done[0], total);
-        }
+    }
+
+    private static Tensor blended(float[] acc, float[] wsum, int hp, int wp, int h, int w) {
         for (int c = 0; c < 3; c++) {
             for (int i = 0; i < hp * wp; i++) {
                 acc[c * hp * wp + i] /= wsum[i];
@@ -120,7 +136,9 @@ public final class MimoPipeline {
             int ex0 = Math.max(0, t.x0() - r);
             int ex1 = Math.min(w4, t.x1() + r);
             Tensor x = ops.backend().upload(crop(xp, 4 * ey0, 4 * ey1, 4 * ex0, 4 * ex1));
-            Tensor f = ops.backend().download(enc.features(ops, x, x));
+            Tensor fd = enc.features(ops, x, x);
+            Tensor f = ops.backend().download(fd);
+            ops.release(x, fd);
             int l = f.dim(1);
             int fh = f.dim(2);
             int fw = f.dim(3);
@@ -143,7 +161,10 @@ public final class MimoPipeline {
         for (int c = 0; c < mean.length; c++) {
             mean[c] = (float) (sum[c] / ((double) h4 * w4));
         }
-        return enc.head(ops, ops.backend().upload(Tensor.of(mean, 1, mean.length)));
+        Tensor pooled = ops.backend().upload(Tensor.of(mean, 1, mean.length));
+        Tensor zb = enc.head(ops, pooled);
+        ops.release(pooled);
+        return zb;
     }
 
     private static void blend(float[] acc, float[] wsum, float[] y, Tiling.Tile t, int hp, int wp, int ramp) {

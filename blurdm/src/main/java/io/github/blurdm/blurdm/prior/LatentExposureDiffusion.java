@@ -68,7 +68,9 @@ public final class LatentExposureDiffusion extends Module {
         if (trace != null) {
             trace.record("z_b", ops.backend().download(zb));
         }
-        return sampleFromLatent(ops, zb, noise, trace);
+        Tensor z = sampleFromLatent(ops, zb, noise, trace);
+        ops.release(zb);
+        return z;
     }
 
     /** The blur encoder (its features and head are used separately for tiled encoding). */
@@ -91,8 +93,10 @@ public final class LatentExposureDiffusion extends Module {
         Tensor schedule = ops.concat(flat(alphas.value()), flat(betasBar.value()), flat(timeStamps.value()));
         PriorSamplerParams p = new PriorSamplerParams(l, config.denoiserBlocks(), config.steps(), noise.seed(),
                 noise.stream0());
-        Tensor z = ops.priorSampler(zb, eps, noiseModel.packed(ops), lcrModel.packed(ops),
-                schedule.reshape(schedule.dim(1)), p);
+        Tensor nm = noiseModel.packed(ops);
+        Tensor lm = lcrModel.packed(ops);
+        Tensor z = ops.priorSampler(zb, eps, nm, lm, schedule.reshape(schedule.dim(1)), p);
+        ops.release(nm, lm, schedule);
         if (trace != null) {
             trace.record("z_0", ops.backend().download(z));
         }
