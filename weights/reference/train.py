@@ -31,7 +31,6 @@ import json
 import math
 import os
 import random
-import struct
 import sys
 import tempfile
 import time
@@ -44,6 +43,7 @@ from PIL import Image
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import blurdm_reference as ref  # noqa: E402
+from safetensors_io import write_safetensors  # noqa: E402
 
 PHASES = ["1", "2", "3", "ablation"]
 
@@ -276,29 +276,6 @@ def append_csv(path, header, row):
 
 
 # --------------------------------------------------------------------------- export (engine format)
-
-def write_safetensors(path, tensors, metadata):
-    header = {"__metadata__": metadata}
-    blobs, offset = [], 0
-    for name, t in tensors.items():
-        a = np.ascontiguousarray(t.detach().cpu().numpy())
-        dtype = {np.float32: "F32", np.int64: "I64"}[a.dtype.type]
-        b = a.astype(a.dtype.newbyteorder("<")).tobytes()
-        header[name] = {"dtype": dtype, "shape": list(a.shape), "data_offsets": [offset, offset + len(b)]}
-        blobs.append(b)
-        offset += len(b)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    d = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=d, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
-    with os.fdopen(fd, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-
 
 def export(out, cfg, nets, phase, step):
     b, p = cfg["backbone"], cfg["prior"]
