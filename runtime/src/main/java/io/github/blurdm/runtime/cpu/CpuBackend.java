@@ -1,13 +1,12 @@
 package io.github.blurdm.runtime.cpu;
 
 import io.github.blurdm.runtime.Activation;
-import io.github.blurdm.runtime.Backend;
+import io.github.blurdm.runtime.AbstractBackend;
 import io.github.blurdm.runtime.Conv2dParams;
 import io.github.blurdm.runtime.ConvTranspose2dParams;
 import io.github.blurdm.runtime.Device;
 import io.github.blurdm.runtime.HostStorage;
 import io.github.blurdm.runtime.Op;
-import io.github.blurdm.runtime.OpShapes;
 import io.github.blurdm.runtime.PriorSamplerParams;
 import io.github.blurdm.runtime.Tensor;
 import java.util.Arrays;
@@ -21,7 +20,7 @@ import java.util.Arrays;
  * the number of available processors. One instance must not be called from several threads at once;
  * create one per thread (they are cheap) or synchronise.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend extends AbstractBackend {
     private final Parallel par;
     private final boolean vector;
     private final ArrayPool pool = new ArrayPool(Runtime.getRuntime().maxMemory() / 4);
@@ -111,7 +110,8 @@ public final class CpuBackend implements Backend {
         return Tensor.of(t.toArray(), t.shape());
     }
 
-    private static void host(Op op, Tensor... ts) {
+    @Override
+    protected void requireResident(Op op, Tensor... ts) {
         for (Tensor t : ts) {
             if (t != null && !t.isHost()) {
                 throw new IllegalArgumentException(op.id() + ": tensor " + Arrays.toString(t.shape()) + " lives on "
@@ -121,9 +121,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void conv2d(Tensor out, Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
-        OpShapes.requireOut(Op.CONV2D, out, OpShapes.conv2d(x, weight, bias, p));
-        host(Op.CONV2D, out, x, weight, bias);
+    protected void doConv2d(Tensor out, Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
         if (vector) {
             Conv2dVector.forward(par, out, x, weight, bias, p);
         } else {
@@ -132,9 +130,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void convTranspose2d(Tensor out, Tensor x, Tensor weight, Tensor bias, ConvTranspose2dParams p) {
-        OpShapes.requireOut(Op.CONV_TRANSPOSE2D, out, OpShapes.convTranspose2d(x, weight, bias, p));
-        host(Op.CONV_TRANSPOSE2D, out, x, weight, bias);
+    protected void doConvTranspose2d(Tensor out, Tensor x, Tensor weight, Tensor bias, ConvTranspose2dParams p) {
         if (vector) {
             ConvTranspose2dVector.forward(par, out, x, weight, bias, p);
         } else {
@@ -143,145 +139,102 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void relu(Tensor out, Tensor x) {
-        OpShapes.requireOut(Op.RELU, out, OpShapes.unary(Op.RELU, x));
-        host(Op.RELU, out, x);
+    protected void doRelu(Tensor out, Tensor x) {
         ReluCpu.forward(par, out, x);
     }
 
     @Override
-    public void leakyRelu(Tensor out, Tensor x, float slope) {
-        OpShapes.requireOut(Op.LEAKY_RELU, out, OpShapes.unary(Op.LEAKY_RELU, x));
-        host(Op.LEAKY_RELU, out, x);
+    protected void doLeakyRelu(Tensor out, Tensor x, float slope) {
         LeakyReluCpu.forward(par, out, x, slope);
     }
 
     @Override
-    public void gelu(Tensor out, Tensor x) {
-        OpShapes.requireOut(Op.GELU, out, OpShapes.unary(Op.GELU, x));
-        host(Op.GELU, out, x);
+    protected void doGelu(Tensor out, Tensor x) {
         GeluCpu.forward(par, out, x);
     }
 
     @Override
-    public void add(Tensor out, Tensor a, Tensor b) {
-        OpShapes.requireOut(Op.ADD, out, OpShapes.binary(Op.ADD, a, b));
-        host(Op.ADD, out, a, b);
+    protected void doAdd(Tensor out, Tensor a, Tensor b) {
         AddCpu.forward(par, out, a, b);
     }
 
     @Override
-    public void mul(Tensor out, Tensor a, Tensor b) {
-        OpShapes.requireOut(Op.MUL, out, OpShapes.binary(Op.MUL, a, b));
-        host(Op.MUL, out, a, b);
+    protected void doMul(Tensor out, Tensor a, Tensor b) {
         MulCpu.forward(par, out, a, b);
     }
 
     @Override
-    public void channelAffine(Tensor out, Tensor x, Tensor scale, Tensor shift) {
-        OpShapes.requireOut(Op.CHANNEL_AFFINE, out, OpShapes.channelAffine(x, scale, shift));
-        host(Op.CHANNEL_AFFINE, out, x, scale, shift);
+    protected void doChannelAffine(Tensor out, Tensor x, Tensor scale, Tensor shift) {
         ChannelAffineCpu.forward(par, out, x, scale, shift);
     }
 
     @Override
-    public void concat(Tensor out, Tensor... inputs) {
-        OpShapes.requireOut(Op.CONCAT, out, OpShapes.concat(inputs));
-        host(Op.CONCAT, out);
-        host(Op.CONCAT, inputs);
+    protected void doConcat(Tensor out, Tensor... inputs) {
         ConcatCpu.forward(par, out, inputs);
     }
 
     @Override
-    public void sliceChannels(Tensor out, Tensor x, int start) {
-        if (out == null) {
-            throw new IllegalArgumentException(Op.SLICE_CHANNELS.id() + ": out must not be null");
-        }
-        OpShapes.requireOut(Op.SLICE_CHANNELS, out, OpShapes.sliceChannels(x, start, out.rank() > 1 ? out.dim(1) : -1));
-        host(Op.SLICE_CHANNELS, out, x);
+    protected void doSliceChannels(Tensor out, Tensor x, int start) {
         SliceChannelsCpu.forward(par, out, x, start);
     }
 
     @Override
-    public void downsampleNearest2(Tensor out, Tensor x) {
-        OpShapes.requireOut(Op.DOWNSAMPLE_NEAREST2, out, OpShapes.downsampleNearest2(x));
-        host(Op.DOWNSAMPLE_NEAREST2, out, x);
+    protected void doDownsampleNearest2(Tensor out, Tensor x) {
         DownsampleNearest2Cpu.forward(par, out, x);
     }
 
     @Override
-    public void upsampleNearest2(Tensor out, Tensor x) {
-        OpShapes.requireOut(Op.UPSAMPLE_NEAREST2, out, OpShapes.upsampleNearest2(x));
-        host(Op.UPSAMPLE_NEAREST2, out, x);
+    protected void doUpsampleNearest2(Tensor out, Tensor x) {
         UpsampleNearest2Cpu.forward(par, out, x);
     }
 
     @Override
-    public void resizeBilinear(Tensor out, Tensor x, float ratioH, float ratioW) {
-        OpShapes.resizeBilinear(out, x, ratioH, ratioW);
-        host(Op.RESIZE_BILINEAR, out, x);
+    protected void doResizeBilinear(Tensor out, Tensor x, float ratioH, float ratioW) {
         ResizeBilinearCpu.forward(par, out, x, ratioH, ratioW);
     }
 
     @Override
-    public void pixelUnshuffle(Tensor out, Tensor x, int r) {
-        OpShapes.requireOut(Op.PIXEL_UNSHUFFLE, out, OpShapes.pixelUnshuffle(x, r));
-        host(Op.PIXEL_UNSHUFFLE, out, x);
+    protected void doPixelUnshuffle(Tensor out, Tensor x, int r) {
         PixelUnshuffleCpu.forward(par, out, x, r);
     }
 
     @Override
-    public void pixelShuffle(Tensor out, Tensor x, int r) {
-        OpShapes.requireOut(Op.PIXEL_SHUFFLE, out, OpShapes.pixelShuffle(x, r));
-        host(Op.PIXEL_SHUFFLE, out, x);
+    protected void doPixelShuffle(Tensor out, Tensor x, int r) {
         PixelShuffleCpu.forward(par, out, x, r);
     }
 
     @Override
-    public void reflectPad(Tensor out, Tensor x, int top, int bottom, int left, int right) {
-        OpShapes.requireOut(Op.REFLECT_PAD, out, OpShapes.reflectPad(x, top, bottom, left, right));
-        host(Op.REFLECT_PAD, out, x);
+    protected void doReflectPad(Tensor out, Tensor x, int top, int bottom, int left, int right) {
         ReflectPadCpu.forward(par, out, x, top, left);
     }
 
     @Override
-    public void globalAvgPool(Tensor out, Tensor x) {
-        OpShapes.requireOut(Op.GLOBAL_AVG_POOL, out, OpShapes.globalAvgPool(x));
-        host(Op.GLOBAL_AVG_POOL, out, x);
+    protected void doGlobalAvgPool(Tensor out, Tensor x) {
         GlobalAvgPoolCpu.forward(par, out, x);
     }
 
     @Override
-    public void linear(Tensor out, Tensor x, Tensor weight, Tensor bias, Activation act) {
-        OpShapes.requireOut(Op.LINEAR, out, OpShapes.linear(x, weight, bias));
-        host(Op.LINEAR, out, x, weight, bias);
-        Activation a = act == null ? Activation.NONE : act;
+    protected void doLinear(Tensor out, Tensor x, Tensor weight, Tensor bias, Activation act) {
         if (vector) {
-            LinearVector.forward(par, out, x, weight, bias, a);
+            LinearVector.forward(par, out, x, weight, bias, act);
         } else {
-            LinearCpu.forward(par, out, x, weight, bias, a);
+            LinearCpu.forward(par, out, x, weight, bias, act);
         }
     }
 
     @Override
-    public void layerNorm(Tensor out, Tensor x, Tensor weight, Tensor bias, float eps) {
-        OpShapes.requireOut(Op.LAYER_NORM, out, OpShapes.layerNorm(x, weight, bias, eps));
-        host(Op.LAYER_NORM, out, x, weight, bias);
+    protected void doLayerNorm(Tensor out, Tensor x, Tensor weight, Tensor bias, float eps) {
         LayerNormCpu.forward(par, out, x, weight, bias, eps);
     }
 
     @Override
-    public void softmax(Tensor out, Tensor x) {
-        OpShapes.requireOut(Op.SOFTMAX, out, OpShapes.softmax(x));
-        host(Op.SOFTMAX, out, x);
+    protected void doSoftmax(Tensor out, Tensor x) {
         SoftmaxCpu.forward(par, out, x);
     }
 
     @Override
-    public void priorSampler(Tensor out, Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel,
+    protected void doPriorSampler(Tensor out, Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel,
                              Tensor schedule, PriorSamplerParams p) {
-        OpShapes.requireOut(Op.PRIOR_SAMPLER, out, OpShapes.priorSampler(cond, noise, noiseModel, lcrModel, schedule, p));
-        host(Op.PRIOR_SAMPLER, out, cond, noise, noiseModel, lcrModel, schedule);
         PriorSamplerCpu.forward(par, out, cond, noise, noiseModel, lcrModel, schedule, p);
     }
 

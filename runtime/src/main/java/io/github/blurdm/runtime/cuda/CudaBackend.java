@@ -1,12 +1,11 @@
 package io.github.blurdm.runtime.cuda;
 
 import io.github.blurdm.runtime.Activation;
-import io.github.blurdm.runtime.Backend;
+import io.github.blurdm.runtime.AbstractBackend;
 import io.github.blurdm.runtime.Conv2dParams;
 import io.github.blurdm.runtime.ConvTranspose2dParams;
 import io.github.blurdm.runtime.Device;
 import io.github.blurdm.runtime.Op;
-import io.github.blurdm.runtime.OpShapes;
 import io.github.blurdm.runtime.PriorSamplerParams;
 import io.github.blurdm.runtime.Tensor;
 import java.nio.file.Path;
@@ -39,7 +38,7 @@ import jcuda.driver.JCudaDriver;
  *
  * <p>Not thread-safe: one thread at a time (each call makes the context current on the calling thread).
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend extends AbstractBackend {
     private final Device device;
     private final CudaSupport.DeviceInfo info;
     private final CUdevice cuDevice = new CUdevice();
@@ -260,7 +259,9 @@ public final class CudaBackend implements Backend {
                 + " lives on " + t.device() + ", not on this backend (" + name() + "); upload it first");
     }
 
-    private void on(Op op, Tensor... ts) {
+    /** Makes the context current and checks that every tensor lives on this backend. */
+    @Override
+    protected void requireResident(Op op, Tensor... ts) {
         current();
         for (Tensor t : ts) {
             if (t != null) {
@@ -320,162 +321,116 @@ public final class CudaBackend implements Backend {
     // ------------------------------------------------------------------------------------ ops
 
     @Override
-    public void conv2d(Tensor out, Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
-        OpShapes.requireOut(Op.CONV2D, out, OpShapes.conv2d(x, weight, bias, p));
-        on(Op.CONV2D, out, x, weight, bias);
+    protected void doConv2d(Tensor out, Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
         Conv2dCuda.launch(this, KernelVersion.pick(this, Op.CONV2D, Conv2dCuda.DEFAULT_VERSION, Conv2dCuda.VERSIONS),
                 out, x, weight, bias, p);
     }
 
     @Override
-    public void convTranspose2d(Tensor out, Tensor x, Tensor weight, Tensor bias, ConvTranspose2dParams p) {
-        OpShapes.requireOut(Op.CONV_TRANSPOSE2D, out, OpShapes.convTranspose2d(x, weight, bias, p));
-        on(Op.CONV_TRANSPOSE2D, out, x, weight, bias);
+    protected void doConvTranspose2d(Tensor out, Tensor x, Tensor weight, Tensor bias, ConvTranspose2dParams p) {
         ConvTranspose2dCuda.launch(this, KernelVersion.pick(this, Op.CONV_TRANSPOSE2D,
                 ConvTranspose2dCuda.DEFAULT_VERSION, ConvTranspose2dCuda.VERSIONS), out, x, weight, bias, p);
     }
 
     @Override
-    public void relu(Tensor out, Tensor x) {
-        OpShapes.requireOut(Op.RELU, out, OpShapes.unary(Op.RELU, x));
-        on(Op.RELU, out, x);
+    protected void doRelu(Tensor out, Tensor x) {
         ReluCuda.launch(this, KernelVersion.pick(this, Op.RELU, ReluCuda.DEFAULT_VERSION, ReluCuda.VERSIONS), out, x);
     }
 
     @Override
-    public void leakyRelu(Tensor out, Tensor x, float slope) {
-        OpShapes.requireOut(Op.LEAKY_RELU, out, OpShapes.unary(Op.LEAKY_RELU, x));
-        on(Op.LEAKY_RELU, out, x);
+    protected void doLeakyRelu(Tensor out, Tensor x, float slope) {
         LeakyReluCuda.launch(this, KernelVersion.pick(this, Op.LEAKY_RELU, LeakyReluCuda.DEFAULT_VERSION,
                 LeakyReluCuda.VERSIONS), out, x, slope);
     }
 
     @Override
-    public void gelu(Tensor out, Tensor x) {
-        OpShapes.requireOut(Op.GELU, out, OpShapes.unary(Op.GELU, x));
-        on(Op.GELU, out, x);
+    protected void doGelu(Tensor out, Tensor x) {
         GeluCuda.launch(this, KernelVersion.pick(this, Op.GELU, GeluCuda.DEFAULT_VERSION, GeluCuda.VERSIONS), out, x);
     }
 
     @Override
-    public void add(Tensor out, Tensor a, Tensor b) {
-        OpShapes.requireOut(Op.ADD, out, OpShapes.binary(Op.ADD, a, b));
-        on(Op.ADD, out, a, b);
+    protected void doAdd(Tensor out, Tensor a, Tensor b) {
         AddCuda.launch(this, KernelVersion.pick(this, Op.ADD, AddCuda.DEFAULT_VERSION, AddCuda.VERSIONS), out, a, b);
     }
 
     @Override
-    public void mul(Tensor out, Tensor a, Tensor b) {
-        OpShapes.requireOut(Op.MUL, out, OpShapes.binary(Op.MUL, a, b));
-        on(Op.MUL, out, a, b);
+    protected void doMul(Tensor out, Tensor a, Tensor b) {
         MulCuda.launch(this, KernelVersion.pick(this, Op.MUL, MulCuda.DEFAULT_VERSION, MulCuda.VERSIONS), out, a, b);
     }
 
     @Override
-    public void channelAffine(Tensor out, Tensor x, Tensor scale, Tensor shift) {
-        OpShapes.requireOut(Op.CHANNEL_AFFINE, out, OpShapes.channelAffine(x, scale, shift));
-        on(Op.CHANNEL_AFFINE, out, x, scale, shift);
+    protected void doChannelAffine(Tensor out, Tensor x, Tensor scale, Tensor shift) {
         ChannelAffineCuda.launch(this, KernelVersion.pick(this, Op.CHANNEL_AFFINE, ChannelAffineCuda.DEFAULT_VERSION,
                 ChannelAffineCuda.VERSIONS), out, x, scale, shift);
     }
 
     @Override
-    public void concat(Tensor out, Tensor... inputs) {
-        OpShapes.requireOut(Op.CONCAT, out, OpShapes.concat(inputs));
-        on(Op.CONCAT, out);
-        on(Op.CONCAT, inputs);
+    protected void doConcat(Tensor out, Tensor... inputs) {
         ConcatCuda.launch(this, out, inputs);
     }
 
     @Override
-    public void sliceChannels(Tensor out, Tensor x, int start) {
-        if (out == null) {
-            throw new IllegalArgumentException(Op.SLICE_CHANNELS.id() + ": out must not be null");
-        }
-        OpShapes.requireOut(Op.SLICE_CHANNELS, out, OpShapes.sliceChannels(x, start, out.rank() > 1 ? out.dim(1) : -1));
-        on(Op.SLICE_CHANNELS, out, x);
+    protected void doSliceChannels(Tensor out, Tensor x, int start) {
         SliceChannelsCuda.launch(this, out, x, start);
     }
 
     @Override
-    public void downsampleNearest2(Tensor out, Tensor x) {
-        OpShapes.requireOut(Op.DOWNSAMPLE_NEAREST2, out, OpShapes.downsampleNearest2(x));
-        on(Op.DOWNSAMPLE_NEAREST2, out, x);
+    protected void doDownsampleNearest2(Tensor out, Tensor x) {
         DownsampleNearest2Cuda.launch(this, out, x);
     }
 
     @Override
-    public void upsampleNearest2(Tensor out, Tensor x) {
-        OpShapes.requireOut(Op.UPSAMPLE_NEAREST2, out, OpShapes.upsampleNearest2(x));
-        on(Op.UPSAMPLE_NEAREST2, out, x);
+    protected void doUpsampleNearest2(Tensor out, Tensor x) {
         UpsampleNearest2Cuda.launch(this, out, x);
     }
 
     @Override
-    public void resizeBilinear(Tensor out, Tensor x, float ratioH, float ratioW) {
-        OpShapes.resizeBilinear(out, x, ratioH, ratioW);
-        on(Op.RESIZE_BILINEAR, out, x);
+    protected void doResizeBilinear(Tensor out, Tensor x, float ratioH, float ratioW) {
         ResizeBilinearCuda.launch(this, out, x, ratioH, ratioW);
     }
 
     @Override
-    public void pixelUnshuffle(Tensor out, Tensor x, int r) {
-        OpShapes.requireOut(Op.PIXEL_UNSHUFFLE, out, OpShapes.pixelUnshuffle(x, r));
-        on(Op.PIXEL_UNSHUFFLE, out, x);
+    protected void doPixelUnshuffle(Tensor out, Tensor x, int r) {
         PixelUnshuffleCuda.launch(this, out, x, r);
     }
 
     @Override
-    public void pixelShuffle(Tensor out, Tensor x, int r) {
-        OpShapes.requireOut(Op.PIXEL_SHUFFLE, out, OpShapes.pixelShuffle(x, r));
-        on(Op.PIXEL_SHUFFLE, out, x);
+    protected void doPixelShuffle(Tensor out, Tensor x, int r) {
         PixelShuffleCuda.launch(this, out, x, r);
     }
 
     @Override
-    public void reflectPad(Tensor out, Tensor x, int top, int bottom, int left, int right) {
-        OpShapes.requireOut(Op.REFLECT_PAD, out, OpShapes.reflectPad(x, top, bottom, left, right));
-        on(Op.REFLECT_PAD, out, x);
+    protected void doReflectPad(Tensor out, Tensor x, int top, int bottom, int left, int right) {
         ReflectPadCuda.launch(this, out, x, top, left);
     }
 
     @Override
-    public void globalAvgPool(Tensor out, Tensor x) {
-        OpShapes.requireOut(Op.GLOBAL_AVG_POOL, out, OpShapes.globalAvgPool(x));
-        on(Op.GLOBAL_AVG_POOL, out, x);
+    protected void doGlobalAvgPool(Tensor out, Tensor x) {
         GlobalAvgPoolCuda.launch(this, KernelVersion.pick(this, Op.GLOBAL_AVG_POOL, GlobalAvgPoolCuda.DEFAULT_VERSION,
                 GlobalAvgPoolCuda.VERSIONS), out, x);
     }
 
     @Override
-    public void linear(Tensor out, Tensor x, Tensor weight, Tensor bias, Activation act) {
-        OpShapes.requireOut(Op.LINEAR, out, OpShapes.linear(x, weight, bias));
-        on(Op.LINEAR, out, x, weight, bias);
+    protected void doLinear(Tensor out, Tensor x, Tensor weight, Tensor bias, Activation act) {
         LinearCuda.launch(this, KernelVersion.pick(this, Op.LINEAR, LinearCuda.DEFAULT_VERSION, LinearCuda.VERSIONS),
-                out, x, weight, bias, act == null ? Activation.NONE : act);
+                out, x, weight, bias, act);
     }
 
     @Override
-    public void layerNorm(Tensor out, Tensor x, Tensor weight, Tensor bias, float eps) {
-        OpShapes.requireOut(Op.LAYER_NORM, out, OpShapes.layerNorm(x, weight, bias, eps));
-        on(Op.LAYER_NORM, out, x, weight, bias);
+    protected void doLayerNorm(Tensor out, Tensor x, Tensor weight, Tensor bias, float eps) {
         LayerNormCuda.launch(this, KernelVersion.pick(this, Op.LAYER_NORM, LayerNormCuda.DEFAULT_VERSION,
                 LayerNormCuda.VERSIONS), out, x, weight, bias, eps);
     }
 
     @Override
-    public void softmax(Tensor out, Tensor x) {
-        OpShapes.requireOut(Op.SOFTMAX, out, OpShapes.softmax(x));
-        on(Op.SOFTMAX, out, x);
+    protected void doSoftmax(Tensor out, Tensor x) {
         SoftmaxCuda.launch(this, KernelVersion.pick(this, Op.SOFTMAX, SoftmaxCuda.DEFAULT_VERSION, SoftmaxCuda.VERSIONS),
                 out, x);
     }
 
     @Override
-    public void priorSampler(Tensor out, Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel,
+    protected void doPriorSampler(Tensor out, Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel,
                              Tensor schedule, PriorSamplerParams p) {
-        OpShapes.requireOut(Op.PRIOR_SAMPLER, out, OpShapes.priorSampler(cond, noise, noiseModel, lcrModel, schedule, p));
-        on(Op.PRIOR_SAMPLER, out, cond, noise, noiseModel, lcrModel, schedule);
         PriorSamplerCuda.launch(this, KernelVersion.pick(this, Op.PRIOR_SAMPLER, PriorSamplerCuda.DEFAULT_VERSION,
                 PriorSamplerCuda.VERSIONS), out, cond, noise, noiseModel, lcrModel, schedule, p);
     }
