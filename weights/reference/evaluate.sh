@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Measures a training run's exports on the validation pairs with the engine itself (T1 item 5):
+# PSNR/SSIM of the blurred input, of the backbone alone (ablation.safetensors) and of backbone +
+# BlurDM (blurdm.safetensors), each as `bin/blurdm eval` computes them (spec section 9), plus the
+# before/after of skimage's real motion-blurred clock_motion.png. Builds nothing: run
+# `mvn -B -q -DskipTests package` first.
+#
+#   weights/reference/evaluate.sh RUN_DIR [VAL_DIR] [OUT_DIR]
+#     RUN_DIR  a train.py run folder holding blurdm.safetensors and ablation.safetensors
+#     VAL_DIR  default weights/data/synth/val (input/ and target/)
+#     OUT_DIR  default RUN_DIR/eval: deblurred images, eval-*.json/csv, summary.txt
+set -euo pipefail
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+run="${1:?usage: evaluate.sh RUN_DIR [VAL_DIR] [OUT_DIR]}"
+val="${2:-$root/weights/data/synth/val}"
+out="${3:-$run/eval}"
+blurdm="$root/bin/blurdm"
+mkdir -p "$out"
+
+"$blurdm" eval --pred "$val/input" --gt "$val/target" --json "$out/eval-input.json" --csv "$out/eval-input.csv" \
+  > "$out/eval-input.txt"
+for model in ablation blurdm; do
+  "$blurdm" deblur --weights "$run/$model.safetensors" --backend cpu --progress lines --out "$out/$model" \
+    "$val/input" > "$out/deblur-$model.log"
+  "$blurdm" eval --pred "$out/$model" --gt "$val/target" --json "$out/eval-$model.json" --csv "$out/eval-$model.csv" \
+    > "$out/eval-$model.txt"
+done
+
+clock="$(/usr/bin/python3 -c 'import os, skimage.data; print(os.path.join(os.path.dirname(skimage.data.__file__), "clock_motion.png"))' 2>/dev/null || true)"
+if [[ -f "$clock" ]]; then
+  "$blurdm" deblur --weights "$run/blurdm.safetensors" --backend cpu --progress none --out "$out/clock" "$clock"
+fi
+
+/usr/bin/python3 - "$out" <<'PY' | tee "$out/summary.txt"
+import json, os, sys
+out = sys.argv[1]
+rows = []
+for name, label in (("input", "blurred input"), ("ablation", "backbone alone"), ("blurdm", "backbone + BlurDM")):
+    with open(os.path.join(out, "eval-%s.json" % name)) as f:
+        m = json.load(f)["mean"]
+    rows.append((label, float(m["psnr"]), float(m["ssim"])))
+print("%-20s %10s %8s %10s" % ("", "PSNR (dB)", "SSIM", "gain (dB)"))
+for label, p, s in rows:
+    print("%-20s %10.3f %8.4f %+10.3f" % (label, p, s, p - rows[0][1]))
+print("prior's gain over the backbone alone: %+.3f dB" % (rows[2][1] - rows[1][1]))
+PY
