@@ -22,10 +22,11 @@ final class MemoryBudget {
         return backbone + prior;
     }
 
-    /** Half of the JVM's free heap headroom on the CPU; a quarter of the maximum heap otherwise. */
+    /**
+     * Half of what the backend could still allocate (heap headroom on the CPU, free device memory on a
+     * GPU), leaving room for fragmentation and the host-side buffers of the pipeline.
+     */
     static long bytes(Backend b) {
-        Runtime rt = Runtime.getRuntime();
-        long headroom = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        return b.device().isCpu() ? headroom / 2 : rt.maxMemory() / 4;
+        return b.availableMemory() / 2;
     }
 }

@@ -33,6 +33,13 @@ public interface Backend extends AutoCloseable {
      */
     void release(Tensor t);
 
+    /**
+     * About how many bytes of tensors this backend could still allocate now: heap headroom (plus pooled
+     * arrays) on the CPU, free device memory (plus cached blocks) on a GPU. Callers size work by it,
+     * e.g. whether an image runs whole or in tiles.
+     */
+    long availableMemory();
+
     /** Copies a host tensor to this backend's device (a copy even on the CPU). */
     Tensor upload(Tensor host);
 

@@ -68,6 +68,11 @@ public final class TimingBackend implements Backend {
     }
 
     @Override
+    public long availableMemory() {
+        return b.availableMemory();
+    }
+
+    @Override
     public void release(Tensor t) {
         b.release(t);
     }

@@ -48,6 +48,11 @@ final class ArrayPool {
         heldBytes += 4L * a.length;
     }
 
+    /** Bytes held for reuse. */
+    synchronized long heldBytes() {
+        return heldBytes;
+    }
+
     synchronized void clear() {
         free.clear();
         heldBytes = 0;

@@ -95,6 +95,13 @@ public final class CpuBackend extends AbstractBackend {
         }
     }
 
+    /** Heap the JVM may still grow into, plus the arrays pooled for reuse. */
+    @Override
+    public long availableMemory() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()) + pool.heldBytes();
+    }
+
     /** The array pool's counters ("N reused, M new, K MiB held"). */
     public String poolStats() {
         return pool.stats();

@@ -214,6 +214,16 @@ public final class CudaBackend extends AbstractBackend {
         return new Tensor(new CudaStorage(this, p, n), shape);
     }
 
+    /** Free device memory (cuMemGetInfo) plus the blocks the caching allocator holds for reuse. */
+    @Override
+    public long availableMemory() {
+        current();
+        long[] free = new long[1];
+        long[] total = new long[1];
+        Cu.check(JCudaDriver.cuMemGetInfo(free, total), "cuMemGetInfo");
+        return free[0] + allocator.stats().cachedBytes();
+    }
+
     /** Returns the tensor's device memory to the caching allocator (closing it). */
     @Override
     public void release(Tensor t) {
