@@ -34,7 +34,8 @@ public final class Backends {
                 d.append(d.length() == 0 ? "" : "; ").append(dev);
             }
             d.append("; driver CUDA ").append(s.driverVersion() / 1000).append('.').append(s.driverVersion() % 1000 / 10)
-                    .append("; NVRTC ").append(s.nvrtcVersion()).append("; ").append(cache);
+                    .append(s.nvrtcVersion().isEmpty() ? "; kernels compiled by " + CudaSupport.nvcc() + " (NVRTC not loadable)"
+                            : "; NVRTC " + s.nvrtcVersion()).append("; ").append(cache);
             cuda = new BackendStatus("cuda", true, d.toString());
         } else {
             String devs = s.devices().isEmpty() ? "" : " (found " + s.devices() + ")";

@@ -75,7 +75,8 @@ public final class CudaBackend extends AbstractBackend {
         Cu.check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
         Cu.check(JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
         this.allocator = new DeviceAllocator(this::synchronize);
-        this.compiler = new KernelCompiler(info.major(), info.minor(), s.nvrtcVersion(), KernelCompiler.defaultCacheDir());
+        this.compiler = new KernelCompiler(info.major(), info.minor(), s.nvrtcVersion(), CudaSupport.nvcc(),
+                KernelCompiler.defaultCacheDir());
         this.staging = new PinnedStaging(stream);
     }
 

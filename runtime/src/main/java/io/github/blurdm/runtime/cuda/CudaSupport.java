@@ -37,7 +37,8 @@ public final class CudaSupport {
      * @param reason        why not, when not usable; empty otherwise
      * @param driverVersion the driver's CUDA version (12080 = 12.8), 0 if unknown
      * @param devices       the devices found (may be non-empty while unusable, e.g. without NVRTC)
-     * @param nvrtcVersion  "12.6" style, or empty when NVRTC could not be loaded
+     * @param nvrtcVersion  "12.6" style, or empty when NVRTC could not be loaded (kernels are then
+     *                      compiled by {@link #nvcc()} if one was found)
      */
     public record Status(boolean usable, String reason, int driverVersion, List<DeviceInfo> devices,
                          String nvrtcVersion) {
@@ -48,6 +49,13 @@ public final class CudaSupport {
     }
 
     private static volatile Status status;
+    private static volatile java.nio.file.Path nvccFallback;
+
+    /** The nvcc that compiles kernels because NVRTC could not be loaded; null when NVRTC is used. */
+    public static java.nio.file.Path nvcc() {
+        status();
+        return nvccFallback;
+    }
 
     private CudaSupport() {
     }
@@ -110,9 +118,16 @@ public final class CudaSupport {
             JNvrtc.nvrtcVersion(major, minor);
             nvrtc = major[0] + "." + minor[0];
         } catch (LinkageError e) {
-            return new Status(false, "NVRTC (libnvrtc.so.12) could not be loaded: " + firstLine(e)
+            String why = "NVRTC (libnvrtc.so.12) could not be loaded: " + firstLine(e)
                     + "; on a CUDA 13 machine link libnvrtc.so.12 to the CUDA 13 libnvrtc.so in a folder on "
-                    + "LD_LIBRARY_PATH (see README)", driver, devices, "");
+                    + "LD_LIBRARY_PATH (see README)";
+            java.nio.file.Path nvcc = NvccCompiler.find();
+            if (nvcc == null) {
+                return new Status(false, why + ", or put nvcc on the PATH", driver, devices, "");
+            }
+            nvccFallback = nvcc;
+            org.slf4j.LoggerFactory.getLogger(CudaSupport.class).warn("{}; compiling kernels with {} instead", why, nvcc);
+            return new Status(true, "", driver, devices, "");
         }
         return new Status(true, "", driver, devices, nvrtc);
     }

@@ -38,6 +38,7 @@ final class KernelCompiler {
     private final int major;
     private final int minor;
     private final String nvrtcVersion;
+    private final Path nvcc;
     private final Path cacheDir;
     private final String target;      // "sm_90" (cubin) or "compute_86" (ptx)
     private final boolean cubin;
@@ -46,13 +47,21 @@ final class KernelCompiler {
     final AtomicLong compiled = new AtomicLong();
     final AtomicLong diskHits = new AtomicLong();
 
-    KernelCompiler(int major, int minor, String nvrtcVersion, Path cacheDir) {
+    /**
+     * @param nvrtcVersion "12.6" style; empty to compile with {@code nvcc} (the NVRTC fallback)
+     * @param nvcc         the nvcc to use when {@code nvrtcVersion} is empty
+     */
+    KernelCompiler(int major, int minor, String nvrtcVersion, Path nvcc, Path cacheDir) {
         this.major = major;
         this.minor = minor;
-        this.nvrtcVersion = nvrtcVersion;
+        this.nvcc = nvrtcVersion.isEmpty() ? nvcc : null;
+        if (nvrtcVersion.isEmpty() && nvcc == null) {
+            throw new IllegalArgumentException("no kernel compiler: NVRTC is not loaded and no nvcc was given");
+        }
+        this.nvrtcVersion = this.nvcc != null ? "nvcc " + NvccCompiler.version(this.nvcc) : nvrtcVersion;
         this.cacheDir = cacheDir;
         int arch = major * 10 + minor;
-        int best = bestSupportedArch(arch);
+        int best = this.nvcc != null ? arch : bestSupportedArch(arch);
         this.cubin = best == arch;
         this.target = (cubin ? "sm_" : "compute_") + best;
         if (!cubin) {
@@ -129,7 +138,8 @@ final class KernelCompiler {
             }
         }
         if (image == null) {
-            image = compile(file, source, options);
+            image = nvcc != null ? NvccCompiler.compile(nvcc, file, source, target, defines)
+                    : compile(file, source, options);
             compiled.incrementAndGet();
             if (cached != null) {
                 store(cached, image);
@@ -159,7 +169,7 @@ final class KernelCompiler {
             d.update((byte) 0);
             d.update(String.join("\u0001", options).getBytes(StandardCharsets.UTF_8));
             d.update((byte) 0);
-            d.update(("sm_" + major + minor + " " + target + " nvrtc " + nvrtcVersion).getBytes(StandardCharsets.UTF_8));
+            d.update(("sm_" + major + minor + " " + target + " compiler " + nvrtcVersion).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
