@@ -297,7 +297,17 @@ def export(out, cfg, nets, phase, step):
 
 # --------------------------------------------------------------------------- main
 
+TERMINATED = [False]  # set by SIGTERM/SIGINT: finish the step, checkpoint, stop (as when out of time)
+
+
+def _terminate(signum, frame):
+    TERMINATED[0] = True
+
+
 def main():
+    import signal
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, _terminate)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=os.path.join(HERE, "..", "data", "synth"), help="pairs from prepare_data.py")
     ap.add_argument("--out", required=True, help="run folder (checkpoint, logs, exports)")
@@ -433,7 +443,7 @@ def main():
                 append_csv(os.path.join(a.out, "train.csv"), ["phase", "step", "loss", "lr", "it_per_s", "wall_s"], row)
                 print("train", " ".join(map(str, row)), flush=True)
                 t_log, s_log, loss_acc = time.time(), 0, 0.0
-            out_of_time = a.minutes is not None and time.time() - start > a.minutes * 60
+            out_of_time = (a.minutes is not None and time.time() - start > a.minutes * 60) or TERMINATED[0]
             out_of_steps = a.max_steps is not None and done_here >= a.max_steps
             if step % a.val_every == 0 or step == total:
                 pin, pout, lat, n = validate(cfg, nets, phase, val_set, a.val_count, a.val_crop, dev)
