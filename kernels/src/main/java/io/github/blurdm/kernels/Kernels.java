@@ -44,11 +44,22 @@ public final class Kernels {
                     List.of("-DKH=3", "-DKW=3", "-DSH=2", "-DSW=2", "-DACT=2"),
                     List.of("-DACT=3"),
                     List.of("-DKH=1", "-DKW=1", "-DACT=1", "-DBM=32", "-DTM=2"),
-                    List.of("-DBM=16", "-DTM=1", "-DACT=2")));
+                    List.of("-DBM=16", "-DTM=1", "-DACT=2"),
+                    // every other variant Conv2dCuda asks for in MIMO-UNet+ and the BlurDM prior
+                    List.of("-DACT=0", "-DKH=3", "-DKW=3", "-DSH=1", "-DSW=1", "-DBM=16", "-DTM=1"),
+                    List.of("-DACT=0", "-DKH=3", "-DKW=3", "-DSH=1", "-DSW=1", "-DBM=32", "-DTM=2"),
+                    List.of("-DACT=1", "-DKH=3", "-DKW=3", "-DSH=1", "-DSW=1", "-DBM=16", "-DTM=1"),
+                    List.of("-DACT=1", "-DKH=3", "-DKW=3", "-DSH=1", "-DSW=1", "-DBM=32", "-DTM=2"),
+                    List.of("-DACT=1", "-DKH=3", "-DKW=3", "-DSH=1", "-DSW=1"),
+                    List.of("-DACT=1", "-DKH=3", "-DKW=3", "-DSH=2", "-DSW=2"),
+                    List.of("-DACT=1", "-DKH=1", "-DKW=1", "-DSH=1", "-DSW=1"),
+                    List.of("-DACT=0", "-DKH=1", "-DKW=1", "-DSH=1", "-DSW=1"),
+                    List.of("-DACT=2", "-DKH=3", "-DKW=3", "-DSH=1", "-DSW=1")));
 
     public static final KernelFile CONV_TRANSPOSE2D = new KernelFile("conv_transpose2d.cu",
             List.of("conv_transpose2d_v1", "conv_transpose2d_v2"),
-            List.of(List.of(), List.of("-DKH=2", "-DKW=2", "-DACT=3")));
+            List.of(List.of(), List.of("-DKH=2", "-DKW=2", "-DACT=3"),
+                    List.of("-DACT=1", "-DKH=4", "-DKW=4", "-DSH=2", "-DSW=2")));   // MIMO-UNet+ feat_extract.3/4
 
     public static final KernelFile ELEMENTWISE = new KernelFile("elementwise.cu",
             List.of("relu_v1", "leaky_relu_v1", "gelu_v1", "add_v1", "mul_v1", "channel_affine_v1",
@@ -70,7 +81,7 @@ public final class Kernels {
 
     public static final KernelFile LINEAR = new KernelFile("linear.cu",
             List.of("linear_v1", "linear_v2"),
-            List.of(List.of(), List.of("-DACT=3")));
+            List.of(List.of(), List.of("-DACT=3"), List.of("-DACT=2")));   // ACT=2: the prior encoder's MLP
 
     /** The BlurDM prior's fused reverse sampler and its Philox noise (not an {@code Op}: a model-level kernel). */
     public static final KernelFile PRIOR_SAMPLER = new KernelFile("prior_sampler.cu",
