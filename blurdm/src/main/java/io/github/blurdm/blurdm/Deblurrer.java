@@ -98,10 +98,15 @@ public final class Deblurrer implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("this Deblurrer is closed");
         }
-        Noise n = noise == null ? Noise.philox(seed, 0) : Noise.of(backend.upload(noise));
-        return MimoPipeline.deblur(new Ops(backend), model.backbone(), model.prior(), rgb, n,
-                tile > 0 ? tile : autoTile(rgb.dim(0), rgb.dim(1)), overlap,
-                progress == null ? MimoPipeline.Progress.NONE : progress);
+        Tensor eps = noise == null ? null : backend.upload(noise);
+        try {
+            Noise n = eps == null ? Noise.philox(seed, 0) : Noise.of(eps);
+            return MimoPipeline.deblur(new Ops(backend), model.backbone(), model.prior(), rgb, n,
+                    tile > 0 ? tile : autoTile(rgb.dim(0), rgb.dim(1)), overlap,
+                    progress == null ? MimoPipeline.Progress.NONE : progress);
+        } finally {
+            backend.release(eps);
+        }
     }
 
     /**
