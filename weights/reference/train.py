@@ -318,6 +318,9 @@ def main():
     ap.add_argument("--iters1", type=int, default=20000)
     ap.add_argument("--iters2", type=int, default=4000)
     ap.add_argument("--iters3", type=int, default=10000)
+    ap.add_argument("--reschedule", default=None, metavar="PHASE=N,...",
+                    help="on --resume: new planned iterations per phase, e.g. 1=6000,2=1000,3=2000,ablation=8000; "
+                         "the current phase's warm-up/cosine is recomputed for its new length (logged in config)")
     ap.add_argument("--minutes", type=float, default=None, help="stop cleanly after this wall-clock budget")
     ap.add_argument("--max-steps", type=int, default=None, help="stop after this many steps in this invocation")
     ap.add_argument("--threads", type=int, default=2)
@@ -365,6 +368,19 @@ def main():
                "lr": {"1": a.lr, "2": a.lr2, "3": a.lr * 0.5, "ablation": a.lr},
                "lr_min": a.lr_min, "warmup": a.warmup, "clip": a.clip, "batch": 8, "crop": 128,
                "seed": a.seed, "data": os.path.abspath(a.data)}
+    if a.reschedule:
+        if state is None:
+            sys.exit("--reschedule needs --resume (a new run takes --iters1/--iters2/--iters3)")
+        cfg["iters"] = dict(cfg["iters"])
+        for item in a.reschedule.split(","):
+            k, _, v = item.partition("=")
+            if k.strip() not in PHASES or not v.strip().isdigit() or int(v) < 1:
+                sys.exit(f"--reschedule: bad item '{item}' (want PHASE=N, PHASE one of {', '.join(PHASES)})")
+            if k.strip() == state["phase"] and int(v) < state["step"]:
+                sys.exit(f"--reschedule: phase {k} is already at step {state['step']} (> {v})")
+            cfg["iters"][k.strip()] = int(v)
+        cfg.setdefault("reschedules", []).append(
+            {"phase": state["phase"], "step": state["step"], "iters": dict(cfg["iters"])})
     if a.batch:
         cfg["batch"] = a.batch
     if a.crop:

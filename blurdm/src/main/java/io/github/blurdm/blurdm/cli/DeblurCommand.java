@@ -73,7 +73,7 @@ import picocli.CommandLine.Parameters;
             "  0  every input written",
             "  1  some inputs failed (each reported with its path; the rest written)",
             "  2  usage error (bad option, duplicate output names, bad --noise shape)",
-            "  3  nothing done: weights unreadable or not fitting the model, backend",
+            "  3  nothing done: weights missing, unreadable or not fitting the model, backend",
             "     unavailable, output folder not creatable or not writable"})
 final class DeblurCommand implements Callable<Integer> {
     /** Exit code: every input was deblurred and written. */
@@ -88,9 +88,10 @@ final class DeblurCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--weights", required = true, paramLabel = "FILE",
+    @Option(names = "--weights", paramLabel = "FILE",
             description = "Model weights: this project's .safetensors, a checkpoint of the official training code (.pth), "
-                    + "or a converted state dict.")
+                    + "or a converted state dict. Default: $BLURDM_WEIGHTS, else the shipped model "
+                    + DefaultWeights.SHIPPED + " of this installation.")
     private Path weights;
 
     @Option(names = "--prior", paramLabel = "FILE",
@@ -138,6 +139,15 @@ final class DeblurCommand implements Callable<Integer> {
         PrintWriter outw = spec.commandLine().getOut();
         CommandLine cl = spec.commandLine();
         BackendChoice choice;
+        if (weights == null) {
+            try {
+                weights = DefaultWeights.resolve(System.getProperties(), System.getenv());
+            } catch (DefaultWeights.MissingWeights e) {
+                err.println("blurdm deblur: " + e.getMessage());
+                err.flush();
+                return CANNOT_START;
+            }
+        }
         Deblurrer.Builder builder = Deblurrer.builder().weights(weights).prior(priorFile).seed(seed);
         try {
             choice = BackendChoice.parse(backendName, "--backend");

@@ -57,7 +57,7 @@ import picocli.CommandLine.Option;
         description = {"Measure result images against ground truth: per-image PSNR and SSIM and their means, "
                 + "computed as the official BlurDM evaluation does (RGB, no border crop, 3-D Gaussian SSIM, "
                 + "float64).",
-                "Pairs are the file names present in both --pred and --gt (sorted)."},
+                "Pairs are the file names present in both --pred and --gt (sorted); two files make one pair."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every pair measured and every output written",
                 "1:some pair failed (unreadable image, size mismatch) or an output could not be written",
@@ -66,10 +66,12 @@ final class EvalCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--pred", required = true, paramLabel = "DIR", description = "Folder of result (deblurred) images.")
+    @Option(names = "--pred", required = true, paramLabel = "DIR",
+            description = "Folder of result (deblurred) images, or one image (then --gt is one image too).")
     private Path pred;
 
-    @Option(names = "--gt", required = true, paramLabel = "DIR", description = "Folder of ground-truth (sharp) images.")
+    @Option(names = "--gt", required = true, paramLabel = "DIR",
+            description = "Folder of ground-truth (sharp) images, or one image.")
     private Path gt;
 
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write per-image results as CSV (name,psnr,ssim).")
@@ -83,6 +85,9 @@ final class EvalCommand implements Callable<Integer> {
             description = "Pairs measured at once (default: up to 4, fewer with a small heap).")
     private Integer jobs;
 
+    /** --pred and --gt are two image files (one pair, named after --pred) rather than two folders. */
+    private boolean singlePair;
+
     /** One pair's outcome: the metrics, or the error that stopped it. */
     record Result(String name, double psnr, double ssim, String error) {
     }
@@ -91,8 +96,16 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TreeSet<String> predNames = listImages(pred, "--pred");
-        TreeSet<String> gtNames = listImages(gt, "--gt");
+        singlePair = Files.isRegularFile(pred) || Files.isRegularFile(gt);
+        if (singlePair && !(Files.isRegularFile(pred) && Files.isRegularFile(gt))) {
+            Path notFile = Files.isRegularFile(pred) ? gt : pred;
+            throw new CommandLine.ParameterException(spec.commandLine(), (notFile == gt ? "--gt " : "--pred ") + notFile
+                    + ": " + (Files.exists(notFile) ? "not a file" : "no such file")
+                    + " (give two images, or two folders)");
+        }
+        TreeSet<String> predNames = singlePair ? new TreeSet<>(List.of(pred.getFileName().toString()))
+                : listImages(pred, "--pred");
+        TreeSet<String> gtNames = singlePair ? predNames : listImages(gt, "--gt");
         List<String> names = new ArrayList<>(predNames);
         names.retainAll(gtNames);
         if (jobs != null && jobs < 1) {
@@ -177,9 +190,17 @@ final class EvalCommand implements Callable<Integer> {
         return failed == 0 && !writeFailed ? 0 : 1;
     }
 
+    private Path predFile(String name) {
+        return singlePair ? pred : pred.resolve(name);
+    }
+
+    private Path gtFile(String name) {
+        return singlePair ? gt : gt.resolve(name);
+    }
+
     private Result measure(String name) {
-        Path p = pred.resolve(name);
-        Path g = gt.resolve(name);
+        Path p = predFile(name);
+        Path g = gtFile(name);
         try {
             Tensor predRgb = Images.toRgb(Images.read(p));
             Tensor gtRgb = Images.toRgb(Images.read(g));
@@ -222,7 +243,7 @@ final class EvalCommand implements Callable<Integer> {
             return;
         }
         for (String name : names) {
-            for (Path in : new Path[] {pred.resolve(name), gt.resolve(name)}) {
+            for (Path in : new Path[] {predFile(name), gtFile(name)}) {
                 if (Files.isSameFile(target, in)) {
                     throw new CommandLine.ParameterException(spec.commandLine(),
                             target + " is one of the images being measured; choose another output file");

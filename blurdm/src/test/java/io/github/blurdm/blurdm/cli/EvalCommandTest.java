@@ -220,4 +220,18 @@ class EvalCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("inf"), "same values, so PSNR is infinite:\n" + r.out());
     }
+
+    @Test
+    void twoFilesAreOnePairAndAFileWithAFolderIsRefused() throws Exception {
+        Path p = Files.copy(fixture("p01_pred.png"), dir.resolve("result.png"));
+        Path g = Files.copy(fixture("p01_gt.png"), dir.resolve("sharp.png"));
+        CliRun r = run("eval", "--pred", p, "--gt", g);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("result.png") && r.out().contains("1 pairs measured"), r.out());
+        assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "%.4f",
+                pair("p01").get("psnr").asDouble())), r.out());
+        CliRun mixed = run("eval", "--pred", p, "--gt", gt);
+        assertEquals(2, mixed.code(), mixed.err());
+        assertTrue(mixed.err().contains("--gt " + gt) && mixed.err().contains("not a file"), mixed.err());
+    }
 }

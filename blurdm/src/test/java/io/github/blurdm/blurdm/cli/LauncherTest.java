@@ -102,7 +102,8 @@ class LauncherTest {
         Result r = run(launcher, dir, env, "", "info");
         assertEquals(7, r.code());
         assertFalse(r.out().contains("sun-misc-unsafe"), r.out());
-        assertTrue(r.out().contains("-XX:+UseParallelGC -Xmx1g -Dx=y -cp"), r.out());
+        assertTrue(r.out().contains("-XX:+UseParallelGC -Dblurdm.home=" + dir.resolve("tree") + " -Xmx1g -Dx=y -cp"),
+                "the installation folder (for the shipped weights), then the user's options: " + r.out());
         Files.delete(dir.resolve("jdk/bin/java"));
         fakeTreeJavaOnly("11");
         Result old = run(launcher, dir, env, "", "info");
@@ -141,6 +142,12 @@ class LauncherTest {
             assertEquals(0, r.code(), home + ": " + r.err());
             assertTrue(r.out().startsWith("blurdm "), r.out());
             assertEquals("", r.err(), home + ": nothing on stderr");
+            Path out = dir.resolve("out-" + ran);
+            Result main = run(root.resolve("bin/blurdm"), dir, Map.of("JAVA_HOME", home), "", "deblur",
+                    root.resolve("samples/clock_motion.png").toString(), "--out", out.toString(), "--progress", "none");
+            assertEquals(0, main.code(), home + ": the README's main command with the shipped weights: " + main.err());
+            assertTrue(Files.size(out.resolve("clock_motion.png")) > 1000, "output written");
+            assertEquals("", main.err(), home + ": nothing on stderr");
             Result usage = run(root.resolve("bin/blurdm"), dir, Map.of("JAVA_HOME", home), "", "deblur");
             assertEquals(DeblurCommand.USAGE, usage.code(), usage.err());
             assertFalse(usage.err().contains("WARNING"), usage.err());
