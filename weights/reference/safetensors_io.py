@@ -58,3 +58,22 @@ def write_safetensors(path, tensors, metadata=None):
         for b in blobs:
             f.write(b)
     os.replace(tmp, path)
+
+
+def read_safetensors(path):
+    """(dict name -> float32/int torch tensor, metadata dict) of a safetensors file (F32, F64, I64, I32, U8)."""
+    kinds = {"F32": "<f4", "F64": "<f8", "I64": "<i8", "I32": "<i4", "U8": "u1"}
+    with open(path, "rb") as f:
+        data = f.read()
+    n = struct.unpack("<Q", data[:8])[0]
+    header = json.loads(data[8:8 + n].decode("utf-8"))
+    meta = header.pop("__metadata__", {}) or {}
+    base = 8 + n
+    out = {}
+    for name, h in header.items():
+        if h["dtype"] not in kinds:
+            raise ValueError(f"{path}: tensor {name}: dtype {h['dtype']} not supported here")
+        a, b = h["data_offsets"]
+        arr = np.frombuffer(data[base + a:base + b], dtype=kinds[h["dtype"]]).reshape(h["shape"])
+        out[name] = torch.from_numpy(arr.astype(arr.dtype.newbyteorder("=")).copy())
+    return out, meta

@@ -287,6 +287,10 @@ def export(out, cfg, nets, phase, step):
     write_safetensors(os.path.join(out, "blurdm.safetensors"), w,
                       {"architecture": "mimo_unet_blurdm", "config": json.dumps(conf),
                        "generator": "weights/reference/train.py", "training": progress})
+    if phase not in ("done", "ablation") or (phase == "ablation" and step == 0):
+        # the ablation net is still its seeded initialisation: nothing worth measuring
+        print(f"exported {out}/blurdm.safetensors ({progress}); the ablation has not been trained yet", flush=True)
+        return
     wa = {f"backbone.{k}": v for k, v in nets["ablation"].state_dict().items()}
     conf_a = {"backbone": dict(conf["backbone"], with_prior=False)}
     write_safetensors(os.path.join(out, "ablation.safetensors"), wa,
