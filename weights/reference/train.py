@@ -20,13 +20,22 @@ continues exactly. Logs: <out>/train.csv (phase, step, loss, lr, it/s), <out>/va
 validation split). Export: <out>/blurdm.safetensors (backbone + prior) and <out>/ablation.safetensors
 (backbone without prior) in the engine's format (keys backbone.* and prior.*, __metadata__ config).
 
+On-line pairs (--online-photos DIR, e.g. on a GPU machine the pair set cannot travel to): each training
+batch is synthesised on the training device by torch_synth.py (the Java synthesiser's model) from the photos
+in DIR (pack_photos.py: the training photos only), as --online-size pairs of which --crop windows are
+taken, flipped and rotated like the pair crops. It draws from its own torch.Generator, saved in the
+checkpoint's rng dict as "synth" (a checkpoint without it seeds one from the seed, phase and step).
+Validation still reads <data>/val; without validation pairs there it is skipped (logged once).
+
 Examples (Debian's PyTorch: /usr/bin/python3):
   train.py --data weights/data/synth --out weights/runs/small --stage all --threads 2 --minutes 600
   train.py --out weights/runs/small --resume --stage all --minutes 600     # continue
   train.py --out weights/runs/small --resume --export-only                   # write the safetensors
+  train.py --out RUN --resume --online-photos weights/gpu-data/photos --device cuda --minutes 5
 """
 import argparse
 import csv
+import hashlib
 import json
 import math
 import os
@@ -187,7 +196,7 @@ def atomic_save(obj, path):
             os.remove(tmp)
 
 
-def save_checkpoint(out, cfg, nets, phase, step, opt, sched, gen, wall):
+def save_checkpoint(out, cfg, nets, phase, step, opt, sched, gen, wall, synth_gen=None):
     state = {
         "config": cfg, "phase": phase, "step": step, "wall_seconds": wall,
         # before its phase the ablation net is still its seeded initialisation (build() recreates it): not stored
@@ -198,6 +207,8 @@ def save_checkpoint(out, cfg, nets, phase, step, opt, sched, gen, wall):
                 "numpy": np.random.get_state()},
         "torch_version": torch.__version__,
     }
+    if synth_gen is not None:  # --online-photos: the on-line synthesiser's generator
+        state["rng"]["synth"] = synth_gen.get_state()
     atomic_save(state, os.path.join(out, "checkpoint.pt"))
 
 
@@ -332,6 +343,12 @@ def main():
     ap.add_argument("--batch", type=int, default=None, help="batch size (default 8; on --resume: the run's)")
     ap.add_argument("--crop", type=int, default=None, help="training crop (default 128; on --resume: the run's)")
     ap.add_argument("--preload", action="store_true", help="keep decoded pairs in memory (GPU runs)")
+    ap.add_argument("--online-photos", default=None, metavar="DIR",
+                    help="synthesise the training pairs on the device from these photos (torch_synth.py) "
+                         "instead of reading <data>/train; validation still uses <data>/val when present")
+    ap.add_argument("--online-size", type=int, default=256,
+                    help="with --online-photos: size of the synthetic pairs the --crop windows come from "
+                         "(rotation centre, object sizes; 256 = the pair set's)")
     ap.add_argument("--base", type=int, default=16, help="backbone base channels")
     ap.add_argument("--res", type=int, default=3, help="ResBlocks per stage")
     ap.add_argument("--latent", type=int, default=64)
@@ -404,6 +421,15 @@ def main():
         torch.set_rng_state(state["rng"]["torch"])
         np.random.set_state(state["rng"]["numpy"])
         gen.set_state(state["rng"]["data"])
+    synth_gen = None
+    if a.online_photos:
+        synth_gen = torch.Generator()
+        if state is not None and "synth" in state["rng"]:
+            synth_gen.set_state(state["rng"]["synth"])
+        else:
+            # a new run, or a checkpoint made without --online-photos: seeded by the run's seed and position
+            key = f"online/{cfg['seed']}/{phase}/{step}".encode()
+            synth_gen.manual_seed(int.from_bytes(hashlib.sha256(key).digest()[:8], "big") >> 1)
     for v in nets.values():
         v.to(dev)
     if a.export_only:
@@ -413,10 +439,24 @@ def main():
         print("all phases done", flush=True)
         export(a.out, cfg, nets, phase, step)
         return
-    train_set = PairSet(cfg["data"], "train", a.preload)
     val_set = PairSet(cfg["data"], "val")
-    if len(train_set) == 0:
-        sys.exit(f"{cfg['data']}/train/input: no pairs")
+    if a.online_photos:
+        import torch_synth
+        train_set = torch_synth.PhotoSynth.from_folder(
+            a.online_photos, torch_synth.Settings(width=a.online_size, height=a.online_size), dev)
+        print(f"on-line pairs: {len(train_set.photos)} photos from {a.online_photos}, {a.online_size}x"
+              f"{a.online_size} synthetic pairs on {dev}, {cfg['crop']}x{cfg['crop']} crops", flush=True)
+        if cfg["crop"] > a.online_size:
+            sys.exit(f"--crop {cfg['crop']} is larger than --online-size {a.online_size}")
+        cfg.setdefault("online", []).append({"phase": phase, "step": step, "photos": os.path.abspath(a.online_photos),
+                                             "count": len(train_set.photos), "size": a.online_size})
+        if len(val_set) == 0:
+            print(f"validation skipped: no pairs in {cfg['data']}/val (pass --data with a val/ split to validate)",
+                  flush=True)
+    else:
+        train_set = PairSet(cfg["data"], "train", a.preload)
+        if len(train_set) == 0:
+            sys.exit(f"{cfg['data']}/train/input: no pairs")
     with open(os.path.join(a.out, "config.json"), "w") as f:
         json.dump(cfg, f, indent=1)
 
@@ -443,7 +483,7 @@ def main():
         t_log, s_log, loss_acc = time.time(), 0, 0.0
         print(f"phase {phase}: step {step}/{total}, lr {sched.get_last_lr()[0]:.3g}", flush=True)
         while step < total:
-            blur, sharp = train_set.batch(cfg["batch"], cfg["crop"], gen)
+            blur, sharp = train_set.batch(cfg["batch"], cfg["crop"], synth_gen if a.online_photos else gen)
             blur, sharp = blur.to(dev), sharp.to(dev)
             loss = train_step(cfg, nets, phase, blur, sharp)
             opt.zero_grad(set_to_none=True)
@@ -465,7 +505,7 @@ def main():
                 t_log, s_log, loss_acc = time.time(), 0, 0.0
             out_of_time = (a.minutes is not None and time.time() - start > a.minutes * 60) or TERMINATED[0]
             out_of_steps = a.max_steps is not None and done_here >= a.max_steps
-            if step % a.val_every == 0 or step == total:
+            if (step % a.val_every == 0 or step == total) and not (a.online_photos and len(val_set) == 0):
                 pin, pout, lat, n = validate(cfg, nets, phase, val_set, a.val_count, a.val_crop, dev)
                 append_csv(os.path.join(a.out, "val.csv"),
                            ["phase", "step", "psnr_input", "psnr_model", "latent_loss", "images", "wall_s"],
@@ -481,7 +521,7 @@ def main():
                     nxt_phase, nxt_step = (PHASES[i] if i < len(PHASES) else "done"), 0
                 save_checkpoint(a.out, cfg, nets, nxt_phase, nxt_step,
                                 opt if nxt_phase == phase else None, sched if nxt_phase == phase else None,
-                                gen, wall + time.time() - start)
+                                gen, wall + time.time() - start, synth_gen)
                 if nxt_phase != phase:
                     export(a.out, cfg, nets, nxt_phase, nxt_step)
             if out_of_time or out_of_steps:
