@@ -196,6 +196,18 @@ def atomic_save(obj, path):
             os.remove(tmp)
 
 
+def numpy_state():
+    """np.random's state with plain Python values: a pickled ndarray made by NumPy 2 (e.g. on the GPU
+    machine) cannot be unpickled by NumPy 1.x (no numpy._core), so checkpoints travel both ways."""
+    name, keys, pos, has_gauss, cached = np.random.get_state()
+    return (name, [int(k) for k in keys], int(pos), int(has_gauss), float(cached))
+
+
+def set_numpy_state(st):
+    """Restores numpy_state()'s tuple, or np.random.get_state()'s of older checkpoints."""
+    np.random.set_state((st[0], np.asarray(st[1], dtype=np.uint32), int(st[2]), int(st[3]), float(st[4])))
+
+
 def save_checkpoint(out, cfg, nets, phase, step, opt, sched, gen, wall, synth_gen=None):
     state = {
         "config": cfg, "phase": phase, "step": step, "wall_seconds": wall,
@@ -204,7 +216,7 @@ def save_checkpoint(out, cfg, nets, phase, step, opt, sched, gen, wall, synth_ge
         "optimizer": opt.state_dict() if opt is not None else None,
         "scheduler": sched.state_dict() if sched is not None else None,
         "rng": {"python": random.getstate(), "torch": torch.get_rng_state(), "data": gen.get_state(),
-                "numpy": np.random.get_state()},
+                "numpy": numpy_state()},
         "torch_version": torch.__version__,
     }
     if synth_gen is not None:  # --online-photos: the on-line synthesiser's generator
@@ -375,7 +387,8 @@ def main():
     if a.resume:
         if not os.path.exists(ckpt_path):
             sys.exit(f"{ckpt_path}: no checkpoint to resume")
-        state = torch.load(ckpt_path, map_location="cpu")
+        # weights_only=False: the checkpoint holds RNG states (PyTorch >= 2.6 loads weights only by default)
+        state = torch.load(ckpt_path, map_location="cpu", weights_only=False)
         cfg = state["config"]
         cfg["data"] = a.data if a.data != ap.get_default("data") else cfg["data"]
     else:
@@ -419,7 +432,7 @@ def main():
         phase, step, wall = state["phase"], state["step"], state["wall_seconds"]
         random.setstate(state["rng"]["python"])
         torch.set_rng_state(state["rng"]["torch"])
-        np.random.set_state(state["rng"]["numpy"])
+        set_numpy_state(state["rng"]["numpy"])
         gen.set_state(state["rng"]["data"])
     synth_gen = None
     if a.online_photos:
