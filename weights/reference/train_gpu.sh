@@ -2,18 +2,22 @@
 # Continues a train.py run on a GPU machine (PyTorch with CUDA, no network) for a given number of minutes
 # and writes the new checkpoint, logs and exported safetensors to an output folder.
 #
-#   weights/reference/train_gpu.sh RUN_DIR OUT_DIR MINUTES [DATA_DIR] [extra train.py options...]
+#   weights/reference/train_gpu.sh RUN_DIR OUT_DIR MINUTES [DATA] [extra train.py options...]
 #
 # RUN_DIR   the run folder to continue (its checkpoint.pt, train.csv, val.csv); it is not modified
 # OUT_DIR   where the continued run goes (created; RUN_DIR is copied there first)
 # MINUTES   wall-clock budget; train.py stops cleanly, checkpointing, before it runs out
-# DATA_DIR  the pairs (default weights/data/synth); copy them to the GPU machine with the run
-# Example:  weights/reference/train_gpu.sh weights/runs/small "$OUT/run" 8 weights/data/synth --threads 8
+# DATA      the pairs (default weights/data/synth: a folder with train/input), or a folder of photos from
+#           pack_photos.py (weights/gpu-data/photos: no train/input): then the training pairs are made on
+#           the GPU (train.py --online-photos DATA) and validation reads DATA/../val (pack_photos.py
+#           --val-pairs N), skipped when there are no pairs there
+# Examples: weights/reference/train_gpu.sh weights/checkpoints/small "$OUT/run" 5 weights/gpu-data/photos
+#           weights/reference/train_gpu.sh weights/runs/small "$OUT/run" 8 weights/data/synth --threads 8
 # The GPU's numbers differ in the last bits from the CPU's, so a continued run is not bit-identical to a
 # CPU-only one; the schedule (phase, step, learning rate) and the data sampler's RNG continue exactly.
 set -euo pipefail
 if [[ $# -lt 3 ]]; then
-  sed -n '2,14p' "$0" >&2
+  sed -n '2,18p' "$0" >&2
   exit 2
 fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,6 +26,14 @@ data="${1:-$here/../data/synth}"; [[ $# -gt 0 ]] && shift
 py="${PYTHON:-python3}"
 "$py" -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' \
   || { echo "train_gpu.sh: $py has no CUDA PyTorch" >&2; exit 1; }
+[[ -d "$data" ]] || { echo "train_gpu.sh: $data: no such folder" >&2; exit 1; }
+if [[ -d "$data/train/input" ]]; then
+  source_args=(--data "$data" --preload)
+  echo "train_gpu.sh: training pairs from $data/train"
+else
+  source_args=(--online-photos "$data" --data "$(cd "$data/.." && pwd)")
+  echo "train_gpu.sh: no $data/train/input: pairs synthesised on the GPU from the photos in $data"
+fi
 mkdir -p "$out"
 if [[ "$(cd "$run" && pwd)" != "$(cd "$out" && pwd)" ]]; then
   cp "$run"/checkpoint.pt "$out"/
@@ -29,7 +41,7 @@ if [[ "$(cd "$run" && pwd)" != "$(cd "$out" && pwd)" ]]; then
 fi
 # leave a minute for the last checkpoint and the export
 budget="$(awk -v m="$minutes" 'BEGIN { b = m - 1; if (b < 0.5) b = m * 0.8; print b }')"
-"$py" "$here/train.py" --out "$out" --resume --data "$data" --device cuda --stage all --minutes "$budget" \
-  --ckpt-every 500 --val-every 2000 --preload "$@"
+"$py" "$here/train.py" --out "$out" --resume --device cuda --stage all --minutes "$budget" \
+  --ckpt-every 500 --val-every 2000 "${source_args[@]}" "$@"
 "$py" "$here/train.py" --out "$out" --resume --export-only --device cpu
 ls -la "$out"
