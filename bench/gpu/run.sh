@@ -45,7 +45,7 @@ main() {
   echo "bench/gpu/run.sh on $(hostname) $(uname -srm), $(date -u +%Y-%m-%dT%H:%M:%SZ); output in $out"
   [[ -f "$carry/PREPARED.txt" ]] && sed 's/^/carry: /' "$carry/PREPARED.txt"
   rm -f "$out"/gpu_kernels.json "$out"/gpu_kernels.csv "$out"/torch_ops.json "$out"/gpu_model.json "$out"/torch_model.json \
-    "$out"/summary.txt "$out"/junit/*.xml
+    "$out"/summary.txt "$out"/junit/*.xml "$out"/details.tar.gz
 
   # ------------------------------------------------------------------ 1. what is here
   step "nvidia-smi"
@@ -187,7 +187,11 @@ EOF
   else
     grep -ho 'tests="[0-9]*"[^>]*' "$out"/junit/*.xml 2>/dev/null | head -3
   fi
-  echo "run.sh: $((SECONDS - start)) s; logs and results in $out"
+  # The device tool brings back at most 8 files: the JUnit reports and the CSV travel as one archive.
+  if [[ -d "$out/junit" || -f "$out/gpu_kernels.csv" ]]; then
+    (cd "$out" && tar -czf details.tar.gz $(ls -d junit gpu_kernels.csv 2>/dev/null) && rm -rf junit gpu_kernels.csv)
+  fi
+  echo "run.sh: $((SECONDS - start)) s; logs and results in $out ($(ls "$out" | wc -l) files)"
   if [[ $gpu == 0 ]]; then
     echo "run.sh: NO GPU on this machine: nothing was timed and the CUDA tests skipped (exit 2)"
     return 2
