@@ -348,6 +348,9 @@ def main():
     ap.add_argument("--reschedule", default=None, metavar="PHASE=N,...",
                     help="on --resume: new planned iterations per phase, e.g. 1=6000,2=1000,3=2000,ablation=8000; "
                          "the current phase's warm-up/cosine is recomputed for its new length (logged in config)")
+    ap.add_argument("--restart-phase", default=None, choices=PHASES[1:],
+                    help="on --resume: run this phase again from step 0 with the networks as they are now "
+                         "(fresh Adam and schedule), then the phases after it; logged in config")
     ap.add_argument("--minutes", type=float, default=None, help="stop cleanly after this wall-clock budget")
     ap.add_argument("--max-steps", type=int, default=None, help="stop after this many steps in this invocation")
     ap.add_argument("--threads", type=int, default=2)
@@ -402,6 +405,12 @@ def main():
                "lr": {"1": a.lr, "2": a.lr2, "3": a.lr * 0.5, "ablation": a.lr},
                "lr_min": a.lr_min, "warmup": a.warmup, "clip": a.clip, "batch": 8, "crop": 128,
                "seed": a.seed, "data": os.path.abspath(a.data)}
+    if a.restart_phase:
+        if state is None:
+            sys.exit("--restart-phase needs --resume")
+        cfg.setdefault("restarts", []).append(
+            {"phase": a.restart_phase, "from_phase": state["phase"], "from_step": state["step"]})
+        state["phase"], state["step"], state["optimizer"], state["scheduler"] = a.restart_phase, 0, None, None
     if a.reschedule:
         if state is None:
             sys.exit("--reschedule needs --resume (a new run takes --iters1/--iters2/--iters3)")
