@@ -2,7 +2,7 @@
 # Measures a training run's exports on the validation pairs with the engine itself (T1 item 5):
 # PSNR/SSIM of the blurred input, of the backbone alone (ablation.safetensors) and of backbone +
 # BlurDM (blurdm.safetensors), each as `bin/blurdm eval` computes them (spec section 9), plus the
-# before/after of skimage's real motion-blurred clock_motion.png. Builds nothing: run
+# before/after of skimage's real motion-blurred samples/clock_motion.png. Builds nothing: run
 # `mvn -B -q -DskipTests package` first.
 #
 #   weights/reference/evaluate.sh RUN_DIR [VAL_DIR] [OUT_DIR]
@@ -30,9 +30,9 @@ for model in ablation blurdm; do
     > "$out/eval-$model.txt"
 done
 
-clock="$(/usr/bin/python3 -c 'import os, skimage.data; print(os.path.join(os.path.dirname(skimage.data.__file__), "clock_motion.png"))' 2>/dev/null || true)"
-if [[ -f "$clock" ]]; then
-  "$blurdm" deblur --weights "$run/blurdm.safetensors" --backend cpu --progress none --out "$out/clock" "$clock"
+if [[ -f "$run/blurdm.safetensors" ]]; then
+  "$blurdm" deblur --weights "$run/blurdm.safetensors" --backend cpu --progress none --out "$out/clock" \
+    "$root/samples/clock_motion.png"
 fi
 
 /usr/bin/python3 - "$out" <<'PY' | tee "$out/summary.txt"

@@ -1,5 +1,6 @@
 package io.github.blurdm.blurdm;
 
+import static io.github.blurdm.blurdm.MimoParityTest.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,21 +91,10 @@ class ShippedModelTest {
             Tensor out = model.backbone().forward(ops, x, prior, null);
             double eo = MimoParityTest.relL2(out.data(), tensor(f, id + "/out1").data());
             assertTrue(eo <= 1e-4, id + " out1: rel-L2 " + eo + " > 1e-4");
-            float[] got = MimoPipeline.deblur(ops, model.backbone(), model.prior(), image, noise).data();
-            float[] want = tensor(f, id + "/result").data();
-            assertEquals(want.length, got.length);
-            int off = 0;
-            for (int i = 0; i < want.length; i++) {
-                assertTrue(Math.abs(got[i] - want[i]) <= 1, id + " pixel " + i + ": " + got[i] + " vs " + want[i]);
-                off += got[i] != want[i] ? 1 : 0;
-            }
-            assertTrue(off <= want.length / 1000, id + ": " + off + " of " + want.length + " values differ by one");
+            MimoParityTest.assertWithinOneLevel(id,
+                    MimoPipeline.deblur(ops, model.backbone(), model.prior(), image, noise).data(),
+                    tensor(f, id + "/result").data());
         }
-    }
-
-    private static Tensor tensor(SafetensorsFile f, String key) throws Exception {
-        var t = f.get(key);
-        return Tensor.of(t.toFloats(), t.intShape());
     }
 
     private static String sha256(Path file) throws Exception {

@@ -96,10 +96,12 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        singlePair = Files.isRegularFile(pred) || Files.isRegularFile(gt);
-        if (singlePair && !(Files.isRegularFile(pred) && Files.isRegularFile(gt))) {
-            Path notFile = Files.isRegularFile(pred) ? gt : pred;
-            throw new CommandLine.ParameterException(spec.commandLine(), (notFile == gt ? "--gt " : "--pred ") + notFile
+        boolean predIsFile = Files.isRegularFile(pred);
+        boolean gtIsFile = Files.isRegularFile(gt);
+        singlePair = predIsFile || gtIsFile;
+        if (predIsFile != gtIsFile) {
+            Path notFile = predIsFile ? gt : pred;
+            throw new CommandLine.ParameterException(spec.commandLine(), (predIsFile ? "--gt " : "--pred ") + notFile
                     + ": " + (Files.exists(notFile) ? "not a file" : "no such file")
                     + " (give two images, or two folders)");
         }
