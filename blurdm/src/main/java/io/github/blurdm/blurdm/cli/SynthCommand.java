@@ -65,6 +65,15 @@ final class SynthCommand implements Callable<Integer> {
             description = "Highest shot-noise variance in linear light; levels are log-uniform in [1e-5, this] (default: ${DEFAULT-VALUE}).")
     private double maxShot;
 
+    @Option(names = "--defocus-probability", defaultValue = "0", paramLabel = "P",
+            description = "Chance that part of the scene is out of focus (a disk blur over the whole frame or "
+                    + "a depth ramp) in both images, so a model learns to keep optical softness (default: ${DEFAULT-VALUE}).")
+    private double defocusProbability;
+
+    @Option(names = "--max-defocus-radius", defaultValue = "6", paramLabel = "PX",
+            description = "Largest defocus disk radius, pixels; radii are uniform from 1 (default: ${DEFAULT-VALUE}).")
+    private double maxDefocusRadius;
+
     @Option(names = "--no-noise", description = "No sensor noise (quantisation only).")
     private boolean noNoise;
 
@@ -95,7 +104,7 @@ final class SynthCommand implements Callable<Integer> {
         MotionBlurSynth.Settings settings;
         try {
             settings = new MotionBlurSynth.Settings(wh[0], wh[1], subframes, minLength, maxLength, maxRotation,
-                    objectProbability, noNoise ? 0 : 1e-5, noNoise ? 0 : maxShot);
+                    objectProbability, noNoise ? 0 : 1e-5, noNoise ? 0 : maxShot, defocusProbability, maxDefocusRadius);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

@@ -9,13 +9,16 @@ import java.util.SplittableRandom;
  * object moving on its own ({@link MovingObject}); the sensor integrates the scene's radiance, so the
  * blurred image is the average of {@code subframes} bilinearly warped sub-frames <em>in linear light</em>
  * (sRGB decoded, averaged, encoded), plus {@link SensorNoise} added in linear light, then 8-bit quantised.
+ * Optionally part of the scene is out of focus ({@link Defocus}) before the camera moves, so both images
+ * carry that optical softness and only the motion is to be removed.
  * The sharp target is the sub-frame at the middle of the exposure (t = 1/2), gamma-encoded and quantised,
  * without noise. Sub-frame k is taken at t = (k + 1/2)/subframes, so with an odd count the middle
  * sub-frame is one of them.
  *
  * <p>Deterministic: {@link #generate} draws everything (path, crop, object, noise level, noise values)
- * from one {@link SplittableRandom} seeded with the pair's seed, in a fixed order. Stateless and
- * thread-safe.
+ * from one {@link SplittableRandom} seeded with the pair's seed, in a fixed order; the defocus is drawn
+ * last among the parameters and only when its probability is above 0, so settings without defocus give
+ * the same pairs as before it existed. Stateless and thread-safe.
  */
 public final class MotionBlurSynth {
     /**
@@ -30,9 +33,12 @@ public final class MotionBlurSynth {
      * @param objectProbability chance that a pair has a moving object layer
      * @param minShot           lowest shot-noise variance ({@link SensorNoise}); 0 with maxShot 0: no noise
      * @param maxShot           highest shot-noise variance
+     * @param defocusProbability chance that part of the scene is out of focus ({@link Defocus})
+     * @param maxDefocusRadius  largest defocus disk radius, pixels (radii are uniform from 1 up to it)
      */
     public record Settings(int width, int height, int subframes, double minLength, double maxLength,
-                           double maxRotationDeg, double objectProbability, double minShot, double maxShot) {
+                           double maxRotationDeg, double objectProbability, double minShot, double maxShot,
+                           double defocusProbability, double maxDefocusRadius) {
         public Settings {
             if (width < 8 || height < 8) {
                 throw new IllegalArgumentException("crop must be at least 8x8, got " + width + "x" + height);
@@ -52,11 +58,31 @@ public final class MotionBlurSynth {
                 throw new IllegalArgumentException("need 0 < min shot <= max shot, or both 0; got " + minShot
                         + ", " + maxShot);
             }
+            if (!(defocusProbability >= 0 && defocusProbability <= 1)) {
+                throw new IllegalArgumentException("defocus probability must be in [0, 1], got " + defocusProbability);
+            }
+            if (defocusProbability > 0 && !(maxDefocusRadius >= Defocus.MIN_RADIUS && maxDefocusRadius <= 64)) {
+                throw new IllegalArgumentException("max defocus radius must be in [" + Defocus.MIN_RADIUS
+                        + ", 64] pixels, got " + maxDefocusRadius);
+            }
         }
 
-        /** The defaults of {@code blurdm synth}: 49 sub-frames, 5-30 px, 1.5 degrees, 30% objects, noise on. */
+        /** Settings without defocus. */
+        public Settings(int width, int height, int subframes, double minLength, double maxLength,
+                        double maxRotationDeg, double objectProbability, double minShot, double maxShot) {
+            this(width, height, subframes, minLength, maxLength, maxRotationDeg, objectProbability, minShot, maxShot,
+                    0, 0);
+        }
+
+        /** The defaults of {@code blurdm synth}: 49 sub-frames, 5-30 px, 1.5 degrees, 30% objects, noise on, no defocus. */
         public static Settings defaults(int width, int height) {
             return new Settings(width, height, 49, 5, 30, 1.5, 0.3, 1e-5, 1e-3);
+        }
+
+        /** These settings with defocus drawn with the given probability and largest radius. */
+        public Settings withDefocus(double probability, double maxRadius) {
+            return new Settings(width, height, subframes, minLength, maxLength, maxRotationDeg, objectProbability,
+                    minShot, maxShot, probability, maxRadius);
         }
 
         public boolean noisy() {
@@ -64,9 +90,9 @@ public final class MotionBlurSynth {
         }
     }
 
-    /** How a pair was made (recorded in pairs.csv). */
+    /** How a pair was made (recorded in pairs.csv); object and defocus are null when absent. */
     public record PairInfo(long seed, int cropX, int cropY, CameraPath path, MovingObject object,
-                           SensorNoise noise) {
+                           SensorNoise noise, Defocus defocus) {
     }
 
     /** One pair: the blurred input and the sharp target, both 8-bit sRGB, and how they were made. */
@@ -100,10 +126,28 @@ public final class MotionBlurSynth {
                     tx, ty, len * Math.cos(dir), len * Math.sin(dir));
         }
         SensorNoise noise = s.noisy() ? SensorNoise.random(rng, s.minShot(), s.maxShot()) : SensorNoise.NONE;
-        LinearImage blurred = render(photo, cropX, cropY, s.width(), s.height(), path, object, s.subframes());
+        Defocus defocus = s.defocusProbability() > 0 && rng.nextDouble() < s.defocusProbability()
+                ? Defocus.random(rng, s.maxDefocusRadius(), s.width(), s.height()) : null;
+        LinearImage scene = photo;
+        int sceneX = cropX;
+        int sceneY = cropY;
+        if (defocus != null) {
+            // only the region the camera path can see is defocused: the crop plus the path's margin
+            sceneX = margin + 1;
+            sceneY = margin + 1;
+            scene = defocus.applyTo(photo, cropX - sceneX, cropY - sceneY, s.width() + 2 * sceneX,
+                    s.height() + 2 * sceneY, cropX, cropY);
+        }
+        LinearImage blurred = new LinearImage(s.width(), s.height());
+        for (int k = 0; k < s.subframes(); k++) {
+            addFrame(scene, sceneX, sceneY, photo, path, object, (k + 0.5) / s.subframes(), 1f / s.subframes(),
+                    blurred);
+        }
         noise.apply(blurred, rng);
-        LinearImage sharp = render(photo, cropX, cropY, s.width(), s.height(), path, object, 0.5);
-        return new Pair(blurred.toSrgb(), sharp.toSrgb(), new PairInfo(seed, cropX, cropY, path, object, noise));
+        LinearImage sharp = new LinearImage(s.width(), s.height());
+        addFrame(scene, sceneX, sceneY, photo, path, object, 0.5, 1f, sharp);
+        return new Pair(blurred.toSrgb(), sharp.toSrgb(),
+                new PairInfo(seed, cropX, cropY, path, object, noise, defocus));
     }
 
     /** Crop origin: inside the margin where the photo allows it, else anywhere (edges then replicate). */
@@ -125,7 +169,7 @@ public final class MotionBlurSynth {
                                      MovingObject object, int subframes) {
         LinearImage out = new LinearImage(w, h);
         for (int k = 0; k < subframes; k++) {
-            addFrame(photo, cropX, cropY, path, object, (k + 0.5) / subframes, 1f / subframes, out);
+            addFrame(photo, cropX, cropY, photo, path, object, (k + 0.5) / subframes, 1f / subframes, out);
         }
         return out;
     }
@@ -134,13 +178,16 @@ public final class MotionBlurSynth {
     public static LinearImage render(LinearImage photo, int cropX, int cropY, int w, int h, CameraPath path,
                                      MovingObject object, double t) {
         LinearImage out = new LinearImage(w, h);
-        addFrame(photo, cropX, cropY, path, object, t, 1f, out);
+        addFrame(photo, cropX, cropY, photo, path, object, t, 1f, out);
         return out;
     }
 
-    /** acc += weight * (frame at time t): per pixel, rotate about the crop centre, translate, sample. */
-    private static void addFrame(LinearImage photo, int cropX, int cropY, CameraPath path, MovingObject object,
-                                 double t, float weight, LinearImage acc) {
+    /**
+     * acc += weight * (frame at time t): per pixel, rotate about the crop centre, translate, sample the
+     * scene (whose crop origin is at (cropX, cropY)); an object layer samples its texture from photo.
+     */
+    private static void addFrame(LinearImage scene, int cropX, int cropY, LinearImage photo, CameraPath path,
+                                 MovingObject object, double t, float weight, LinearImage acc) {
         int w = acc.width();
         int h = acc.height();
         float[] a = acc.data();
@@ -161,12 +208,12 @@ public final class MotionBlurSynth {
                 double sy = sin * px + cos * py + cy + dy;
                 int o = (i * w + j) * 3;
                 if (object == null) {
-                    photo.sampleAdd(sx + cropX, sy + cropY, weight, a, o);
+                    scene.sampleAdd(sx + cropX, sy + cropY, weight, a, o);
                     continue;
                 }
                 double cov = object.coverage(sx, sy, t, tex);
                 if (cov < 1) {
-                    photo.sampleAdd(sx + cropX, sy + cropY, (float) (weight * (1 - cov)), a, o);
+                    scene.sampleAdd(sx + cropX, sy + cropY, (float) (weight * (1 - cov)), a, o);
                 }
                 if (cov > 0) {
                     photo.sampleAdd(tex[0], tex[1], (float) (weight * cov), a, o);

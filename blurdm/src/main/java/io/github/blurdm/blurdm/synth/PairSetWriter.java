@@ -189,7 +189,7 @@ public final class PairSetWriter {
             pool.shutdownNow();
         }
         StringBuilder csv = new StringBuilder("split,file,photo,photo_scale,crop_x,crop_y,width,height,seed,"
-                + "chord_px,arc_px,direction_deg,rotation_deg,warp,object,object_move_px,shot_var,read_var,subframes\n");
+                + "chord_px,arc_px,direction_deg,rotation_deg,warp,object,object_move_px,shot_var,read_var,subframes,defocus_radius_px,defocus_mask\n");
         for (String r : rows) {
             csv.append(r).append('\n');
         }
@@ -198,9 +198,11 @@ public final class PairSetWriter {
         writeAtomically(out.resolve("synth-settings.txt"), String.format(Locale.ROOT,
                 "generator=blurdm synth%nphotos=%s%npairs=%d%nseed=%d%nval_fraction=%s%nsize=%dx%d%nsubframes=%d%n"
                         + "min_length=%s%nmax_length=%s%nmax_rotation_deg=%s%nobject_probability=%s%n"
-                        + "min_shot=%s%nmax_shot=%s%nmax_side=%d%ntrain_photos=%s%nval_photos=%s%n",
+                        + "min_shot=%s%nmax_shot=%s%ndefocus_probability=%s%nmax_defocus_radius=%s%nmax_side=%d%n"
+                        + "train_photos=%s%nval_photos=%s%n",
                 photoDir, pairs, seed, valFraction, s.width(), s.height(), s.subframes(), s.minLength(),
-                s.maxLength(), s.maxRotationDeg(), s.objectProbability(), s.minShot(), s.maxShot(), maxSide,
+                s.maxLength(), s.maxRotationDeg(), s.objectProbability(), s.minShot(), s.maxShot(),
+                s.defocusProbability(), s.maxDefocusRadius(), maxSide,
                 String.join(";", sp.get(0).stream().map(Photo::name).toList()),
                 String.join(";", sp.get(1).stream().map(Photo::name).toList())));
         return jobs.size();
@@ -240,11 +242,13 @@ public final class PairSetWriter {
     private String row(Job job, String file, Photo p, int k, MotionBlurSynth.PairInfo in) {
         CameraPath c = in.path();
         MovingObject o = in.object();
-        return String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%.2f,%.4f,%.4f,%d,%.3f,%.4g,%.4g,%d",
+        Defocus d = in.defocus();
+        return String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%.2f,%.4f,%.4f,%d,%.3f,%.4g,%.4g,%d,%.3f,%s",
                 job.split(), file, csvField(p.name()), k, in.cropX(), in.cropY(), settings.width(), settings.height(),
                 in.seed(), c.chordLength(), c.arcLength(), c.directionDegrees(), c.rotationDegrees(), c.warp(),
                 o == null ? 0 : 1, o == null ? 0.0 : Math.hypot(o.moveX(), o.moveY()), in.noise().shot(),
-                in.noise().read(), settings.subframes());
+                in.noise().read(), settings.subframes(), d == null ? 0.0 : d.radius(),
+                d == null ? "none" : d.wholeFrame() ? "full" : "ramp");
     }
 
     private static String csvField(String s) {
