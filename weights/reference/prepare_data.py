@@ -12,8 +12,14 @@ Writes (git-ignored):
   weights/data/photos/<source>/<name>   symlinks to the photos
   weights/data/photos/SOURCES.csv       name, file, licence, author/copyright, package
   weights/data/synth/                   the pairs: {train,val}/{input,target}/NNNNN.png, pairs.csv
+With --defocus-pairs N (after the plain set exists):
+  weights/data/synth-dof/               N more pairs from the same photos and split, every one with
+                                        depth-of-field defocus in the scene (synth --defocus-probability 1)
+  weights/data/synth-mix/               train/: symlinks to synth/train plus synth-dof/train (as dof-NNNNN.png);
+                                        val/: a symlink to synth/val, so validation stays the plain pairs
 Run from anywhere (Debian's python3 has skimage):
   /usr/bin/python3 weights/reference/prepare_data.py [--pairs 4000] [--size 256x256] [--seed 2023]
+  /usr/bin/python3 weights/reference/prepare_data.py --defocus-pairs 1333 [--seed 2023]   # uses seed + 1
 Requires `mvn -B -q -DskipTests package` first (bin/blurdm).
 """
 import argparse
@@ -124,6 +130,40 @@ def collect():
     return photos
 
 
+def make_defocus_mix(photos, a):
+    """synth-dof: pairs with defocus in every scene; synth-mix: plain train + defocus train, plain val."""
+    plain = a.out
+    if not os.path.isdir(os.path.join(plain, "train", "input")):
+        print(f"{plain}/train/input missing: make the plain set first (without --defocus-pairs)", file=sys.stderr)
+        return 1
+    dof = os.path.join(DATA, "synth-dof")
+    mix = os.path.join(DATA, "synth-mix")
+    if not os.path.isdir(os.path.join(dof, "train", "input")):
+        cmd = [os.path.join(ROOT, "bin", "blurdm"), "synth", "--sharp", photos, "--out", dof,
+               "--pairs", str(a.defocus_pairs), "--seed", str(a.seed + 1), "--size", a.size,
+               "--val-fraction", a.val_fraction, "--defocus-probability", "1"]
+        if a.threads:
+            cmd += ["--threads", str(a.threads)]
+        print(" ".join(cmd), flush=True)
+        rc = subprocess.call(cmd)
+        if rc:
+            return rc
+    for part in ("input", "target"):
+        d = os.path.join(mix, "train", part)
+        os.makedirs(d, exist_ok=True)
+        for src, prefix in ((plain, ""), (dof, "dof-")):
+            for n in sorted(os.listdir(os.path.join(src, "train", part))):
+                dst = os.path.join(d, prefix + n)
+                if not os.path.lexists(dst):
+                    os.symlink(os.path.join(src, "train", part, n), dst)
+    val = os.path.join(mix, "val")
+    if not os.path.lexists(val):
+        os.symlink(os.path.join(plain, "val"), val)
+    n = len(os.listdir(os.path.join(mix, "train", "input")))
+    print(f"{mix}: {n} training pairs (plain + defocus), validation = {plain}/val")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pairs", type=int, default=4000)
@@ -133,10 +173,14 @@ def main():
     ap.add_argument("--out", default=os.path.join(DATA, "synth"))
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--collect-only", action="store_true")
+    ap.add_argument("--defocus-pairs", type=int, default=0,
+                    help="make synth-dof (N defocused pairs, seed + 1) and synth-mix instead of the plain set")
     a = ap.parse_args()
     photos = collect()
     if a.collect_only:
         return
+    if a.defocus_pairs:
+        sys.exit(make_defocus_mix(photos, a))
     cmd = [os.path.join(ROOT, "bin", "blurdm"), "synth", "--sharp", photos, "--out", a.out, "--pairs", str(a.pairs),
            "--seed", str(a.seed), "--size", a.size, "--val-fraction", a.val_fraction]
     if a.threads:

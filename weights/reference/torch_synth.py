@@ -13,7 +13,11 @@ Same model and parameter ranges as MotionBlurSynth / CameraPath / MovingObject /
     with the exact IEC 61966-2-1 curve, encoded after);
   * Poisson-Gaussian noise in linear light: shot variance log-uniform in [1e-5, 1e-3], read variance
     exp(2.18 ln shot + 1.20 + N(0, 0.26^2)), clamped to [0, 1];
-  * 8-bit quantisation (round half up); the sharp target is the middle sub-frame (t = 1/2), without noise.
+  * 8-bit quantisation (round half up); the sharp target is the middle sub-frame (t = 1/2), without noise;
+  * optional depth of field (Defocus; Settings.defocus_probability, default 0 as in Java): before the camera
+    moves, the scene is blurred by an anti-aliased disk of radius uniform in [1, max_defocus_radius] px in
+    linear light, over the whole frame (40%) or along a ramp (weight clamp(along / width + 1/2), centre
+    uniform in the crop, direction uniform, width side*(0.1..0.6)); the object layer stays in focus.
 Not byte-identical to Java (random streams differ: every draw comes from one torch.Generator, in a fixed
 per-sample layout, so the output depends only on the generator's state, the photos, the settings and the
 batch shape), but the same model: test_torch_synth.py renders Java-seeded parameters and compares with
@@ -51,6 +55,8 @@ class Settings:
     object_probability: float = 0.3
     min_shot: float = 1e-5
     max_shot: float = 1e-3
+    defocus_probability: float = 0.0
+    max_defocus_radius: float = 6.0
 
     def noisy(self):
         return self.max_shot > 0
@@ -81,8 +87,9 @@ def decode_lut(device):
 
 # layout of the uniforms drawn per sample (one torch.rand(n, NU) call, float64)
 U_LEN, U_DIR, U_G1A, U_G1B, U_G2A, U_G2B, U_WARP, U_ROT, U_CX, U_CY, U_OBJ, U_RX, U_RY, U_OLEN, U_ODIR, U_TX, U_TY, \
-    U_OCX, U_OCY, U_SHOT, U_RGA, U_RGB, U_PHOTO, U_WX, U_WY, U_FLIPX, U_FLIPY, U_ROT90 = range(28)
-NU = 28
+    U_OCX, U_OCY, U_SHOT, U_RGA, U_RGB, U_PHOTO, U_WX, U_WY, U_FLIPX, U_FLIPY, U_ROT90, \
+    U_DOF, U_DRAD, U_DWHOLE, U_DCX, U_DCY, U_DANG, U_DWID = range(35)
+NU = 35
 
 
 def gaussian(u1, u2):
@@ -213,6 +220,13 @@ class PhotoSynth:
         else:
             shot = read = torch.zeros(n, dtype=torch.float64)
         p["shot"], p["read"] = shot, read
+        # Defocus.random
+        p["defocus"] = u[:, U_DOF] < s.defocus_probability
+        p["d_radius"] = 1.0 + (s.max_defocus_radius - 1.0) * u[:, U_DRAD]
+        p["d_whole"] = u[:, U_DWHOLE] < 0.4
+        p["d_cx"], p["d_cy"] = s.width * u[:, U_DCX], s.height * u[:, U_DCY]
+        p["d_angle"] = 2 * math.pi * u[:, U_DANG]
+        p["d_width"] = side * (0.1 + 0.5 * u[:, U_DWID])
         # the rendered window of the size x size crop, and the flips / rotation batch() applies
         ww, wh = window if window is not None else (s.width, s.height)
         p["wx"] = torch.floor(u[:, U_WX] * (s.width - ww + 1)).long()
@@ -235,6 +249,32 @@ class PhotoSynth:
             out.append(img.index_select(1, rows).index_select(2, cols))
         return self.lut[torch.stack(out).long()]
 
+    def _defocus(self, bg, p, ox, oy):
+        """Defocus.applyTo on the patches bg [n, 3, ph, pw] (in place) of the samples with p['defocus']; patch
+        pixel (i, j) is crop point (ox + j, oy + i). The disk reads past the patch from the photo (edges
+        replicated), as Java's does."""
+        ph, pw = bg.shape[2], bg.shape[3]
+        dev = self.device
+        for k in torch.nonzero(p["defocus"]).flatten().tolist():
+            radius = float(p["d_radius"][k])
+            reach = int(math.ceil(radius + 0.5))
+            d = torch.arange(-reach, reach + 1, dtype=torch.float64)
+            ker = torch.clamp(radius + 0.5 - torch.hypot(d[:, None], d[None, :]), 0.0, 1.0)
+            ker = (ker / ker.sum()).float().to(dev)
+            big = self._patches(p["photo"][k:k + 1], p["crop_x"][k:k + 1] + ox[k:k + 1] - reach,
+                                p["crop_y"][k:k + 1] + oy[k:k + 1] - reach, pw + 2 * reach, ph + 2 * reach)
+            blurred = F.conv2d(big, ker.expand(3, 1, -1, -1).contiguous(), groups=3)[0]
+            if bool(p["d_whole"][k]):
+                wt = torch.ones(1, ph, pw, device=dev)
+            else:
+                xs = float(ox[k]) + torch.arange(pw, dtype=torch.float64)
+                ys = float(oy[k]) + torch.arange(ph, dtype=torch.float64)
+                a = float(p["d_angle"][k])
+                along = (xs[None, :] - float(p["d_cx"][k])) * math.cos(a) \
+                    + (ys[:, None] - float(p["d_cy"][k])) * math.sin(a)
+                wt = torch.clamp(along / float(p["d_width"][k]) + 0.5, 0.0, 1.0).float().to(dev)[None]
+            bg[k] = bg[k] * (1 - wt) + blurred * wt
+
     def render(self, p, window, times=None, chunk_pixels=8_000_000):
         """Noise-free exposure average and sharp middle frame, linear light, [n, 3, h, w] float32 each, for the
         window (w, h) at (p['wx'], p['wy']) of each sample's crop. times: the sub-frame times (default
@@ -253,6 +293,8 @@ class PhotoSynth:
         pw, ph = ww + 2 * m, wh + 2 * m
         wx, wy = p["wx"], p["wy"]
         bg = self._patches(p["photo"], p["crop_x"] + wx - m, p["crop_y"] + wy - m, pw, ph)
+        if "defocus" in p and bool(p["defocus"].any()):
+            self._defocus(bg, p, wx - m, wy - m)
         # sharp: t = 1/2 is the unwarped crop, read exactly (no resampling)
         sharp = bg[:, :, m:m + wh, m:m + ww].clone()
 

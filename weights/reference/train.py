@@ -364,6 +364,9 @@ def main():
     ap.add_argument("--online-size", type=int, default=256,
                     help="with --online-photos: size of the synthetic pairs the --crop windows come from "
                          "(rotation centre, object sizes; 256 = the pair set's)")
+    ap.add_argument("--online-defocus", type=float, default=0.0, metavar="P",
+                    help="with --online-photos: share of pairs with depth-of-field defocus in the scene "
+                         "(synth --defocus-probability; synth-mix has 0.25)")
     ap.add_argument("--base", type=int, default=16, help="backbone base channels")
     ap.add_argument("--res", type=int, default=3, help="ResBlocks per stage")
     ap.add_argument("--latent", type=int, default=64)
@@ -465,13 +468,15 @@ def main():
     if a.online_photos:
         import torch_synth
         train_set = torch_synth.PhotoSynth.from_folder(
-            a.online_photos, torch_synth.Settings(width=a.online_size, height=a.online_size), dev)
+            a.online_photos, torch_synth.Settings(width=a.online_size, height=a.online_size,
+                                                  defocus_probability=a.online_defocus), dev)
         print(f"on-line pairs: {len(train_set.photos)} photos from {a.online_photos}, {a.online_size}x"
               f"{a.online_size} synthetic pairs on {dev}, {cfg['crop']}x{cfg['crop']} crops", flush=True)
         if cfg["crop"] > a.online_size:
             sys.exit(f"--crop {cfg['crop']} is larger than --online-size {a.online_size}")
         cfg.setdefault("online", []).append({"phase": phase, "step": step, "photos": os.path.abspath(a.online_photos),
-                                             "count": len(train_set.photos), "size": a.online_size})
+                                             "count": len(train_set.photos), "size": a.online_size,
+                                             "defocus": a.online_defocus})
         if len(val_set) == 0:
             print(f"validation skipped: no pairs in {cfg['data']}/val (pass --data with a val/ split to validate)",
                   flush=True)
