@@ -101,6 +101,12 @@ final class SynthCommand implements Callable<Integer> {
         if (!noNoise && !(maxShot >= 1e-5)) {
             throw usage("--max-shot must be >= 1e-5, got " + maxShot);
         }
+        if (!(defocusProbability >= 0 && defocusProbability <= 1)) {
+            throw usage("--defocus-probability must be in [0, 1], got " + defocusProbability);
+        }
+        if (defocusProbability > 0 && !(maxDefocusRadius >= 1 && maxDefocusRadius <= 64)) {
+            throw usage("--max-defocus-radius must be in [1, 64] pixels, got " + maxDefocusRadius);
+        }
         MotionBlurSynth.Settings settings;
         try {
             settings = new MotionBlurSynth.Settings(wh[0], wh[1], subframes, minLength, maxLength, maxRotation,

@@ -36,13 +36,17 @@ class PairSetWriterTest {
     }
 
     private static int run(String... args) {
-        CommandLine cl = BlurdmCli.commandLine();
         StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(new StringWriter()));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
+        int code = execute(err, args);
         assertEquals(0, code, err.toString());
         return code;
+    }
+
+    private static int execute(StringWriter err, String... args) {
+        CommandLine cl = BlurdmCli.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(err));
+        return cl.execute(args);
     }
 
     private static List<Path> files(Path root) throws Exception {
@@ -98,5 +102,42 @@ class PairSetWriterTest {
             assertTrue(PairSetWriter.nameHash(v) < 0.3 || val.size() == 1);
         }
         assertEquals(12, files(out.resolve("val/input")).size());
+    }
+
+    @Test
+    void defocusIsRecordedPerPairAndBadValuesNameTheirOption() throws Exception {
+        Path photos = photos();
+        Path out = dir.resolve("dof");
+        run("synth", "--sharp", photos.toString(), "--out", out.toString(), "--pairs", "12", "--seed", "4",
+                "--size", "40x32", "--defocus-probability", "1", "--max-defocus-radius", "3");
+        List<String> lines = Files.readAllLines(out.resolve("pairs.csv"));
+        assertTrue(lines.get(0).endsWith(",defocus_radius_px,defocus_mask"), lines.get(0));
+        Set<String> masks = new HashSet<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            double radius = Double.parseDouble(f[f.length - 2]);
+            assertTrue(radius >= 1 && radius <= 3, line);
+            masks.add(f[f.length - 1]);
+        }
+        assertTrue(Set.of("full", "ramp").containsAll(masks) && !masks.isEmpty(), masks.toString());
+        String settings = Files.readString(out.resolve("synth-settings.txt"));
+        assertTrue(settings.contains("defocus_probability=1.0") && settings.contains("max_defocus_radius=3.0"));
+
+        Path plain = dir.resolve("plain");
+        run("synth", "--sharp", photos.toString(), "--out", plain.toString(), "--pairs", "4", "--seed", "4",
+                "--size", "40x32");
+        for (String line : Files.readAllLines(plain.resolve("pairs.csv")).subList(1, 5)) {
+            assertTrue(line.endsWith(",0.000,none"), line);
+        }
+
+        StringWriter err = new StringWriter();
+        assertEquals(2, execute(err, "synth", "--sharp", photos.toString(), "--out", dir.resolve("x").toString(),
+                "--pairs", "2", "--defocus-probability", "1.5"));
+        assertTrue(err.toString().contains("--defocus-probability"), err.toString());
+        err = new StringWriter();
+        assertEquals(2, execute(err, "synth", "--sharp", photos.toString(), "--out", dir.resolve("x").toString(),
+                "--pairs", "2", "--defocus-probability", "0.5", "--max-defocus-radius", "0.5"));
+        assertTrue(err.toString().contains("--max-defocus-radius"), err.toString());
+        assertFalse(Files.exists(dir.resolve("x")), "nothing written on a usage error");
     }
 }
