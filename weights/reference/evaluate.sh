@@ -35,9 +35,10 @@ if [[ -f "$run/blurdm.safetensors" ]]; then
     "$root/samples/clock_motion.png"
 fi
 
-/usr/bin/python3 - "$out" <<'PY' | tee "$out/summary.txt"
-import json, os, sys
-out = sys.argv[1]
+/usr/bin/python3 - "$out" "$val/../pairs.csv" <<'PY' | tee "$out/summary.txt"
+import csv, json, os, sys
+from collections import defaultdict
+out, pairs_csv = sys.argv[1], sys.argv[2]
 rows = []
 got = {}
 for name, label in (("input", "blurred input"), ("ablation", "backbone alone"), ("blurdm", "backbone + BlurDM")):
@@ -55,4 +56,26 @@ if "ablation" in got and "blurdm" in got:
     print("prior's gain over the backbone alone: %+.3f dB" % (got["blurdm"] - got["ablation"]))
 else:
     print("prior's gain over the backbone alone: not measured (no ablation.safetensors)")
+
+# per source photo (pairs.csv of the pair set, validation rows): mean PSNR of each result
+if os.path.exists(pairs_csv):
+    photo = {r["file"]: r["photo"] for r in csv.DictReader(open(pairs_csv, newline="")) if r["split"] == "val"}
+    per = {}
+    for name in ("input", "ablation", "blurdm"):
+        path = os.path.join(out, "eval-%s.csv" % name)
+        if os.path.exists(path):
+            acc = defaultdict(list)
+            for r in csv.DictReader(open(path, newline="")):
+                acc[photo.get(r["name"], "?")].append(float(r["psnr"]))
+            per[name] = {k: sum(v) / len(v) for k, v in acc.items()}
+    if "input" in per:
+        cols = [n for n in ("ablation", "blurdm") if n in per]
+        print()
+        print("%-26s %6s %8s" % ("per photo (mean PSNR)", "pairs", "input") + "".join(" %+9s" % c for c in cols))
+        counts = defaultdict(int)
+        for k in photo.values():
+            counts[k] += 1
+        for k in sorted(per["input"]):
+            print("%-26s %6d %8.2f" % (k, counts[k], per["input"][k])
+                  + "".join(" %+9.2f" % (per[c].get(k, float("nan")) - per["input"][k]) for c in cols))
 PY
