@@ -31,6 +31,8 @@ Examples (Debian's PyTorch: /usr/bin/python3):
   train.py --data weights/data/synth --out weights/runs/small --stage all --threads 2 --minutes 600
   train.py --out weights/runs/small --resume --stage all --minutes 600     # continue
   train.py --out weights/runs/small --resume --export-only                   # write the safetensors
+  train.py --out RUN --resume --restart-phase 3 --reschedule 3=1200 --stage 3 --data weights/data/synth-mix
+                                       # stage 3 again on other data; a finished ablation is not redone
   train.py --out RUN --resume --online-photos weights/gpu-data/photos --device cuda --minutes 5
 """
 import argparse
@@ -300,6 +302,13 @@ def append_csv(path, header, row):
 
 # --------------------------------------------------------------------------- export (engine format)
 
+def next_phase(cfg, phase):
+    """The phase after this one; a restarted stage (--restart-phase) does not redo a finished ablation."""
+    i = PHASES.index(phase) + 1
+    nxt = PHASES[i] if i < len(PHASES) else "done"
+    return "done" if nxt == "ablation" and cfg.get("ablation_done") else nxt
+
+
 def export(out, cfg, nets, phase, step):
     b, p = cfg["backbone"], cfg["prior"]
     progress = f"phase {phase}, step {step}; iterations planned {json.dumps(cfg['iters'])}"
@@ -397,6 +406,8 @@ def main():
         state = torch.load(ckpt_path, map_location="cpu", weights_only=False)
         cfg = state["config"]
         cfg["data"] = a.data if a.data != ap.get_default("data") else cfg["data"]
+        if state["phase"] == "done":
+            cfg["ablation_done"] = True  # (checkpoints from before this flag)
     else:
         if os.path.exists(ckpt_path):
             sys.exit(f"{ckpt_path} exists: pass --resume, or choose another --out")
@@ -544,8 +555,9 @@ def main():
             if step % a.ckpt_every == 0 or step == total or out_of_time or out_of_steps:
                 nxt_phase, nxt_step = phase, step
                 if step == total:
-                    i = PHASES.index(phase) + 1
-                    nxt_phase, nxt_step = (PHASES[i] if i < len(PHASES) else "done"), 0
+                    if phase == "ablation":
+                        cfg["ablation_done"] = True
+                    nxt_phase, nxt_step = next_phase(cfg, phase), 0
                 save_checkpoint(a.out, cfg, nets, nxt_phase, nxt_step,
                                 opt if nxt_phase == phase else None, sched if nxt_phase == phase else None,
                                 gen, wall + time.time() - start, synth_gen)
@@ -555,8 +567,7 @@ def main():
                 stop = True
                 break
         if not stop:
-            i = PHASES.index(phase) + 1
-            phase, step = (PHASES[i] if i < len(PHASES) else "done"), 0
+            phase, step = next_phase(cfg, phase), 0
     if stop:
         print(f"stopped at phase {phase} step {step} (budget); resume with --resume", flush=True)
     else:
