@@ -236,7 +236,18 @@ def train_step(cfg, nets, phase, blur, sharp):
         with torch.no_grad():
             target = nets["sharp_encoder"](blur, sharp)
         eps = torch.randn(blur.shape[0], cfg["prior"]["latent"], device=blur.device)
-        return charbonnier(nets["dm"](blur, eps), target)
+        w = cfg.get("noise_aux", 0.0)
+        if not w:
+            return charbonnier(nets["dm"](blur, eps), target)
+        eps_hats = []
+        hook = nets["dm"].noise_model.register_forward_hook(lambda m, i, o: eps_hats.append(o))
+        try:
+            z0 = nets["dm"](blur, eps)
+        finally:
+            hook.remove()
+        # not in the official code: each step's noise estimate is pulled towards the start noise, which the
+        # spec's reading of the sampler says it estimates, so z_0 stops depending on the draw
+        return charbonnier(z0, target) + w * torch.stack([((e - eps) ** 2).mean() for e in eps_hats]).mean()
     if phase == "3":
         eps = torch.randn(blur.shape[0], cfg["prior"]["latent"], device=blur.device)
         return image_loss(nets["backbone"](blur, nets["dm"](blur, eps)), sharp)
@@ -376,6 +387,9 @@ def main():
     ap.add_argument("--online-defocus", type=float, default=0.0, metavar="P",
                     help="with --online-photos: share of pairs with depth-of-field defocus in the scene "
                          "(synth --defocus-probability; synth-mix has 0.25)")
+    ap.add_argument("--noise-aux", type=float, default=None, metavar="W",
+                    help="stage 2: add W x mean squared error of every step's noise estimate against the start "
+                         "noise (not in the official code; 0 = official; kept in the run's config)")
     ap.add_argument("--base", type=int, default=16, help="backbone base channels")
     ap.add_argument("--res", type=int, default=3, help="ResBlocks per stage")
     ap.add_argument("--latent", type=int, default=64)
@@ -438,6 +452,8 @@ def main():
             cfg["iters"][k.strip()] = int(v)
         cfg.setdefault("reschedules", []).append(
             {"phase": state["phase"], "step": state["step"], "iters": dict(cfg["iters"])})
+    if a.noise_aux is not None:
+        cfg["noise_aux"] = a.noise_aux
     if a.batch:
         cfg["batch"] = a.batch
     if a.crop:
