@@ -306,7 +306,7 @@ def deblur(backbone, dm, img_uint8, noise):
     x = img_uint8.permute(2, 0, 1)[None].float() / 255 - 0.5
     ph, pw = (8 - h % 8) % 8, (8 - w % 8) % 8
     xp = F.pad(x, (0, pw, 0, ph), mode="reflect") if (ph or pw) else x
-    prior = dm(xp, noise)
+    prior = dm(xp, noise) if dm is not None else None  # None: a backbone without prior
     out = backbone(xp, prior)[2][:, :, :h, :w]
     out = torch.clamp(out, -0.5, 0.5) + 0.5
     q = torch.clamp(out * 255 + 0.5, 0, 255).to(torch.uint8)
