@@ -18,76 +18,110 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The model this repository ships (weights/models/, the README's default) against the PyTorch reference on
- * crops of the sample images (weights/reference/make_shipped_fixture.py): prior rel-L2 <= 1e-5, backbone
- * output <= 1e-4, the 8-bit result within one level.
+ * The models this repository ships (weights/models/: the README's default with the BlurDM prior, and the
+ * same backbone trained without it) against the PyTorch reference on crops of the sample images
+ * (weights/reference/make_shipped_fixture.py): prior rel-L2 <= 1e-5, backbone output <= 1e-4, the 8-bit
+ * result within one level.
  */
 class ShippedModelTest {
     static final String SHIPPED = "weights/models/blurdm-mimo-small.safetensors";
 
+    /** A shipped weights file and its fixture. */
+    record Shipped(String file, String fixture, boolean withPrior) {
+    }
+
+    static final List<Shipped> MODELS = List.of(
+            new Shipped(SHIPPED, "cases.safetensors", true),
+            new Shipped("weights/models/mimo-small-noprior.safetensors", "cases-noprior.safetensors", false));
+
     static Path shipped() {
+        return shipped(SHIPPED);
+    }
+
+    static Path shipped(String relative) {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.isDirectory(p.resolve("weights/models"))) {
             p = p.getParent();
         }
         assertNotNull(p, "weights/models not found above " + Path.of("").toAbsolutePath());
-        Path file = p.resolve(SHIPPED);
+        Path file = p.resolve(relative);
         assertTrue(Files.isRegularFile(file), file + " is missing: the repository ships it");
         return file;
     }
 
-    private static Path fixture() throws Exception {
-        return Path.of(ShippedModelTest.class.getResource("/fixtures/shipped/cases.safetensors").toURI());
+    private static Path fixture(Shipped m) throws Exception {
+        return Path.of(ShippedModelTest.class.getResource("/fixtures/shipped/" + m.fixture()).toURI());
     }
 
-    @Test
-    void isSmallAndDescribesItself() throws Exception {
-        Path file = shipped();
+    @TestFactory
+    Stream<DynamicTest> isSmallAndDescribesItself() {
+        return MODELS.stream().map(m -> DynamicTest.dynamicTest(m.file(), () -> describes(m)));
+    }
+
+    private static void describes(Shipped m) throws Exception {
+        Path file = shipped(m.file());
         assertTrue(Files.size(file) < 30L << 20, "under 30 MB: " + Files.size(file));
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
             assertEquals("mimo_unet_blurdm", f.metadata().get("architecture"));
             JsonNode config = new ObjectMapper().readTree(f.metadata().get("config"));
-            assertTrue(config.get("backbone").get("with_prior").asBoolean(), config.toString());
+            assertEquals(m.withPrior(), config.get("backbone").get("with_prior").asBoolean(), config.toString());
             assertNotNull(f.metadata().get("training"), "training progress recorded");
         }
-        try (SafetensorsFile f = SafetensorsFile.open(fixture())) {
+        try (SafetensorsFile f = SafetensorsFile.open(fixture(m))) {
             assertEquals(f.metadata().get("weights_sha256"), sha256(file),
                     "the fixture was made for other weights: rerun weights/reference/make_shipped_fixture.py");
         }
     }
 
+    @Test
+    void allShippedModelsTogetherStayUnder30MB() throws Exception {
+        long total = 0;
+        for (Shipped m : MODELS) {
+            total += Files.size(shipped(m.file()));
+        }
+        assertTrue(total < 30L << 20, "weights/models total " + total + " bytes");
+    }
+
     @TestFactory
     Stream<DynamicTest> matchesTheReference() throws Exception {
-        JsonNode list;
-        try (SafetensorsFile f = SafetensorsFile.open(fixture())) {
-            list = new ObjectMapper().readTree(f.metadata().get("cases"));
-        }
         Stream.Builder<DynamicTest> tests = Stream.builder();
-        for (JsonNode c : list) {
-            String id = c.get("id").asText();
-            tests.add(DynamicTest.dynamicTest("shipped(" + id + "=" + c.get("width") + "x" + c.get("height") + ")",
-                    () -> check(id)));
+        for (Shipped m : MODELS) {
+            JsonNode list;
+            try (SafetensorsFile f = SafetensorsFile.open(fixture(m))) {
+                list = new ObjectMapper().readTree(f.metadata().get("cases"));
+            }
+            for (JsonNode c : list) {
+                String id = c.get("id").asText();
+                tests.add(DynamicTest.dynamicTest(Path.of(m.file()).getFileName() + "(" + id + "=" + c.get("width")
+                        + "x" + c.get("height") + ")", () -> check(m, id)));
+            }
         }
         return tests.build();
     }
 
-    private void check(String id) throws Exception {
-        try (CpuBackend cpu = new CpuBackend(2, true); SafetensorsFile f = SafetensorsFile.open(fixture())) {
-            BlurdmModel model = BlurdmModel.load(shipped(), cpu);
+    private static void check(Shipped m, String id) throws Exception {
+        try (CpuBackend cpu = new CpuBackend(2, true); SafetensorsFile f = SafetensorsFile.open(fixture(m))) {
+            BlurdmModel model = BlurdmModel.load(shipped(m.file()), cpu);
+            assertEquals(m.withPrior(), model.prior() != null, "prior present");
             Ops ops = new Ops(cpu);
             Tensor image = tensor(f, id + "/image");
-            LatentExposureDiffusion.Noise noise = LatentExposureDiffusion.Noise.of(tensor(f, id + "/noise"));
             Tensor x = MimoPipeline.normalise(image);
             x = ops.reflectPad(x, 0, (8 - x.dim(2) % 8) % 8, 0, (8 - x.dim(3) % 8) % 8);
-            Tensor prior = model.prior().sample(ops, x, noise, null);
-            double ep = MimoParityTest.relL2(prior.data(), tensor(f, id + "/z_0").data());
-            assertTrue(ep <= 1e-5, id + " prior: rel-L2 " + ep + " > 1e-5");
+            LatentExposureDiffusion.Noise noise = null;
+            Tensor prior = null;
+            if (m.withPrior()) {
+                noise = LatentExposureDiffusion.Noise.of(tensor(f, id + "/noise"));
+                prior = model.prior().sample(ops, x, noise, null);
+                double ep = MimoParityTest.relL2(prior.data(), tensor(f, id + "/z_0").data());
+                assertTrue(ep <= 1e-5, id + " prior: rel-L2 " + ep + " > 1e-5");
+            }
             Tensor out = model.backbone().forward(ops, x, prior, null);
             double eo = MimoParityTest.relL2(out.data(), tensor(f, id + "/out1").data());
             assertTrue(eo <= 1e-4, id + " out1: rel-L2 " + eo + " > 1e-4");
