@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exit code, stdin, the incubator notice filtered from stderr, running from another directory), and,
  * when the jar is built and the JDKs are installed, the real thing on JDK 17 and 25.
  */
-class LauncherTest {
+class LauncherIT {
     @TempDir
     Path dir;
 
