@@ -131,6 +131,18 @@ def pick(u, size, crop, margin):
     return lo + torch.minimum(torch.floor(u * (hi - lo + 1).double()).long(), hi - lo)
 
 
+def defocus_weight(p, k, x0, y0, w, h):
+    """Defocus.weight of sample k over the crop points [x0, x0 + w) x [y0, y0 + h): [h, w] float64,
+    0 in focus, 1 fully defocused."""
+    if bool(p["d_whole"][k]):
+        return torch.ones(h, w, dtype=torch.float64)
+    xs = x0 + torch.arange(w, dtype=torch.float64)
+    ys = y0 + torch.arange(h, dtype=torch.float64)
+    a = float(p["d_angle"][k])
+    along = (xs[None, :] - float(p["d_cx"][k])) * math.cos(a) + (ys[:, None] - float(p["d_cy"][k])) * math.sin(a)
+    return torch.clamp(along / float(p["d_width"][k]) + 0.5, 0.0, 1.0)
+
+
 class PhotoSynth:
     """Photos (8-bit sRGB, held on the device as uint8 [3, H, W]) and the synthesiser's settings."""
 
@@ -264,15 +276,7 @@ class PhotoSynth:
             big = self._patches(p["photo"][k:k + 1], p["crop_x"][k:k + 1] + ox[k:k + 1] - reach,
                                 p["crop_y"][k:k + 1] + oy[k:k + 1] - reach, pw + 2 * reach, ph + 2 * reach)
             blurred = F.conv2d(big, ker.expand(3, 1, -1, -1).contiguous(), groups=3)[0]
-            if bool(p["d_whole"][k]):
-                wt = torch.ones(1, ph, pw, device=dev)
-            else:
-                xs = float(ox[k]) + torch.arange(pw, dtype=torch.float64)
-                ys = float(oy[k]) + torch.arange(ph, dtype=torch.float64)
-                a = float(p["d_angle"][k])
-                along = (xs[None, :] - float(p["d_cx"][k])) * math.cos(a) \
-                    + (ys[:, None] - float(p["d_cy"][k])) * math.sin(a)
-                wt = torch.clamp(along / float(p["d_width"][k]) + 0.5, 0.0, 1.0).float().to(dev)[None]
+            wt = defocus_weight(p, k, float(ox[k]), float(oy[k]), pw, ph).float().to(dev)[None]
             bg[k] = bg[k] * (1 - wt) + blurred * wt
 
     def render(self, p, window, times=None, chunk_pixels=8_000_000):

@@ -1,5 +1,6 @@
 package io.github.blurdm.blurdm.cli;
 
+import io.github.blurdm.blurdm.synth.Defocus;
 import io.github.blurdm.blurdm.synth.MotionBlurSynth;
 import io.github.blurdm.blurdm.synth.PairSetWriter;
 import java.io.IOException;
@@ -104,8 +105,10 @@ final class SynthCommand implements Callable<Integer> {
         if (!(defocusProbability >= 0 && defocusProbability <= 1)) {
             throw usage("--defocus-probability must be in [0, 1], got " + defocusProbability);
         }
-        if (defocusProbability > 0 && !(maxDefocusRadius >= 1 && maxDefocusRadius <= 64)) {
-            throw usage("--max-defocus-radius must be in [1, 64] pixels, got " + maxDefocusRadius);
+        if (defocusProbability > 0
+                && !(maxDefocusRadius >= Defocus.MIN_RADIUS && maxDefocusRadius <= Defocus.MAX_RADIUS)) {
+            throw usage("--max-defocus-radius must be in [" + Defocus.MIN_RADIUS + ", " + Defocus.MAX_RADIUS
+                    + "] pixels, got " + maxDefocusRadius);
         }
         MotionBlurSynth.Settings settings;
         try {

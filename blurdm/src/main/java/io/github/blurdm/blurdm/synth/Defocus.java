@@ -22,6 +22,8 @@ public record Defocus(double radius, boolean wholeFrame, double centreX, double 
                       double rampWidth) {
     /** Smallest radius drawn: below about a pixel a disk blur is lost in the 8-bit quantisation. */
     public static final double MIN_RADIUS = 1.0;
+    /** Largest radius allowed: beyond it a crop-sized scene is a flat colour and the disk costs O(r^2). */
+    public static final double MAX_RADIUS = 64.0;
 
     public Defocus {
         if (!(radius > 0) || !(rampWidth > 0)) {

@@ -61,9 +61,10 @@ public final class MotionBlurSynth {
             if (!(defocusProbability >= 0 && defocusProbability <= 1)) {
                 throw new IllegalArgumentException("defocus probability must be in [0, 1], got " + defocusProbability);
             }
-            if (defocusProbability > 0 && !(maxDefocusRadius >= Defocus.MIN_RADIUS && maxDefocusRadius <= 64)) {
+            if (defocusProbability > 0
+                    && !(maxDefocusRadius >= Defocus.MIN_RADIUS && maxDefocusRadius <= Defocus.MAX_RADIUS)) {
                 throw new IllegalArgumentException("max defocus radius must be in [" + Defocus.MIN_RADIUS
-                        + ", 64] pixels, got " + maxDefocusRadius);
+                        + ", " + Defocus.MAX_RADIUS + "] pixels, got " + maxDefocusRadius);
             }
         }
 
@@ -138,14 +139,10 @@ public final class MotionBlurSynth {
             scene = defocus.applyTo(photo, cropX - sceneX, cropY - sceneY, s.width() + 2 * sceneX,
                     s.height() + 2 * sceneY, cropX, cropY);
         }
-        LinearImage blurred = new LinearImage(s.width(), s.height());
-        for (int k = 0; k < s.subframes(); k++) {
-            addFrame(scene, sceneX, sceneY, photo, path, object, (k + 0.5) / s.subframes(), 1f / s.subframes(),
-                    blurred);
-        }
+        LinearImage blurred = exposure(scene, sceneX, sceneY, photo, s.width(), s.height(), path, object,
+                s.subframes());
         noise.apply(blurred, rng);
-        LinearImage sharp = new LinearImage(s.width(), s.height());
-        addFrame(scene, sceneX, sceneY, photo, path, object, 0.5, 1f, sharp);
+        LinearImage sharp = frame(scene, sceneX, sceneY, photo, s.width(), s.height(), path, object, 0.5);
         return new Pair(blurred.toSrgb(), sharp.toSrgb(),
                 new PairInfo(seed, cropX, cropY, path, object, noise, defocus));
     }
@@ -167,18 +164,30 @@ public final class MotionBlurSynth {
      */
     public static LinearImage render(LinearImage photo, int cropX, int cropY, int w, int h, CameraPath path,
                                      MovingObject object, int subframes) {
-        LinearImage out = new LinearImage(w, h);
-        for (int k = 0; k < subframes; k++) {
-            addFrame(photo, cropX, cropY, photo, path, object, (k + 0.5) / subframes, 1f / subframes, out);
-        }
-        return out;
+        return exposure(photo, cropX, cropY, photo, w, h, path, object, subframes);
     }
 
     /** One sub-frame at time t (no averaging), e.g. the sharp target at t = 1/2. */
     public static LinearImage render(LinearImage photo, int cropX, int cropY, int w, int h, CameraPath path,
                                      MovingObject object, double t) {
+        return frame(photo, cropX, cropY, photo, w, h, path, object, t);
+    }
+
+    /** The exposure average of the scene (crop origin at (cropX, cropY)); object textures come from photo. */
+    private static LinearImage exposure(LinearImage scene, int cropX, int cropY, LinearImage photo, int w, int h,
+                                        CameraPath path, MovingObject object, int subframes) {
         LinearImage out = new LinearImage(w, h);
-        addFrame(photo, cropX, cropY, photo, path, object, t, 1f, out);
+        for (int k = 0; k < subframes; k++) {
+            addFrame(scene, cropX, cropY, photo, path, object, (k + 0.5) / subframes, 1f / subframes, out);
+        }
+        return out;
+    }
+
+    /** One sub-frame of the scene at time t; object textures come from photo. */
+    private static LinearImage frame(LinearImage scene, int cropX, int cropY, LinearImage photo, int w, int h,
+                                     CameraPath path, MovingObject object, double t) {
+        LinearImage out = new LinearImage(w, h);
+        addFrame(scene, cropX, cropY, photo, path, object, t, 1f, out);
         return out;
     }
 
