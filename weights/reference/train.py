@@ -33,6 +33,9 @@ Examples (Debian's PyTorch: /usr/bin/python3):
   train.py --out weights/runs/small --resume --export-only                   # write the safetensors
   train.py --out RUN --resume --restart-phase 3 --reschedule 3=1200 --stage 3 --data weights/data/synth-mix
                                        # stage 3 again on other data; a finished ablation is not redone
+  train.py --out RUN --resume --restart-phase 2 --fresh-dm --rescale-latent 40 --reschedule 2=6000 --stage 2
+                                       # stage 2 again from a fresh DM against a 40x larger latent (same stage-1
+                                       # function; the DM's fixed start noise then matters 40x less)
   train.py --out RUN --resume --online-photos weights/gpu-data/photos --device cuda --minutes 5
 """
 import argparse
@@ -159,6 +162,21 @@ def phase_params(nets, phase):
     if phase == "3":
         return list(nets["backbone"].parameters()) + list(nets["dm"].parameters())
     return list(nets["ablation"].parameters())
+
+
+def rescale_latent(nets, k):
+    """Multiplies the latent space by k without changing what stage 1 computes: the sharp encoder's last
+    Linear (before a LeakyReLU, which is positively homogeneous) by k, every decoder's prior Linear (no bias)
+    by 1/k. The DM's start noise beta_bar_T * eps is fixed in absolute units, so a larger latent makes the
+    sampled prior's noise smaller beside its signal; the DM must then be trained again (stage 2)."""
+    if not k > 0:
+        raise ValueError(f"--rescale-latent: k must be > 0, got {k}")
+    with torch.no_grad():
+        last = nets["sharp_encoder"].mlp[2]
+        last.weight.mul_(k)
+        last.bias.mul_(k)
+        for block in nets["backbone"].Decoder:
+            block.kv.weight.div_(k)
 
 
 def phase_iters(cfg, phase):
@@ -371,6 +389,12 @@ def main():
     ap.add_argument("--restart-phase", default=None, choices=PHASES[1:],
                     help="on --resume: run this phase again from step 0 with the networks as they are now "
                          "(fresh Adam and schedule), then the phases after it; logged in config")
+    ap.add_argument("--rescale-latent", type=float, default=None, metavar="K",
+                    help="with --restart-phase 2: scale the latent space by K (sharp encoder x K, decoders' prior "
+                         "Linear / K: stage 1's function unchanged) so the DM's fixed start noise is smaller beside "
+                         "its target; logged in config")
+    ap.add_argument("--fresh-dm", action="store_true",
+                    help="with --restart-phase 2: start the DM from its seeded initialisation again")
     ap.add_argument("--minutes", type=float, default=None, help="stop cleanly after this wall-clock budget")
     ap.add_argument("--max-steps", type=int, default=None, help="stop after this many steps in this invocation")
     ap.add_argument("--threads", type=int, default=2)
@@ -439,6 +463,8 @@ def main():
         cfg.setdefault("restarts", []).append(
             {"phase": a.restart_phase, "from_phase": state["phase"], "from_step": state["step"]})
         state["phase"], state["step"], state["optimizer"], state["scheduler"] = a.restart_phase, 0, None, None
+    if (a.rescale_latent is not None or a.fresh_dm) and a.restart_phase != "2":
+        sys.exit("--rescale-latent and --fresh-dm need --restart-phase 2 (the DM must learn the new target)")
     if a.reschedule:
         if state is None:
             sys.exit("--reschedule needs --resume (a new run takes --iters1/--iters2/--iters3)")
@@ -469,6 +495,13 @@ def main():
             if k in state["nets"]:
                 v.load_state_dict(state["nets"][k])
         phase, step, wall = state["phase"], state["step"], state["wall_seconds"]
+        if a.fresh_dm:
+            nets["dm"] = build(cfg)["dm"]
+            cfg["restarts"][-1]["fresh_dm"] = True
+        if a.rescale_latent is not None:
+            rescale_latent(nets, a.rescale_latent)
+            cfg["restarts"][-1]["rescale_latent"] = a.rescale_latent
+            cfg["latent_scale"] = cfg.get("latent_scale", 1.0) * a.rescale_latent
         random.setstate(state["rng"]["python"])
         torch.set_rng_state(state["rng"]["torch"])
         set_numpy_state(state["rng"]["numpy"])

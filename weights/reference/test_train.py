@@ -1,0 +1,74 @@
+"""Checks of train.py's run surgery (/usr/bin/python3 weights/reference/test_train.py; exit 1 on failure).
+
+rescale_latent must leave stage 1's function (backbone(blur, sharp_encoder(blur, sharp))) unchanged while
+the latent itself is multiplied by k; seeded random networks and inputs, never zeros."""
+import os
+import sys
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import train  # noqa: E402
+
+
+def rel_l2(a, b):
+    return ((a - b).norm() / b.norm()).item()
+
+
+def check_rescale(k):
+    cfg = {"backbone": {"base_channels": 8, "res_blocks": 1, "latent": 16},
+           "prior": {"encoder_features": 8, "encoder_res_blocks": 1, "latent": 16, "denoiser_blocks": 5, "steps": 5},
+           "seed": 7}
+    nets = train.build(cfg)
+    g = torch.Generator().manual_seed(11)
+    with torch.no_grad():  # make the prior matter: default init leaves the modulation near zero
+        for block in nets["backbone"].Decoder:
+            block.kv.weight.copy_(torch.randn(block.kv.weight.shape, generator=g) * 0.5)
+    blur = torch.rand(2, 3, 32, 32, generator=g) - 0.5
+    sharp = torch.rand(2, 3, 32, 32, generator=g) - 0.5
+    for v in nets.values():
+        v.eval()
+    with torch.no_grad():
+        z = nets["sharp_encoder"](blur, sharp)
+        mods = [block.kv(z) for block in nets["backbone"].Decoder]
+        out = nets["backbone"](blur, z)[2] - blur  # the residual: the global skip would hide changes
+        train.rescale_latent(nets, k)
+        z2 = nets["sharp_encoder"](blur, sharp)
+        out2 = nets["backbone"](blur, z2)[2] - blur
+        mods2 = [block.kv(z2) for block in nets["backbone"].Decoder]
+    errors = []
+    if z.abs().mean() < 1e-4 or rel_l2(z2, z * k) > 1e-5:
+        errors.append(f"k={k}: latent not scaled by k (rel-L2 {rel_l2(z2, z * k):.2e})")
+    for i, (m, m2) in enumerate(zip(mods, mods2)):
+        if rel_l2(m2, m) > 1e-5:
+            errors.append(f"k={k}: Decoder.{i} modulation changed (rel-L2 {rel_l2(m2, m):.2e})")
+    if rel_l2(out2, out) > 1e-5:
+        errors.append(f"k={k}: stage-1 output changed (rel-L2 {rel_l2(out2, out):.2e})")
+    with torch.no_grad():  # the check can fail: a wrong factor on the decoders changes the output
+        nets["backbone"].Decoder[2].kv.weight.mul_(2.0)
+        out3 = nets["backbone"](blur, z2)[2] - blur
+    if rel_l2(out3, out) < 1e-4:
+        errors.append(f"k={k}: output insensitive to the prior Linear; the check proves nothing")
+    return errors
+
+
+def main():
+    errors = []
+    for k in (0.5, 10.0, 25.0):
+        errors += check_rescale(k)
+    try:
+        train.rescale_latent(train.build({"backbone": {"base_channels": 8, "res_blocks": 1, "latent": 16},
+                                          "prior": {"encoder_features": 8, "encoder_res_blocks": 1, "latent": 16,
+                                                    "denoiser_blocks": 5, "steps": 5}, "seed": 1}), 0.0)
+        errors.append("k=0 accepted")
+    except ValueError:
+        pass
+    for e in errors:
+        print("FAIL", e)
+    print("ok" if not errors else f"{len(errors)} failure(s)")
+    sys.exit(1 if errors else 0)
+
+
+if __name__ == "__main__":
+    main()
