@@ -1,9 +1,15 @@
 """Checks of train.py's run surgery (/usr/bin/python3 weights/reference/test_train.py; exit 1 on failure).
 
 rescale_latent must leave stage 1's function (backbone(blur, sharp_encoder(blur, sharp))) unchanged while
-the latent itself is multiplied by k; seeded random networks and inputs, never zeros."""
+the latent itself is multiplied by k; seeded random networks and inputs, never zeros. A trained ablation net
+must survive a restarted stage (--restart-phase) in the checkpoint and the export, and a checkpoint that lost
+it must not export the seeded initialisation as if it were trained."""
+import json
 import os
+import struct
+import subprocess
 import sys
+import tempfile
 
 import torch
 
@@ -53,8 +59,64 @@ def check_rescale(k):
     return errors
 
 
-def main():
+TINY = {"backbone": {"base_channels": 8, "res_blocks": 1, "latent": 16},
+        "prior": {"encoder_features": 8, "encoder_res_blocks": 1, "latent": 16, "denoiser_blocks": 5, "steps": 5},
+        "iters": {"1": 10, "2": 10, "3": 10, "ablation": 20}, "seed": 5, "data": "(unused)"}
+
+
+def read_safetensors(path):
+    raw = open(path, "rb").read()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8:8 + n])
+    header.pop("__metadata__", None)
+    return {k: raw[8 + n + v["data_offsets"][0]:8 + n + v["data_offsets"][1]] for k, v in header.items()}
+
+
+def check_ablation_kept():
     errors = []
+    cfg = dict(TINY, ablation_done=True)
+    nets = train.build(cfg)
+    g = torch.Generator().manual_seed(3)
+    with torch.no_grad():  # "trained": unlike build()'s seeded initialisation
+        for p in nets["ablation"].parameters():
+            p.add_(torch.randn(p.shape, generator=g))
+    trained = {k: v.clone() for k, v in nets["ablation"].state_dict().items()}
+    with tempfile.TemporaryDirectory() as d:
+        train.save_checkpoint(d, cfg, nets, "3", 4, None, None, torch.Generator().manual_seed(1), 1.0)
+        state = torch.load(os.path.join(d, "checkpoint.pt"), map_location="cpu", weights_only=False)
+        if "ablation" not in state["nets"]:
+            errors.append("restarted stage 3 after a finished ablation: checkpoint dropped the ablation net")
+        elif any(not torch.equal(state["nets"]["ablation"][k], v) for k, v in trained.items()):
+            errors.append("checkpoint's ablation net differs from the trained one")
+        train.export(d, cfg, nets, "3", 4)
+        path = os.path.join(d, "ablation.safetensors")
+        if not os.path.exists(path):
+            errors.append("restarted stage 3: the trained ablation was not exported")
+        else:
+            got = read_safetensors(path)
+            want = {f"backbone.{k}": v.numpy().tobytes() for k, v in trained.items()}
+            if got.keys() != want.keys() or any(got[k] != want[k] for k in want):
+                errors.append("exported ablation differs from the trained net")
+        # a checkpoint written before the fix: ablation finished, then a restart dropped the net
+        state["nets"].pop("ablation", None)
+        train.atomic_save(state, os.path.join(d, "checkpoint.pt"))
+        os.remove(path)
+        r = subprocess.run([sys.executable, os.path.join(HERE, "train.py"), "--out", d, "--resume", "--export-only"],
+                           capture_output=True, text=True)
+        if r.returncode != 0 or "lacks the trained ablation" not in r.stderr:
+            errors.append(f"lost ablation: no warning (rc {r.returncode}): {r.stderr.strip()[-300:]}")
+        if os.path.exists(path):
+            errors.append("lost ablation: the seeded initialisation was exported as ablation.safetensors")
+    cfg = dict(TINY)  # before the ablation phase: its net is not stored
+    with tempfile.TemporaryDirectory() as d:
+        train.save_checkpoint(d, cfg, train.build(cfg), "1", 2, None, None, torch.Generator().manual_seed(1), 1.0)
+        if "ablation" in torch.load(os.path.join(d, "checkpoint.pt"), weights_only=False)["nets"]:
+            errors.append("stage 1: the untrained ablation net was stored")
+    return errors
+
+
+def main():
+    errors = check_ablation_kept()
     for k in (0.5, 10.0, 25.0):
         errors += check_rescale(k)
     try:

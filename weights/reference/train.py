@@ -228,11 +228,17 @@ def set_numpy_state(st):
     np.random.set_state((st[0], np.asarray(st[1], dtype=np.uint32), int(st[2]), int(st[3]), float(st[4])))
 
 
+def ablation_trained(cfg, phase):
+    """Whether the ablation net holds trained (or in-training) weights worth storing and exporting."""
+    return (phase in ("ablation", "done") or bool(cfg.get("ablation_done"))) and not cfg.get("ablation_lost")
+
+
 def save_checkpoint(out, cfg, nets, phase, step, opt, sched, gen, wall, synth_gen=None):
     state = {
         "config": cfg, "phase": phase, "step": step, "wall_seconds": wall,
-        # before its phase the ablation net is still its seeded initialisation (build() recreates it): not stored
-        "nets": {k: v.state_dict() for k, v in nets.items() if k != "ablation" or phase in ("ablation", "done")},
+        # before its phase the ablation net is still its seeded initialisation (build() recreates it): not stored;
+        # once trained it is kept through restarted stages (--restart-phase), which never retrain it
+        "nets": {k: v.state_dict() for k, v in nets.items() if k != "ablation" or ablation_trained(cfg, phase)},
         "optimizer": opt.state_dict() if opt is not None else None,
         "scheduler": sched.state_dict() if sched is not None else None,
         "rng": {"python": random.getstate(), "torch": torch.get_rng_state(), "data": gen.get_state(),
@@ -348,9 +354,9 @@ def export(out, cfg, nets, phase, step):
     write_safetensors(os.path.join(out, "blurdm.safetensors"), w,
                       {"architecture": "mimo_unet_blurdm", "config": json.dumps(conf),
                        "generator": "weights/reference/train.py", "training": progress})
-    if phase not in ("done", "ablation") or (phase == "ablation" and step == 0):
-        # the ablation net is still its seeded initialisation: nothing worth measuring
-        print(f"exported {out}/blurdm.safetensors ({progress}); the ablation has not been trained yet", flush=True)
+    if not ablation_trained(cfg, phase) or (phase == "ablation" and step == 0):
+        # the ablation net is still its seeded initialisation (or was lost): nothing worth measuring
+        print(f"exported {out}/blurdm.safetensors ({progress}); no trained ablation to export", flush=True)
         return
     wa = {f"backbone.{k}": v for k, v in nets["ablation"].state_dict().items()}
     conf_a = {"backbone": dict(conf["backbone"], with_prior=False)}
@@ -494,6 +500,11 @@ def main():
         for k, v in nets.items():
             if k in state["nets"]:
                 v.load_state_dict(state["nets"][k])
+        if ablation_trained(cfg, state["phase"]) and "ablation" not in state["nets"]:
+            # checkpoints of a restarted stage written before the ablation was kept through restarts
+            print(f"warning: {ckpt_path} lacks the trained ablation net: ablation.safetensors will not be "
+                  f"exported from this run", file=sys.stderr, flush=True)
+            cfg["ablation_lost"] = True
         phase, step, wall = state["phase"], state["step"], state["wall_seconds"]
         if a.fresh_dm:
             nets["dm"] = build(cfg)["dm"]
