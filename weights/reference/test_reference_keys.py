@@ -1,4 +1,5 @@
-"""Checks the reference's state_dict keys, shapes and dtypes against ../shared/design/keys/*.tsv.
+"""Checks the reference's state_dict keys, shapes and dtypes against ../shared/design/keys/*.tsv (or, on a
+checkout without ../shared beside it, the copies committed in blurdm/src/test/resources/keys/).
 
 Run: /usr/bin/python3 weights/reference/test_reference_keys.py  (exit code 1 on any difference)
 """
@@ -10,7 +11,10 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import blurdm_reference as ref  # noqa: E402
 
-KEYS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "design", "keys")
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+KEYS_DIRS = [os.path.join(ROOT, "..", "shared", "design", "keys"),
+             os.path.join(ROOT, "blurdm", "src", "test", "resources", "keys")]
+KEYS = next((d for d in KEYS_DIRS if os.path.isdir(d)), KEYS_DIRS[-1])
 
 
 def read_tsv(name):
