@@ -4,9 +4,7 @@ rescale_latent must leave stage 1's function (backbone(blur, sharp_encoder(blur,
 the latent itself is multiplied by k; seeded random networks and inputs, never zeros. A trained ablation net
 must survive a restarted stage (--restart-phase) in the checkpoint and the export, and a checkpoint that lost
 it must not export the seeded initialisation as if it were trained."""
-import json
 import os
-import struct
 import subprocess
 import sys
 import tempfile
@@ -16,6 +14,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import train  # noqa: E402
+from safetensors_io import read_safetensors  # noqa: E402
 
 
 def rel_l2(a, b):
@@ -64,14 +63,6 @@ TINY = {"backbone": {"base_channels": 8, "res_blocks": 1, "latent": 16},
         "iters": {"1": 10, "2": 10, "3": 10, "ablation": 20}, "seed": 5, "data": "(unused)"}
 
 
-def read_safetensors(path):
-    raw = open(path, "rb").read()
-    n = struct.unpack("<Q", raw[:8])[0]
-    header = json.loads(raw[8:8 + n])
-    header.pop("__metadata__", None)
-    return {k: raw[8 + n + v["data_offsets"][0]:8 + n + v["data_offsets"][1]] for k, v in header.items()}
-
-
 def check_ablation_kept():
     errors = []
     cfg = dict(TINY, ablation_done=True)
@@ -93,14 +84,15 @@ def check_ablation_kept():
         if not os.path.exists(path):
             errors.append("restarted stage 3: the trained ablation was not exported")
         else:
-            got = read_safetensors(path)
-            want = {f"backbone.{k}": v.numpy().tobytes() for k, v in trained.items()}
-            if got.keys() != want.keys() or any(got[k] != want[k] for k in want):
+            got, _ = read_safetensors(path)
+            want = {f"backbone.{k}": v for k, v in trained.items()}
+            if got.keys() != want.keys() or any(not torch.equal(got[k], want[k]) for k in want):
                 errors.append("exported ablation differs from the trained net")
         # a checkpoint written before the fix: ablation finished, then a restart dropped the net
         state["nets"].pop("ablation", None)
         train.atomic_save(state, os.path.join(d, "checkpoint.pt"))
-        os.remove(path)
+        if os.path.exists(path):
+            os.remove(path)
         r = subprocess.run([sys.executable, os.path.join(HERE, "train.py"), "--out", d, "--resume", "--export-only"],
                            capture_output=True, text=True)
         if r.returncode != 0 or "lacks the trained ablation" not in r.stderr:
