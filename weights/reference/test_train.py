@@ -3,7 +3,8 @@
 rescale_latent must leave stage 1's function (backbone(blur, sharp_encoder(blur, sharp))) unchanged while
 the latent itself is multiplied by k; seeded random networks and inputs, never zeros. A trained ablation net
 must survive a restarted stage (--restart-phase) in the checkpoint and the export, and a checkpoint that lost
-it must not export the seeded initialisation as if it were trained."""
+it must not export the seeded initialisation as if it were trained. --backbone-from-ablation must start the prior
+backbone as a copy of the ablation net whose modulation is ~identity on the DM's priors."""
 import os
 import subprocess
 import sys
@@ -107,8 +108,55 @@ def check_ablation_kept():
     return errors
 
 
+def check_backbone_from_ablation():
+    """The prior backbone started from the ablation net computes what the ablation net computes on the DM's
+    priors (shared weights copied exactly, modulation k ~ 1 and v = 0), and a net of another shape is refused."""
+    errors = []
+    nets = train.build(TINY)
+    g = torch.Generator().manual_seed(13)
+    with torch.no_grad():  # "trained": far from build()'s initialisation, which both nets share
+        for p in nets["ablation"].parameters():
+            p.add_(torch.randn(p.shape, generator=g) * 0.1)
+    for v in nets.values():
+        v.eval()
+    batches = [torch.rand(2, 3, 32, 32, generator=g) - 0.5 for _ in range(3)]
+    torch.manual_seed(17)
+    dev_max, dev_std = train.backbone_from_ablation(nets, batches)
+    ab = nets["ablation"].state_dict()
+    for k, v in nets["backbone"].state_dict().items():
+        if k.endswith(".kv.weight"):
+            ch = v.shape[0] // 2
+            if v[ch:].abs().max() != 0 or v[:ch].abs().max() == 0:
+                errors.append(f"{k}: want [k | v] = [w | 0], got |k| {v[:ch].abs().max():.2e}, |v| {v[ch:].abs().max():.2e}")
+        elif not torch.equal(v, ab[k]):
+            errors.append(f"{k}: not copied from the ablation net")
+    if not dev_max < 0.05:
+        errors.append(f"modulation k strays from 1 by {dev_max:.3f} on the fitted priors (6 priors, latent 16)")
+    with torch.no_grad():
+        blur = batches[0]
+        torch.manual_seed(17)  # the first prior draw the fit saw
+        prior = nets["dm"](blur, torch.randn(2, 16))
+        want = nets["ablation"](blur)[2] - blur
+        got = nets["backbone"](blur, prior)[2] - blur
+        nets["backbone"].Decoder[1].kv.weight.mul_(1.5)  # the check can fail: the modulation reaches the output
+        off = nets["backbone"](blur, prior)[2] - blur
+    print(f"backbone from ablation: k - 1 max {dev_max:.2e}, residual rel-L2 {rel_l2(got, want):.2e}")
+    if want.abs().mean() < 1e-4 or rel_l2(got, want) > 0.05:
+        errors.append(f"started backbone's residual differs from the ablation's: rel-L2 {rel_l2(got, want):.2e}")
+    if rel_l2(off, want) < 2 * rel_l2(got, want):
+        errors.append("output insensitive to the fitted modulation; the check proves nothing")
+    other = train.build(dict(TINY, backbone={"base_channels": 4, "res_blocks": 1, "latent": 16}))
+    nets["ablation"] = other["ablation"]
+    try:
+        train.backbone_from_ablation(nets, batches)
+        errors.append("an ablation net of another width was accepted")
+    except (ValueError, RuntimeError):
+        pass
+    return errors
+
+
 def main():
-    errors = check_ablation_kept()
+    errors = check_ablation_kept() + check_backbone_from_ablation()
     for k in (0.5, 10.0, 25.0):
         errors += check_rescale(k)
     try:

@@ -179,6 +179,32 @@ def rescale_latent(nets, k):
             block.kv.weight.div_(k)
 
 
+def backbone_from_ablation(nets, batches):
+    """Starts the prior-modulated backbone from the ablation net (the same MIMO-UNet trained without a prior):
+    every shared weight is copied, and each decoder's modulation [k | v] = Linear(P) is set so that k ~ 1 and
+    v = 0 on the DM's priors: k's rows are the ridge least-squares w with P w ~ 1 over the priors of `batches`
+    (the Linear has no bias, so identity is exact only if 1 lies in the priors' span). Returns how far k
+    strays from 1 on those priors (max, std)."""
+    bb, ab = nets["backbone"], nets["ablation"]
+    missing, unexpected = bb.load_state_dict(ab.state_dict(), strict=False)
+    if unexpected or any(not k.endswith(".kv.weight") for k in missing):
+        raise ValueError(f"--backbone-from-ablation: the nets differ beyond the prior Linears: missing {missing}, "
+                         f"unexpected {unexpected}")
+    with torch.no_grad():
+        latent = bb.Decoder[0].kv.in_features
+        priors = torch.cat([nets["dm"](blur, torch.randn(blur.shape[0], latent)) for blur in batches]).double()
+        gram = priors.T @ priors
+        ridge = 1e-3 * gram.trace() / latent  # measured: keeps |w| small at no cost in fit (held-out std 0.019)
+        w = torch.linalg.solve(gram + ridge * torch.eye(latent, dtype=gram.dtype),
+                               priors.T @ torch.ones(len(priors), dtype=gram.dtype))
+        for block in bb.Decoder:
+            ch = block.kv.out_features // 2
+            block.kv.weight.zero_()
+            block.kv.weight[:ch] = w.float()
+        k = priors @ w
+    return float((k - 1).abs().max()), float((k - 1).std())
+
+
 def phase_iters(cfg, phase):
     it = cfg["iters"]
     return it["ablation"] if phase == "ablation" else it[phase]
@@ -395,6 +421,11 @@ def main():
     ap.add_argument("--restart-phase", default=None, choices=PHASES[1:],
                     help="on --resume: run this phase again from step 0 with the networks as they are now "
                          "(fresh Adam and schedule), then the phases after it; logged in config")
+    ap.add_argument("--backbone-from-ablation", action="store_true",
+                    help="with --restart-phase 3: start the backbone from the trained ablation net (modulation set "
+                         "to ~identity on the DM's priors) instead of stage 1's backbone; logged in config")
+    ap.add_argument("--phase-lr", default=None, metavar="PHASE=LR,...",
+                    help="on --resume: new peak learning rate per phase, e.g. ablation=2.5e-4; logged in config")
     ap.add_argument("--rescale-latent", type=float, default=None, metavar="K",
                     help="with --restart-phase 2: scale the latent space by K (sharp encoder x K, decoders' prior "
                          "Linear / K: stage 1's function unchanged) so the DM's fixed start noise is smaller beside "
@@ -484,6 +515,22 @@ def main():
             cfg["iters"][k.strip()] = int(v)
         cfg.setdefault("reschedules", []).append(
             {"phase": state["phase"], "step": state["step"], "iters": dict(cfg["iters"])})
+    if a.backbone_from_ablation and a.restart_phase != "3":
+        sys.exit("--backbone-from-ablation needs --restart-phase 3")
+    if a.phase_lr:
+        if state is None:
+            sys.exit("--phase-lr needs --resume (a new run takes --lr/--lr2)")
+        cfg["lr"] = dict(cfg["lr"])
+        for item in a.phase_lr.split(","):
+            k, _, v = item.partition("=")
+            try:
+                lr = float(v)
+            except ValueError:
+                lr = -1.0
+            if k.strip() not in PHASES or not lr > 0:
+                sys.exit(f"--phase-lr: bad item '{item}' (want PHASE=LR > 0, PHASE one of {', '.join(PHASES)})")
+            cfg["lr"][k.strip()] = lr
+        cfg.setdefault("lr_changes", []).append({"phase": state["phase"], "step": state["step"], "lr": dict(cfg["lr"])})
     if a.noise_aux is not None:
         cfg["noise_aux"] = a.noise_aux
     if a.batch:
@@ -513,6 +560,16 @@ def main():
             rescale_latent(nets, a.rescale_latent)
             cfg["restarts"][-1]["rescale_latent"] = a.rescale_latent
             cfg["latent_scale"] = cfg.get("latent_scale", 1.0) * a.rescale_latent
+        if a.backbone_from_ablation:
+            if not ablation_trained(cfg, state["phase"]) or "ablation" not in state["nets"]:
+                sys.exit(f"--backbone-from-ablation: {ckpt_path} holds no trained ablation net")
+            fit = torch.Generator().manual_seed(cfg["seed"] + 7)
+            fit_set = PairSet(cfg["data"], "train")
+            batches = [fit_set.batch(cfg["batch"], cfg["crop"], fit)[0] for _ in range(32)]
+            dev_max, dev_std = backbone_from_ablation(nets, batches)
+            print(f"backbone from the ablation net: modulation k - 1 on {32 * cfg['batch']} training crops: "
+                  f"max |.| {dev_max:.2e}, std {dev_std:.2e}", flush=True)
+            cfg["restarts"][-1]["backbone_from_ablation"] = {"k_dev_max": dev_max, "k_dev_std": dev_std}
         random.setstate(state["rng"]["python"])
         torch.set_rng_state(state["rng"]["torch"])
         set_numpy_state(state["rng"]["numpy"])
