@@ -155,8 +155,47 @@ def check_backbone_from_ablation():
     return errors
 
 
+def check_merge_ablation():
+    """merge_ablation.py: run B's ablation net replaces run A's; everything else stays A's; unfinished refused."""
+    errors = []
+    cfg = dict(TINY, ablation_done=True)
+    runs = {}
+    with tempfile.TemporaryDirectory() as d:
+        for name, seed in (("a", 21), ("b", 22)):
+            nets = train.build(cfg)
+            g = torch.Generator().manual_seed(seed)
+            with torch.no_grad():
+                for net in nets.values():
+                    for p in net.parameters():
+                        p.add_(torch.randn(p.shape, generator=g) * 0.1)
+            os.makedirs(os.path.join(d, name))
+            train.save_checkpoint(os.path.join(d, name), cfg, nets, "done", 0, None, None,
+                                  torch.Generator().manual_seed(1), 1.0)
+            runs[name] = {k: {n: t.clone() for n, t in v.state_dict().items()} for k, v in nets.items()}
+        merge = [sys.executable, os.path.join(HERE, "merge_ablation.py"), "--into", os.path.join(d, "a"),
+                 "--from", os.path.join(d, "b"), "--out", os.path.join(d, "c")]
+        r = subprocess.run(merge, capture_output=True, text=True)
+        if r.returncode != 0:
+            return [f"merge_ablation.py failed (rc {r.returncode}): {r.stderr.strip()[-300:]}"]
+        got = torch.load(os.path.join(d, "c", "checkpoint.pt"), weights_only=False)["nets"]
+        for k in runs["a"]:
+            want = runs["b" if k == "ablation" else "a"][k]
+            if any(not torch.equal(got[k][n], t) for n, t in want.items()):
+                errors.append(f"merged checkpoint: {k} is not run {'b' if k == 'ablation' else 'a'}'s")
+        exported, _ = read_safetensors(os.path.join(d, "c", "ablation.safetensors"))
+        if any(not torch.equal(exported[f"backbone.{n}"], t) for n, t in runs["b"]["ablation"].items()):
+            errors.append("merged export: ablation.safetensors is not run b's ablation net")
+        state = torch.load(os.path.join(d, "b", "checkpoint.pt"), weights_only=False)
+        state["phase"] = "ablation"
+        train.atomic_save(state, os.path.join(d, "b", "checkpoint.pt"))
+        r = subprocess.run(merge[:-2] + ["--out", os.path.join(d, "e")], capture_output=True, text=True)
+        if r.returncode == 0 or "not done" not in r.stderr or os.path.exists(os.path.join(d, "e", "checkpoint.pt")):
+            errors.append(f"an unfinished run was merged (rc {r.returncode}): {r.stderr.strip()[-200:]}")
+    return errors
+
+
 def main():
-    errors = check_ablation_kept() + check_backbone_from_ablation()
+    errors = check_ablation_kept() + check_backbone_from_ablation() + check_merge_ablation()
     for k in (0.5, 10.0, 25.0):
         errors += check_rescale(k)
     try:
