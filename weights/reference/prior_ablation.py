@@ -44,12 +44,7 @@ def main():
     g = torch.Generator().manual_seed(0)  # the draws train.py's validation uses
     crops = []
     for i in range(min(a.count, len(val))):
-        t = val.load(i)
-        h, w = t.shape[1:]
-        ch, cw = min(256, h) // 8 * 8, min(256, w) // 8 * 8
-        y, x = (h - ch) // 2, (w - cw) // 2
-        t = t[:, y:y + ch, x:x + cw][None].float() / 255 - 0.5
-        crops.append((t[:, :3], t[:, 3:], torch.randn(1, latent, generator=g)))
+        crops.append((*train.val_crop(val, i, 256), torch.randn(1, latent, generator=g)))
     n = len(crops)
     with torch.no_grad():
         zs = [nets["dm"](b, e) for b, _, e in crops]

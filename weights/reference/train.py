@@ -205,6 +205,26 @@ def backbone_from_ablation(nets, batches):
     return float((k - 1).abs().max()), float((k - 1).std())
 
 
+def parse_phase_values(flag, text, want, convert):
+    """'PHASE=V,...' -> {phase: convert(V)}; convert returns None for a bad V; exits naming the bad item."""
+    out = {}
+    for item in text.split(","):
+        k, _, v = item.partition("=")
+        value = convert(v)
+        if k.strip() not in PHASES or value is None:
+            sys.exit(f"{flag}: bad item '{item}' (want PHASE={want}, PHASE one of {', '.join(PHASES)})")
+        out[k.strip()] = value
+    return out
+
+
+def positive_float(text):
+    try:
+        v = float(text)
+    except ValueError:
+        return None
+    return v if v > 0 else None
+
+
 def phase_iters(cfg, phase):
     it = cfg["iters"]
     return it["ablation"] if phase == "ablation" else it[phase]
@@ -322,6 +342,16 @@ def set_modes(nets, phase):
 
 
 @torch.no_grad()
+def val_crop(val, i, crop):
+    """Pair i's centre crop (at most crop x crop, sides a multiple of 8) as (blur, sharp), (1,3,H,W) in [-0.5, 0.5]."""
+    t = val.load(i)
+    h, w = t.shape[1:]
+    ch, cw = min(crop, h) // 8 * 8, min(crop, w) // 8 * 8
+    y, x = (h - ch) // 2, (w - cw) // 2
+    t = t[:, y:y + ch, x:x + cw][None].float() / 255 - 0.5
+    return t[:, :3], t[:, 3:]
+
+
 def validate(cfg, nets, phase, val, count, crop, dev):
     """PSNR (8-bit quantised, centre crops) of the input and of the model; phase decides which model."""
     for v in nets.values():
@@ -330,12 +360,7 @@ def validate(cfg, nets, phase, val, count, crop, dev):
     n = min(count, len(val))
     pin, pout, lat = [], [], []
     for i in range(n):
-        t = val.load(i)
-        h, w = t.shape[1:]
-        ch, cw = min(crop, h) // 8 * 8, min(crop, w) // 8 * 8
-        y, x = (h - ch) // 2, (w - cw) // 2
-        t = (t[:, y:y + ch, x:x + cw][None].float() / 255 - 0.5).to(dev)
-        blur, sharp = t[:, :3], t[:, 3:]
+        blur, sharp = (t.to(dev) for t in val_crop(val, i, crop))
         eps = torch.randn(1, cfg["prior"]["latent"], generator=g).to(dev)
         if phase == "1":
             out = nets["backbone"](blur, nets["sharp_encoder"](blur, sharp))[2]
@@ -505,14 +530,12 @@ def main():
     if a.reschedule:
         if state is None:
             sys.exit("--reschedule needs --resume (a new run takes --iters1/--iters2/--iters3)")
-        cfg["iters"] = dict(cfg["iters"])
-        for item in a.reschedule.split(","):
-            k, _, v = item.partition("=")
-            if k.strip() not in PHASES or not v.strip().isdigit() or int(v) < 1:
-                sys.exit(f"--reschedule: bad item '{item}' (want PHASE=N, PHASE one of {', '.join(PHASES)})")
-            if k.strip() == state["phase"] and int(v) < state["step"]:
+        iters = parse_phase_values("--reschedule", a.reschedule, "N",
+                                   lambda v: int(v) if v.strip().isdigit() and int(v) >= 1 else None)
+        for k, v in iters.items():
+            if k == state["phase"] and v < state["step"]:
                 sys.exit(f"--reschedule: phase {k} is already at step {state['step']} (> {v})")
-            cfg["iters"][k.strip()] = int(v)
+        cfg["iters"] = dict(cfg["iters"], **iters)
         cfg.setdefault("reschedules", []).append(
             {"phase": state["phase"], "step": state["step"], "iters": dict(cfg["iters"])})
     if a.backbone_from_ablation and a.restart_phase != "3":
@@ -520,16 +543,7 @@ def main():
     if a.phase_lr:
         if state is None:
             sys.exit("--phase-lr needs --resume (a new run takes --lr/--lr2)")
-        cfg["lr"] = dict(cfg["lr"])
-        for item in a.phase_lr.split(","):
-            k, _, v = item.partition("=")
-            try:
-                lr = float(v)
-            except ValueError:
-                lr = -1.0
-            if k.strip() not in PHASES or not lr > 0:
-                sys.exit(f"--phase-lr: bad item '{item}' (want PHASE=LR > 0, PHASE one of {', '.join(PHASES)})")
-            cfg["lr"][k.strip()] = lr
+        cfg["lr"] = dict(cfg["lr"], **parse_phase_values("--phase-lr", a.phase_lr, "LR > 0", positive_float))
         cfg.setdefault("lr_changes", []).append({"phase": state["phase"], "step": state["step"], "lr": dict(cfg["lr"])})
     if a.noise_aux is not None:
         cfg["noise_aux"] = a.noise_aux
