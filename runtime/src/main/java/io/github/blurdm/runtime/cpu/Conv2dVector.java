@@ -54,7 +54,7 @@ import io.github.blurdm.runtime.Tensor;
  * <p>On AVX2 (2 cores of a Zen 3 EPYC, 8 float lanes, 2026-11-27, JMH with the machine otherwise idle)
  * this path is 2-2.8x slower than PyTorch's oneDNN for 32 and 64 channels (64x180x320: 73-83 ms vs
  * 31.5 ms; 32x256x256: 23 ms vs 10.2 ms; about 50 GFLOP/s vs 120-135) and faster for 16 channels
- * (16x720x1280: 95-103 ms vs 160 ms). The 4-channel block (16 accumulator-free registers fit AVX2's 16)
+ * (16x720x1280: 95-103 ms vs 160 ms). The 4-channel block (12 accumulators, 3 inputs and a weight: AVX2's 16 registers)
  * measured the same as the 8-channel one, and JDK 25 the same as JDK 17, so register spills and the JIT
  * are not the cause; the likely one is L1: each 3-vector step reads cinG*kh rows of the row buffer
  * (192 for 64 channels), more streams and bytes than a 32 KB L1 holds, which K-blocking would fix.
