@@ -30,9 +30,8 @@ def main():
     state = torch.load(path, map_location="cpu", weights_only=False)  # our own run's checkpoint (RNG states)
     cfg = state["config"]
     nets = train.build(cfg)
-    for k, v in nets.items():
-        if k in state["nets"]:
-            v.load_state_dict(state["nets"][k])
+    train.load_stored(nets, state["nets"])
+    for v in nets.values():
         v.eval()
     data = a.data or cfg["data"]
     if not a.data and not os.path.isabs(data):
@@ -48,7 +47,8 @@ def main():
     n = len(crops)
     with torch.no_grad():
         zs = [nets["dm"](b, e) for b, _, e in crops]
-        zmean = torch.cat(zs).mean(0, keepdim=True)
+        zall = torch.cat(zs)
+        zmean = zall.mean(0, keepdim=True)
         cases = [("DM prior", lambda i: zs[i]),
                  ("DM, zero start noise", lambda i: nets["dm"](crops[i][0], torch.zeros(1, latent))),
                  ("mean prior (constant)", lambda i: zmean),
@@ -61,7 +61,7 @@ def main():
         if "ablation" in state["nets"]:
             p = np.mean([train.psnr(train.quant(nets["ablation"](b)[2]), train.quant(s)) for b, s, _ in crops])
             print(f"{'ablation (no prior)':24s} {p:.3f} dB")
-        spread = torch.cat(zs).std(0).mean() / torch.cat(zs).abs().mean()
+        spread = zall.std(0).mean() / zall.abs().mean()
         print(f"priors: {n} crops, per-dimension spread / mean magnitude {spread:.3f}")
 
 

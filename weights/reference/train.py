@@ -154,6 +154,13 @@ def build(cfg):
     return nets
 
 
+def load_stored(nets, stored):
+    """Loads each net a checkpoint's "nets" holds; the others (an untrained ablation) keep build()'s weights."""
+    for k, v in nets.items():
+        if k in stored:
+            v.load_state_dict(stored[k])
+
+
 def phase_params(nets, phase):
     if phase == "1":
         return list(nets["backbone"].parameters()) + list(nets["sharp_encoder"].parameters())
@@ -558,9 +565,7 @@ def main():
     random.seed(cfg["seed"])
     np.random.seed(cfg["seed"] % 2 ** 32)
     if state is not None:
-        for k, v in nets.items():
-            if k in state["nets"]:
-                v.load_state_dict(state["nets"][k])
+        load_stored(nets, state["nets"])
         if ablation_trained(cfg, state["phase"]) and "ablation" not in state["nets"]:
             # checkpoints of a restarted stage written before the ablation was kept through restarts
             print(f"warning: {ckpt_path} lacks the trained ablation net: ablation.safetensors will not be "
