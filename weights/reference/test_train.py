@@ -194,8 +194,52 @@ def check_merge_ablation():
     return errors
 
 
+def check_grow_res():
+    """--grow-res: the net with added identity blocks computes what the stored one did, the stored weights are
+    kept, each added block's second conv is zero (and the first is not), and a net of another width is refused."""
+    errors = []
+    small = train.build(TINY)
+    g = torch.Generator().manual_seed(29)
+    with torch.no_grad():  # "trained"
+        for k in ("backbone", "ablation"):
+            for p in small[k].parameters():
+                p.add_(torch.randn(p.shape, generator=g) * 0.1)
+    stored = {k: small[k].state_dict() for k in ("backbone", "ablation")}
+    big = train.build(dict(TINY, backbone=dict(TINY["backbone"], res_blocks=3)))
+    train.load_stored(big, stored, grown_from=1)
+    for net in list(small.values()) + list(big.values()):
+        net.eval()  # Dropout2d
+    blur = torch.rand(2, 3, 32, 32, generator=g) - 0.5
+    prior = torch.randn(2, 16, generator=g)
+    with torch.no_grad():
+        for k in ("backbone", "ablation"):
+            args = (blur, prior) if k == "backbone" else (blur,)
+            want = small[k](*args)[2] - blur
+            got = big[k](*args)[2] - blur
+            if want.abs().mean() < 1e-4 or rel_l2(got, want) > 1e-6:
+                errors.append(f"grown {k}: output differs from the stored net's (rel-L2 {rel_l2(got, want):.2e})")
+            state = big[k].state_dict()
+            if any(not torch.equal(state[n], t) for n, t in stored[k].items()):
+                errors.append(f"grown {k}: a stored weight changed")
+            for stage in list(big[k].Encoder) + list(big[k].Decoder):
+                for block in stage.layers[1:]:
+                    if block.main[1].main[0].weight.abs().max() != 0 or block.main[0].main[0].weight.abs().max() == 0:
+                        errors.append(f"grown {k}: an added block is not (random conv, zero conv)")
+            big[k].Encoder[1].layers[2].main[1].main[0].weight.add_(0.1)  # the check can fail: added blocks count
+            if rel_l2(big[k](*args)[2] - blur, want) < 1e-4:
+                errors.append(f"grown {k}: output insensitive to an added block; the check proves nothing")
+    wide = train.build(dict(TINY, backbone={"base_channels": 4, "res_blocks": 3, "latent": 16}))
+    try:
+        train.load_stored(wide, stored, grown_from=1)
+        errors.append("--grow-res: a stored net of another width was accepted")
+    except (ValueError, RuntimeError):
+        pass
+    return errors
+
+
 def main():
-    errors = check_ablation_kept() + check_backbone_from_ablation() + check_merge_ablation()
+    errors = (check_ablation_kept() + check_backbone_from_ablation() + check_merge_ablation()
+              + check_grow_res())
     for k in (0.5, 10.0, 25.0):
         errors += check_rescale(k)
     try:

@@ -45,6 +45,7 @@ import json
 import math
 import os
 import random
+import re
 import sys
 import tempfile
 import time
@@ -154,11 +155,36 @@ def build(cfg):
     return nets
 
 
-def load_stored(nets, stored):
-    """Loads each net a checkpoint's "nets" holds; the others (an untrained ablation) keep build()'s weights."""
+def load_stored(nets, stored, grown_from=None):
+    """Loads each net a checkpoint's "nets" holds; the others (an untrained ablation) keep build()'s weights.
+    grown_from: the stored MIMO-UNets have this many ResBlocks per stage, fewer than `nets` (grow_res_blocks)."""
     for k, v in nets.items():
-        if k in stored:
+        if k not in stored:
+            continue
+        if grown_from is not None and k in ("backbone", "ablation"):
+            grow_res_blocks(v, stored[k], grown_from)
+        else:
             v.load_state_dict(stored[k])
+
+
+NEW_BLOCK_KEY = re.compile(r"(Encoder|Decoder)\.\d+\.layers\.(\d+)\.")
+
+
+def grow_res_blocks(net, stored, old):
+    """Loads a MIMO-UNet state with `old` ResBlocks per stage into `net`, which has more: the stored blocks keep
+    their weights and each added block's second conv starts at zero, so the block is the identity and the net
+    computes exactly what the stored one did (its first conv keeps build()'s seeded initialisation; the zero conv
+    still gets gradients, so training opens the block up)."""
+    missing, unexpected = net.load_state_dict(stored, strict=False)
+    bad = [k for k in missing if not (m := NEW_BLOCK_KEY.match(k)) or int(m.group(2)) < old]
+    if unexpected or bad or not missing:
+        raise ValueError(f"--grow-res: the stored net is not this net with {old} ResBlocks per stage: missing {bad}, "
+                         f"unexpected {unexpected}")
+    with torch.no_grad():
+        for stage in list(net.Encoder) + list(net.Decoder):
+            for block in stage.layers[old:]:
+                block.main[1].main[0].weight.zero_()
+                block.main[1].main[0].bias.zero_()
 
 
 def phase_params(nets, phase):
@@ -462,6 +488,10 @@ def main():
                     help="with --restart-phase 2: scale the latent space by K (sharp encoder x K, decoders' prior "
                          "Linear / K: stage 1's function unchanged) so the DM's fixed start noise is smaller beside "
                          "its target; logged in config")
+    ap.add_argument("--grow-res", type=int, default=None, metavar="N",
+                    help="with --restart-phase 3 or ablation: N ResBlocks per MIMO stage instead of the run's; the "
+                         "added blocks start as the identity (second conv zero), so training continues from the same "
+                         "function with more depth; logged in config")
     ap.add_argument("--fresh-dm", action="store_true",
                     help="with --restart-phase 2: start the DM from its seeded initialisation again")
     ap.add_argument("--minutes", type=float, default=None, help="stop cleanly after this wall-clock budget")
@@ -545,6 +575,15 @@ def main():
         cfg["iters"] = dict(cfg["iters"], **iters)
         cfg.setdefault("reschedules", []).append(
             {"phase": state["phase"], "step": state["step"], "iters": dict(cfg["iters"])})
+    grown_from = None
+    if a.grow_res is not None:
+        if a.restart_phase not in ("3", "ablation"):
+            sys.exit("--grow-res needs --restart-phase 3 or ablation (fresh Adam state for the new shapes)")
+        grown_from = cfg["backbone"]["res_blocks"]
+        if a.grow_res <= grown_from:
+            sys.exit(f"--grow-res: {a.grow_res} ResBlocks per stage is not more than the run's {grown_from}")
+        cfg["backbone"] = dict(cfg["backbone"], res_blocks=a.grow_res)
+        cfg["restarts"][-1]["grow_res"] = {"from": grown_from, "to": a.grow_res}
     if a.backbone_from_ablation and a.restart_phase != "3":
         sys.exit("--backbone-from-ablation needs --restart-phase 3")
     if a.phase_lr:
@@ -565,7 +604,7 @@ def main():
     random.seed(cfg["seed"])
     np.random.seed(cfg["seed"] % 2 ** 32)
     if state is not None:
-        load_stored(nets, state["nets"])
+        load_stored(nets, state["nets"], grown_from)
         if ablation_trained(cfg, state["phase"]) and "ablation" not in state["nets"]:
             # checkpoints of a restarted stage written before the ablation was kept through restarts
             print(f"warning: {ckpt_path} lacks the trained ablation net: ablation.safetensors will not be "
