@@ -9,8 +9,9 @@ import io.github.blurdm.runtime.Tensor;
  * out[N,Cout,Ho,Wo] = act(conv(x[N,Cin,H,W], w[Cout,Cin/g,kH,kW]) + bias). Every kernel size,
  * stride, padding, dilation and group count goes through one direct-convolution scheme: an output
  * row of one (n, group) is sum over taps k = (ci, ky, kx) of w[co,k] * (a contiguous run of input
- * pixels), computed by {@link ConvRowKernel} for 8 output channels x 3 vectors of pixels at a time
- * (4 or 1 channel for the rest of a group).
+ * pixels), computed by {@link ConvRowKernel} for a register tile of output channels x vectors of
+ * pixels at a time (8x3 on AVX-512, 4x2 on AVX2; {@link ConvRowKernel.Tile}), 4 or 1 channel for the
+ * rest of a group.
  * Parallel over (n, group, output row); each job loops over all output-channel blocks of its group
  * so the kH*Cin/g input rows it reads stay in L2 while one packed [K][8] weight block is in use.
  *
@@ -40,9 +41,9 @@ import io.github.blurdm.runtime.Tensor;
  *       to boxed objects. With raw stores and the epilogue as a separate pass over the row:
  *       min 6.5-8.3 ms, median 8-10 ms when the machine was quieter (120-155 GFLOP/s), about
  *       PyTorch's speed. The 4-channel block with the split epilogue also got faster (min 7-10 ms),
- *       so most of v1's loss was the epilogue, not the block size; {@code -Dblurdm.conv.block=4}
+ *       so most of v1's loss was the epilogue, not the block size; {@code -Dblurdm.conv.tile=4x3}
  *       selects it for comparison.
- *   <li>v3 (this): no padded copy of x; each job copies the Cin*kH input rows of its output row
+ *   <li>v3: no padded copy of x; each job copies the Cin*kH input rows of its output row
  *       into a small zero-bordered buffer (3x the copying for 3x3, but into L1/L2 and with no
  *       8.5 MB allocation per call at 32x256x256). Predicted 5-15% at 32x256x256, nothing at the
  *       smaller planes. Measured with the machine at load 4-6 (alternating runs, 60 calls each):
@@ -52,12 +53,13 @@ import io.github.blurdm.runtime.Tensor;
  * Not done: K-blocking over input channels for L1 reuse, a packed-GEMM path for 1x1 convs.
  *
  * <p>On AVX2 (2 cores of a Zen 3 EPYC, 8 float lanes, 2026-11-27, JMH with the machine otherwise idle)
- * this path is 2-2.8x slower than PyTorch's oneDNN for 32 and 64 channels (64x180x320: 73-83 ms vs
+ * the 8x3 tile was 2-2.8x slower than PyTorch's oneDNN for 32 and 64 channels (64x180x320: 73-83 ms vs
  * 31.5 ms; 32x256x256: 23 ms vs 10.2 ms; about 50 GFLOP/s vs 120-135) and faster for 16 channels
- * (16x720x1280: 95-103 ms vs 160 ms). The 4-channel block (12 accumulators, 3 inputs and a weight: AVX2's 16 registers)
- * measured the same as the 8-channel one, and JDK 25 the same as JDK 17, so register spills and the JIT
- * are not the cause; the likely one is L1: each 3-vector step reads cinG*kh rows of the row buffer
- * (192 for 64 channels), more streams and bytes than a 32 KB L1 holds, which K-blocking would fix.
+ * (16x720x1280: 95-103 ms vs 160 ms). The 4x3 tile measured the same, and JDK 25 the same as JDK 17.
+ * The cause (2026-11-27, perf + the JIT's code read with gdb): with 16 vector registers C2 spilled
+ * accumulators of both tiles to the stack, so each tap's FMAs waited on store-to-load round trips.
+ * The 4x2 tile has no spills: one thread 37-39 -> 65-70 GFLOP/s on the same rows (ConvRowKernel).
+ * v4 (this) picks 4x2 unless vectors are 512 bits wide; {@code -Dblurdm.conv.tile} overrides.
  */
 final class Conv2dVector {
     /** Pixels per job in the 1x1 flattened case (a multiple of 3 vectors for every species up to 512 bits). */
@@ -70,6 +72,12 @@ final class Conv2dVector {
     }
 
     static void forward(Parallel par, Tensor out, Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
+        forward(par, out, x, weight, bias, p, ConvRowKernel.DEFAULT);
+    }
+
+    /** With the given register tile (tests run every tile on any machine). */
+    static void forward(Parallel par, Tensor out, Tensor x, Tensor weight, Tensor bias, Conv2dParams p,
+                        ConvRowKernel.Tile tile) {
         final float[] o = out.data();
         final float[] in = x.data();
         final float[] b = bias == null ? null : bias.data();
@@ -93,7 +101,7 @@ final class Conv2dVector {
         final int dw = p.dilationW();
         final int nk = cinG * kh * kw;
         final Activation act = p.activation();
-        final float[] wp = ConvRowKernel.pack(weight.data(), cout, nk, coutG);
+        final float[] wp = ConvRowKernel.pack(tile, weight.data(), cout, nk, coutG);
 
         final boolean flat = kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0;
         final int hp = h + 2 * ph;
@@ -178,9 +186,9 @@ final class Conv2dVector {
                 int co = grp * coutG;
                 int coEnd = co + coutG;
                 while (co < coEnd) {
-                    int cb = ConvRowKernel.blockAt(coEnd - co);
+                    int cb = ConvRowKernel.blockAt(tile, coEnd - co);
                     int d = (img * cout + co) * outPlane + dstRow;
-                    ConvRowKernel.run(cb, s, base, t, nk, wp, co * nk, o, d, outPlane, len, b, co, act);
+                    ConvRowKernel.run(tile, cb, s, base, t, nk, wp, co * nk, o, d, outPlane, len, b, co, act);
                     co += cb;
                 }
             }

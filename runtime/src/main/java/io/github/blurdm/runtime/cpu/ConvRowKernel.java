@@ -18,37 +18,85 @@ import jdk.incubator.vector.VectorSpecies;
  * column row when the horizontal stride is not 1). Weights come pre-packed ({@link #pack}) as
  * [co block][k][CB] so the CB broadcasts of one tap read one cache line.
  *
- * <p>Inner loop of {@link #block8}: 3 vectors of pixels x 8 channels = 24 accumulators (of the 32
- * AVX-512 registers); per tap 3 loads, 8 broadcasts, 24 FMAs; no branches, no masks. Pixels past
- * the last full vector go to a scalar tail, so nothing reads outside the row. The kernels store raw
- * sums; bias and activation are a separate pass over the (L1-resident) row, {@link #epilogue}.
- * Keeping the kernels free of epilogue code matters: with bias/activation fused into the stores the
- * 8-channel kernel exceeded C2's inlining budget, the Vector API calls were no longer intrinsified
- * and it ran about 10x slower than the 4-channel one.
+ * <p>Register tiles ({@link Tile}): {@link #block8} holds 3 vectors of pixels x 8 channels = 24
+ * accumulators; per tap 3 loads, 8 broadcasts, 24 FMAs; no branches, no masks. That needs the 32
+ * vector registers of AVX-512. With AVX2's 16, C2 spills accumulators of the 8x3 and even the 4x3
+ * tile to the stack (seen in the JIT's code: two of block4's accumulators round-trip through the
+ * stack on every tap, a store-to-load chain per FMA), so there {@link #block4x2} (4 channels x 2
+ * vectors: 8 accumulators, 2 inputs, 1 weight) is the default. Pixels past the last full vector go
+ * to a scalar tail, so nothing reads outside the row. The kernels store raw sums; bias and
+ * activation are a separate pass over the (L1-resident) row, {@link #epilogue}. Keeping the kernels
+ * free of epilogue code matters: with bias/activation fused into the stores the 8-channel kernel
+ * exceeded C2's inlining budget, the Vector API calls were no longer intrinsified and it ran about
+ * 10x slower than the 4-channel one.
+ *
+ * <p>Measured (one thread, Zen 3 EPYC, AVX2, JDK 17; 3x3 conv rows from a row buffer, a quick
+ * harness with the machine otherwise idle): 64 channels x 320 pixels 8x3 39 GFLOP/s, 4x3 37, 4x2 65;
+ * 16 x 1280 8x3 38, 4x3 36, 4x2 67; 32 x 256 4x2 70. A 6x2 tile (12 accumulators) measured 44, a
+ * 3x3-specialised 4x2 that walks rows instead of a tap table 38 (C2 did not unroll its kx loop), and
+ * tiling pixels outside the channel blocks (for L1 reuse of the rows) the same as without.
  */
 final class ConvRowKernel {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
 
-    /** The largest output-channel block (8 or 4, from {@code -Dblurdm.conv.block}, default 8). */
-    static final int MAX_BLOCK = "4".equals(System.getProperty("blurdm.conv.block")) ? 4 : 8;
+    /**
+     * Output channels x vectors of pixels held in registers. {@code -Dblurdm.conv.tile=8x3|4x3|4x2}
+     * overrides {@link #DEFAULT} (the old {@code -Dblurdm.conv.block=4} still selects 4x3).
+     */
+    enum Tile {
+        /** 8 channels x 3 vectors (24 accumulators): 512-bit vectors, 32 registers. */
+        C8X3(8),
+        /** 4 channels x 3 vectors (12 accumulators). */
+        C4X3(4),
+        /** 4 channels x 2 vectors (8 accumulators): fits 16 registers without spills. */
+        C4X2(4);
+
+        /** The widest channel block of this tile (tails of a group use 4, then 1). */
+        final int channels;
+
+        Tile(int channels) {
+            this.channels = channels;
+        }
+
+        static Tile parse(String s) {
+            switch (s) {
+                case "8x3":
+                    return C8X3;
+                case "4x3":
+                    return C4X3;
+                case "4x2":
+                    return C4X2;
+                default:
+                    throw new IllegalArgumentException("-Dblurdm.conv.tile: want 8x3, 4x3 or 4x2, got '" + s + "'");
+            }
+        }
+    }
+
+    /** 8x3 where vectors are 512 bits wide (AVX-512 has 32 registers), else 4x2 (AVX2 and 128-bit have 16 or more). */
+    static final Tile DEFAULT = System.getProperty("blurdm.conv.tile") != null
+            ? Tile.parse(System.getProperty("blurdm.conv.tile"))
+            : "4".equals(System.getProperty("blurdm.conv.block")) ? Tile.C4X3
+            : S.vectorBitSize() >= 512 ? Tile.C8X3 : Tile.C4X2;
 
     private ConvRowKernel() {
     }
 
     /** The channel block the callers and {@link #pack} use when {@code left} channels of a group remain. */
-    static int blockAt(int left) {
-        return left >= 8 && MAX_BLOCK == 8 ? 8 : left >= 4 ? 4 : 1;
+    static int blockAt(Tile tile, int left) {
+        return left >= 8 && tile.channels == 8 ? 8 : left >= 4 ? 4 : 1;
     }
 
     /**
      * Computes {@code cb} (from {@link #blockAt}) output channels co.. over one row, then applies
      * bias and activation.
      */
-    static void run(int cb, float[] src, int base, int[] tap, int nk, float[] wp, int wOff, float[] dst, int dstOff,
-                    int dstStride, int len, float[] bias, int co, Activation act) {
+    static void run(Tile tile, int cb, float[] src, int base, int[] tap, int nk, float[] wp, int wOff, float[] dst,
+                    int dstOff, int dstStride, int len, float[] bias, int co, Activation act) {
         if (cb == 8) {
             block8(src, base, tap, nk, wp, wOff, dst, dstOff, dstStride, len);
+        } else if (cb == 4 && tile == Tile.C4X2) {
+            block4x2(src, base, tap, nk, wp, wOff, dst, dstOff, dstStride, len);
         } else if (cb == 4) {
             block4(src, base, tap, nk, wp, wOff, 4, dst, dstOff, dstStride, len);
         } else {
@@ -188,6 +236,54 @@ final class ConvRowKernel {
             a31.intoArray(dst, d + 3 * dstStride + L);
             a32.intoArray(dst, d + 3 * dstStride + 2 * L);
         }
+        tail4(src, base, tap, nk, wp, wOff, ws, dst, dstOff, dstStride, j, len);
+    }
+
+    /** 4 channels x 2 vectors (the AVX2 tile): wp[wOff + 4k + c]. */
+    static void block4x2(float[] src, int base, int[] tap, int nk, float[] wp, int wOff, float[] dst, int dstOff,
+                         int dstStride, int len) {
+        int j = 0;
+        for (; j + 2 * L <= len; j += 2 * L) {
+            FloatVector a00 = FloatVector.zero(S);
+            FloatVector a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+            int sj = base + j;
+            for (int k = 0; k < nk; k++) {
+                int s = sj + tap[k];
+                FloatVector x0 = FloatVector.fromArray(S, src, s);
+                FloatVector x1 = FloatVector.fromArray(S, src, s + L);
+                int wi = wOff + 4 * k;
+                FloatVector w = FloatVector.broadcast(S, wp[wi]);
+                a00 = x0.fma(w, a00);
+                a01 = x1.fma(w, a01);
+                w = FloatVector.broadcast(S, wp[wi + 1]);
+                a10 = x0.fma(w, a10);
+                a11 = x1.fma(w, a11);
+                w = FloatVector.broadcast(S, wp[wi + 2]);
+                a20 = x0.fma(w, a20);
+                a21 = x1.fma(w, a21);
+                w = FloatVector.broadcast(S, wp[wi + 3]);
+                a30 = x0.fma(w, a30);
+                a31 = x1.fma(w, a31);
+            }
+            int d = dstOff + j;
+            a00.intoArray(dst, d);
+            a01.intoArray(dst, d + L);
+            a10.intoArray(dst, d + dstStride);
+            a11.intoArray(dst, d + dstStride + L);
+            a20.intoArray(dst, d + 2 * dstStride);
+            a21.intoArray(dst, d + 2 * dstStride + L);
+            a30.intoArray(dst, d + 3 * dstStride);
+            a31.intoArray(dst, d + 3 * dstStride + L);
+        }
+        tail4(src, base, tap, nk, wp, wOff, 4, dst, dstOff, dstStride, j, len);
+    }
+
+    /**
+     * Pixels j..len of a 4-channel block: one vector at a time, then scalars (a separate method keeps
+     * the tiles' hot loops small for C2).
+     */
+    private static void tail4(float[] src, int base, int[] tap, int nk, float[] wp, int wOff, int ws, float[] dst,
+                              int dstOff, int dstStride, int j, int len) {
         for (; j + L <= len; j += L) {
             FloatVector a00 = FloatVector.zero(S);
             FloatVector a10 = a00, a20 = a00, a30 = a00;
@@ -304,14 +400,14 @@ final class ConvRowKernel {
     /**
      * Packs a [rows][nk] weight matrix (row r = one output channel, already in tap order) into the
      * kernels' layout: within each group of {@code perGroup} rows, blocks of {@link #blockAt} rows
-     * as [k][block]. Row r's block starts at {@code r*nk} whatever its size.
+     * as [k][block] ({@link #blockAt} for the tile). Row r's block starts at {@code r*nk} whatever its size.
      */
-    static float[] pack(float[] w, int rows, int nk, int perGroup) {
+    static float[] pack(Tile tile, float[] w, int rows, int nk, int perGroup) {
         float[] wp = new float[rows * nk];
         for (int g0 = 0; g0 < rows; g0 += perGroup) {
             int r = g0;
             while (r < g0 + perGroup) {
-                int cb = blockAt(g0 + perGroup - r);
+                int cb = blockAt(tile, g0 + perGroup - r);
                 for (int k = 0; k < nk; k++) {
                     for (int c = 0; c < cb; c++) {
                         wp[r * nk + cb * k + c] = w[(r + c) * nk + k];

@@ -29,6 +29,12 @@ final class ConvTranspose2dVector {
     }
 
     static void forward(Parallel par, Tensor out, Tensor x, Tensor weight, Tensor bias, ConvTranspose2dParams p) {
+        forward(par, out, x, weight, bias, p, ConvRowKernel.DEFAULT);
+    }
+
+    /** With the given register tile (tests run every tile on any machine). */
+    static void forward(Parallel par, Tensor out, Tensor x, Tensor weight, Tensor bias, ConvTranspose2dParams p,
+                        ConvRowKernel.Tile tile) {
         final float[] o = out.data();
         final float[] w = weight.data();
         final float[] b = bias == null ? null : bias.data();
@@ -86,7 +92,7 @@ final class ConvTranspose2dVector {
                     }
                 }
                 taps[ph] = tap;
-                packs[ph] = ConvRowKernel.pack(wRows, cout, nk, coutG);
+                packs[ph] = ConvRowKernel.pack(tile, wRows, cout, nk, coutG);
             }
         }
 
@@ -117,8 +123,8 @@ final class ConvTranspose2dVector {
                 int co = grp * coutG;
                 int coEnd = co + coutG;
                 while (co < coEnd) {
-                    int cb = ConvRowKernel.blockAt(coEnd - co);
-                    ConvRowKernel.run(cb, src, base, tap, nk, wpk, co * nk, tmp, 0, len, len, b, co, act);
+                    int cb = ConvRowKernel.blockAt(tile, coEnd - co);
+                    ConvRowKernel.run(tile, cb, src, base, tap, nk, wpk, co * nk, tmp, 0, len, len, b, co, act);
                     for (int c = 0; c < cb; c++) {
                         int d = (img * cout + co + c) * outPlane + oy * wo + px;
                         int t = c * len;

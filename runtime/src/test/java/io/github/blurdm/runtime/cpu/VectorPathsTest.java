@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,11 +73,17 @@ class VectorPathsTest {
     }
 
     private static void compare(String name, int[] outShape, BiConsumer<CpuBackend, Tensor> op) {
+        compare(name, outShape, out -> op.accept(vec, out), op);
+    }
+
+    /** vecOp writes the fast path's result into its argument; refOp runs on the scalar backend. */
+    private static void compare(String name, int[] outShape, Consumer<Tensor> vecOp,
+                                BiConsumer<CpuBackend, Tensor> refOp) {
         assumeTrue(vec.usesVector(), "Vector API not available (" + VectorSupport.REASON + "); nothing to compare");
         Tensor a = nanOut(outShape);
         Tensor b = nanOut(outShape);
-        op.accept(vec, a);
-        op.accept(ref, b);
+        vecOp.accept(a);
+        refOp.accept(ref, b);
         float[] x = a.data();
         float[] y = b.data();
         int n = a.size();
@@ -167,6 +174,36 @@ class VectorPathsTest {
         return tests.stream();
     }
 
+    /**
+     * Every register tile on every conv shape, whatever tile this machine's default is (8x3 is the
+     * AVX-512 default, 4x2 the AVX2 one): the same cases with bias and ReLU, through a 2-thread pool.
+     */
+    @TestFactory
+    Stream<DynamicTest> conv2dEveryTile() {
+        List<DynamicTest> tests = new ArrayList<>();
+        int seed = 500;
+        for (ConvRowKernel.Tile tile : ConvRowKernel.Tile.values()) {
+            for (int[] c : CONV) {
+                int s = seed++;
+                Conv2dParams p = new Conv2dParams(c[7], c[8], c[9], c[10], c[11], c[11], c[12], Activation.RELU);
+                String name = "CONV2D tile " + tile + " (x=[" + c[0] + "," + c[1] + "," + c[3] + "," + c[4] + "],w=["
+                        + c[2] + "," + c[1] / c[12] + "," + c[5] + "," + c[6] + "]," + p + ")";
+                tests.add(DynamicTest.dynamicTest(name, () -> {
+                    Random rnd = new Random(s);
+                    Tensor x = random(rnd, c[0], c[1], c[3], c[4]);
+                    Tensor w = random(rnd, c[2], c[1] / c[12], c[5], c[6]);
+                    Tensor b = random(rnd, c[2]);
+                    try (Parallel par = new Parallel(2)) {
+                        compare(name, OpShapes.conv2d(x, w, b, p),
+                                out -> Conv2dVector.forward(par, out, x, w, b, p, tile),
+                                (be, out) -> be.conv2d(out, x, w, b, p));
+                    }
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
     // ---------------------------------------------------------------- conv_transpose2d
 
     /** n, cin, cout, h, w, kh, kw, stride, pad, outPad, dilation, groups. */
@@ -205,6 +242,34 @@ class VectorPathsTest {
                                 (be, out) -> be.convTranspose2d(out, x, w, b, p));
                     }));
                 }
+            }
+        }
+        return tests.stream();
+    }
+
+    /** Every register tile on every transposed-conv shape (bias, ReLU). */
+    @TestFactory
+    Stream<DynamicTest> convTranspose2dEveryTile() {
+        List<DynamicTest> tests = new ArrayList<>();
+        int seed = 1500;
+        for (ConvRowKernel.Tile tile : ConvRowKernel.Tile.values()) {
+            for (int[] c : CONVT) {
+                int s = seed++;
+                ConvTranspose2dParams p = new ConvTranspose2dParams(c[7], c[7], c[8], c[8], c[9], c[9], c[10], c[10],
+                        c[11], Activation.RELU);
+                String name = "CONV_TRANSPOSE2D tile " + tile + " (x=[" + c[0] + "," + c[1] + "," + c[3] + "," + c[4]
+                        + "],w=[" + c[1] + "," + c[2] / c[11] + "," + c[5] + "," + c[6] + "]," + p + ")";
+                tests.add(DynamicTest.dynamicTest(name, () -> {
+                    Random rnd = new Random(s);
+                    Tensor x = random(rnd, c[0], c[1], c[3], c[4]);
+                    Tensor w = random(rnd, c[1], c[2] / c[11], c[5], c[6]);
+                    Tensor b = random(rnd, c[2]);
+                    try (Parallel par = new Parallel(2)) {
+                        compare(name, OpShapes.convTranspose2d(x, w, b, p),
+                                out -> ConvTranspose2dVector.forward(par, out, x, w, b, p, tile),
+                                (be, out) -> be.convTranspose2d(out, x, w, b, p));
+                    }
+                }));
             }
         }
         return tests.stream();
