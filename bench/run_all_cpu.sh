@@ -6,7 +6,7 @@
 # minutes on 2 cores.
 #
 #   THREADS=2 bench/run_all_cpu.sh                 # THREADS defaults to 2
-#   PAUSE_PID=1234 bench/run_all_cpu.sh            # SIGSTOP that process for the run, SIGCONT at exit
+#   PAUSE_PID='1234 5678' bench/run_all_cpu.sh     # SIGSTOP these processes for the run, SIGCONT at exit
 #   MODEL_CASES=small@256x256,paper@1280x720 ...   # other side-by-side cases
 #   NOTE='...' bench/run_all_cpu.sh                # a remark printed under the machine table
 set -euo pipefail
@@ -22,9 +22,11 @@ if [[ ! -f "$JAR" || ! -d bench/target/lib ]]; then
 fi
 PAUSED=""
 if [[ -n "${PAUSE_PID:-}" ]]; then
-  trap 'kill -CONT "$PAUSE_PID" 2>/dev/null || true' EXIT
+  # shellcheck disable=SC2086  # a list of pids
+  trap 'kill -CONT $PAUSE_PID 2>/dev/null || true' EXIT
   trap 'exit 130' INT TERM
-  kill -STOP "$PAUSE_PID"
+  # shellcheck disable=SC2086
+  kill -STOP $PAUSE_PID
   PAUSED="$PAUSE_PID"
 fi
 mkdir -p "$OUT"

@@ -33,6 +33,11 @@ def load(name):
 commit = sh("git rev-parse --short HEAD") + ("" if subprocess.run("git diff --quiet HEAD -- runtime layers blurdm bench",
                                                                 shell=True).returncode == 0 else "+dirty")
 cpu = sh("lscpu | sed -n 's/^Model name: *//p' | head -1")
+family = sh("sed -n 's/^cpu family[[:space:]]*: //p' /proc/cpuinfo | head -1")
+model = sh("sed -n 's/^model[[:space:]]*: //p' /proc/cpuinfo | head -1")
+flags = sh("grep -m1 '^flags' /proc/cpuinfo").split()
+# "AMD EPYC" alone does not tell Zen 3 from Zen 4; the vector ISA decides our conv tile (ConvRowKernel)
+isa = "AVX-512" if "avx512f" in flags else "AVX2, no AVX-512" if "avx2" in flags else "no AVX2"
 cores = sh("nproc")
 mem = sh("free -g | awk '/^Mem:/ {print $2}'")
 jdk = sh("java -version 2>&1 | head -1")
@@ -61,7 +66,7 @@ w("")
 w("| | |")
 w("|---|---|")
 w("| git commit | `%s` |" % commit)
-w("| CPU | %s, %s cores (lscpu), %s GiB RAM |" % (cpu, cores, mem))
+w("| CPU | %s (family %s, model %s; %s), %s cores (lscpu), %s GiB RAM |" % (cpu, family, model, isa, cores, mem))
 w("| JDK | %s, `--add-modules jdk.incubator.vector` |" % jdk)
 w("| PyTorch | %s (mkldnn available: %s) |" % (ptb["torch"], ptb["mkldnn"]))
 w("| threads | %s (ours: `-Dblurdm.threads`; PyTorch: `torch.set_num_threads`) |" % os.environ["THREADS"])
@@ -69,8 +74,9 @@ w("| load average | %s at start, %s at end |" % (os.environ["LOAD_START"], os.en
 w("| GPU | not run on a GPU here; the GPU comparison (ours vs PyTorch eager / torch.compile on one H100 or H200) is `bench/gpu/run.sh`, see `bench/README.md` |")
 notes = []
 if os.environ.get("PAUSED"):
-    notes.append("Quiet machine: the background training run (pid %s) was paused (SIGSTOP) for the whole "
-                 "benchmark and resumed (SIGCONT) afterwards." % os.environ["PAUSED"])
+    pids = os.environ["PAUSED"].split()
+    notes.append("Quiet machine: the background training (%s %s) was paused (SIGSTOP) for the whole "
+                 "benchmark and resumed (SIGCONT) afterwards." % ("pid" if len(pids) == 1 else "pids", " ".join(pids)))
 if os.environ.get("NOTE"):
     notes.append(os.environ["NOTE"])
 if notes:

@@ -17,7 +17,7 @@ import java.util.Random;
 
 /**
  * Whole-model CPU profile: MIMO-UNet with the BlurDM prior at a given size, random weights, one
- * image; prints the wall time of each run and the per-op breakdown of the last.
+ * image; prints the wall time of each run and the per-op and per-conv-shape breakdowns of the last.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp 'bench/target/blurdm-bench.jar:bench/target/lib/*' \
  *   io.github.blurdm.bench.model.ModelProfile [small|paper] [W] [H] [runs]</pre>
@@ -91,6 +91,11 @@ public final class ModelProfile {
                         e.getValue()[1], 100.0 * e.getValue()[0] / total);
             }
             System.out.printf("%-22s %10.1f%n", "allocation", tb.allocationNanos() / 1e6);
+            System.out.printf("%nconv2d by shape (last run):%n%-50s %9s %6s %8s%n", "shape", "ms", "calls", "GFLOP/s");
+            for (Map.Entry<String, long[]> e : tb.convShapes().entrySet()) {
+                long[] v = e.getValue();
+                System.out.printf("%-50s %9.1f %6d %8.1f%n", e.getKey(), v[0] / 1e6, v[1], 2.0 * v[2] * v[1] / v[0]);
+            }
         }
     }
 }

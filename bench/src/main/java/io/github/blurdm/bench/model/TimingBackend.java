@@ -9,6 +9,7 @@ import io.github.blurdm.runtime.Op;
 import io.github.blurdm.runtime.PriorSamplerParams;
 import io.github.blurdm.runtime.Tensor;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -18,6 +19,7 @@ import java.util.Map;
 public final class TimingBackend implements Backend {
     private final Backend b;
     private final Map<Op, long[]> times = new EnumMap<>(Op.class);
+    private final Map<String, long[]> convShapes = new LinkedHashMap<>();
     private long allocNanos;
 
     public TimingBackend(Backend inner) {
@@ -29,12 +31,21 @@ public final class TimingBackend implements Backend {
         return times;
     }
 
+    /**
+     * Per conv2d shape ("cin->cout kHxkW sS HxW -> HoxWo, groups g"), in first-call order:
+     * {total nanoseconds, calls, multiply-adds per call}.
+     */
+    public Map<String, long[]> convShapes() {
+        return convShapes;
+    }
+
     public long allocationNanos() {
         return allocNanos;
     }
 
     public void reset() {
         times.clear();
+        convShapes.clear();
         allocNanos = 0;
     }
 
@@ -92,6 +103,12 @@ public final class TimingBackend implements Backend {
         long t0 = System.nanoTime();
         b.conv2d(out, x, weight, bias, p);
         add(Op.CONV2D, t0);
+        String key = x.dim(1) + "->" + out.dim(1) + " " + weight.dim(2) + "x" + weight.dim(3) + " s" + p.strideH() + " "
+                + x.dim(2) + "x" + x.dim(3) + " -> " + out.dim(2) + "x" + out.dim(3) + ", groups " + p.groups();
+        long[] v = convShapes.computeIfAbsent(key, k -> new long[] {0, 0,
+            (long) out.dim(0) * out.dim(1) * out.dim(2) * out.dim(3) * weight.dim(1) * weight.dim(2) * weight.dim(3)});
+        v[0] += System.nanoTime() - t0;
+        v[1]++;
     }
 
     @Override
