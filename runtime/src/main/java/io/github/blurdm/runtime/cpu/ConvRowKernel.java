@@ -59,6 +59,11 @@ final class ConvRowKernel {
             this.channels = channels;
         }
 
+        /** "8x3", "4x3" or "4x2", as {@link #parse} reads it. */
+        String label() {
+            return name().substring(1).toLowerCase(java.util.Locale.ROOT);
+        }
+
         static Tile parse(String s) {
             switch (s) {
                 case "8x3":
