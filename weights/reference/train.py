@@ -36,6 +36,9 @@ Examples (Debian's PyTorch: /usr/bin/python3):
   train.py --out RUN --resume --restart-phase 2 --fresh-dm --rescale-latent 40 --reschedule 2=6000 --stage 2
                                        # stage 2 again from a fresh DM against a 40x larger latent (same stage-1
                                        # function; the DM's fixed start noise then matters 40x less)
+  train.py --out RUN --resume --restart-phase 3 --grow-res 4 --reschedule 3=1800 --stage 3
+                                       # stage 3 again with 4 ResBlocks per MIMO stage instead of 3, the added
+                                       # blocks starting as the identity (the ablation: --restart-phase ablation)
   train.py --out RUN --resume --online-photos weights/gpu-data/photos --device cuda --minutes 5
 """
 import argparse
