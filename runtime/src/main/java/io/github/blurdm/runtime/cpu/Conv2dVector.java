@@ -62,6 +62,8 @@ import io.github.blurdm.runtime.Tensor;
  * accumulators of both tiles to the stack, so each tap's FMAs waited on store-to-load round trips.
  * The 4x2 tile has no spills: one thread 37-39 -> 65-70 GFLOP/s on the same rows (ConvRowKernel).
  * v4 (this) picks 4x2 unless vectors are 512 bits wide; {@code -Dblurdm.conv.tile} overrides.
+ * JMH Conv2dBench, 2 threads, same machine, quiet: 8x3 22.9 / 21.8 / 24.1 ms, 4x2 14.8 / 17.2 / 17.5 ms
+ * (32x256x256 / 64x128x128 / 128x64x64); PyTorch 8.5-10 ms (bench/RESULTS.md).
  */
 final class Conv2dVector {
     /** Most pixels per job in the 1x1 flattened case (a multiple of every tile's pixel block up to 512 bits). */
