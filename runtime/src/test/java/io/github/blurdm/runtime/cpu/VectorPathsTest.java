@@ -159,17 +159,7 @@ class VectorPathsTest {
         for (int[] c : CONV) {
             for (Activation act : ACTS) {
                 for (boolean withBias : new boolean[] {true, false}) {
-                    int s = seed++;
-                    Conv2dParams p = new Conv2dParams(c[7], c[8], c[9], c[10], c[11], c[11], c[12], act);
-                    String name = "CONV2D(x=[" + c[0] + "," + c[1] + "," + c[3] + "," + c[4] + "],w=[" + c[2] + ","
-                            + c[1] / c[12] + "," + c[5] + "," + c[6] + "]," + p + ",bias=" + withBias + ")";
-                    tests.add(DynamicTest.dynamicTest(name, () -> {
-                        Random rnd = new Random(s);
-                        Tensor x = random(rnd, c[0], c[1], c[3], c[4]);
-                        Tensor w = random(rnd, c[2], c[1] / c[12], c[5], c[6]);
-                        Tensor b = withBias ? random(rnd, c[2]) : null;
-                        compare(name, OpShapes.conv2d(x, w, b, p), (be, out) -> be.conv2d(out, x, w, b, p));
-                    }));
+                    tests.add(conv2dCase(c, act, withBias, seed++, null));
                 }
             }
         }
@@ -186,24 +176,37 @@ class VectorPathsTest {
         int seed = 500;
         for (ConvRowKernel.Tile tile : ConvRowKernel.Tile.values()) {
             for (int[] c : CONV) {
-                int s = seed++;
-                Conv2dParams p = new Conv2dParams(c[7], c[8], c[9], c[10], c[11], c[11], c[12], Activation.RELU);
-                String name = "CONV2D tile " + tile + " (x=[" + c[0] + "," + c[1] + "," + c[3] + "," + c[4] + "],w=["
-                        + c[2] + "," + c[1] / c[12] + "," + c[5] + "," + c[6] + "]," + p + ")";
-                tests.add(DynamicTest.dynamicTest(name, () -> {
-                    Random rnd = new Random(s);
-                    Tensor x = random(rnd, c[0], c[1], c[3], c[4]);
-                    Tensor w = random(rnd, c[2], c[1] / c[12], c[5], c[6]);
-                    Tensor b = random(rnd, c[2]);
-                    try (Parallel par = new Parallel(2)) {
-                        compare(name, OpShapes.conv2d(x, w, b, p),
-                                out -> Conv2dVector.forward(par, out, x, w, b, p, tile),
-                                (be, out) -> be.conv2d(out, x, w, b, p));
-                    }
-                }));
+                tests.add(conv2dCase(c, Activation.RELU, true, seed++, tile));
             }
         }
         return tests.stream();
+    }
+
+    /**
+     * One CONV row on seeded inputs: the vector path (the backend's default when {@code tile} is null,
+     * else {@link Conv2dVector} with that tile) against the scalar backend.
+     */
+    private static DynamicTest conv2dCase(int[] c, Activation act, boolean withBias, int seed,
+                                          ConvRowKernel.Tile tile) {
+        Conv2dParams p = new Conv2dParams(c[7], c[8], c[9], c[10], c[11], c[11], c[12], act);
+        String name = "CONV2D" + (tile == null ? "" : " tile " + tile + " ") + "(x=[" + c[0] + "," + c[1] + ","
+                + c[3] + "," + c[4] + "],w=[" + c[2] + "," + c[1] / c[12] + "," + c[5] + "," + c[6] + "]," + p
+                + ",bias=" + withBias + ")";
+        return DynamicTest.dynamicTest(name, () -> {
+            Random rnd = new Random(seed);
+            Tensor x = random(rnd, c[0], c[1], c[3], c[4]);
+            Tensor w = random(rnd, c[2], c[1] / c[12], c[5], c[6]);
+            Tensor b = withBias ? random(rnd, c[2]) : null;
+            int[] shape = OpShapes.conv2d(x, w, b, p);
+            BiConsumer<CpuBackend, Tensor> op = (be, out) -> be.conv2d(out, x, w, b, p);
+            if (tile == null) {
+                compare(name, shape, op);
+                return;
+            }
+            try (Parallel par = new Parallel(2)) {
+                compare(name, shape, out -> Conv2dVector.forward(par, out, x, w, b, p, tile), op);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- conv_transpose2d
@@ -230,19 +233,7 @@ class VectorPathsTest {
         for (int[] c : CONVT) {
             for (Activation act : ACTS) {
                 for (boolean withBias : new boolean[] {true, false}) {
-                    int s = seed++;
-                    ConvTranspose2dParams p = new ConvTranspose2dParams(c[7], c[7], c[8], c[8], c[9], c[9], c[10],
-                            c[10], c[11], act);
-                    String name = "CONV_TRANSPOSE2D(x=[" + c[0] + "," + c[1] + "," + c[3] + "," + c[4] + "],w=[" + c[1]
-                            + "," + c[2] / c[11] + "," + c[5] + "," + c[6] + "]," + p + ",bias=" + withBias + ")";
-                    tests.add(DynamicTest.dynamicTest(name, () -> {
-                        Random rnd = new Random(s);
-                        Tensor x = random(rnd, c[0], c[1], c[3], c[4]);
-                        Tensor w = random(rnd, c[1], c[2] / c[11], c[5], c[6]);
-                        Tensor b = withBias ? random(rnd, c[2]) : null;
-                        compare(name, OpShapes.convTranspose2d(x, w, b, p),
-                                (be, out) -> be.convTranspose2d(out, x, w, b, p));
-                    }));
+                    tests.add(convTranspose2dCase(c, act, withBias, seed++, null));
                 }
             }
         }
@@ -256,25 +247,35 @@ class VectorPathsTest {
         int seed = 1500;
         for (ConvRowKernel.Tile tile : ConvRowKernel.Tile.values()) {
             for (int[] c : CONVT) {
-                int s = seed++;
-                ConvTranspose2dParams p = new ConvTranspose2dParams(c[7], c[7], c[8], c[8], c[9], c[9], c[10], c[10],
-                        c[11], Activation.RELU);
-                String name = "CONV_TRANSPOSE2D tile " + tile + " (x=[" + c[0] + "," + c[1] + "," + c[3] + "," + c[4]
-                        + "],w=[" + c[1] + "," + c[2] / c[11] + "," + c[5] + "," + c[6] + "]," + p + ")";
-                tests.add(DynamicTest.dynamicTest(name, () -> {
-                    Random rnd = new Random(s);
-                    Tensor x = random(rnd, c[0], c[1], c[3], c[4]);
-                    Tensor w = random(rnd, c[1], c[2] / c[11], c[5], c[6]);
-                    Tensor b = random(rnd, c[2]);
-                    try (Parallel par = new Parallel(2)) {
-                        compare(name, OpShapes.convTranspose2d(x, w, b, p),
-                                out -> ConvTranspose2dVector.forward(par, out, x, w, b, p, tile),
-                                (be, out) -> be.convTranspose2d(out, x, w, b, p));
-                    }
-                }));
+                tests.add(convTranspose2dCase(c, Activation.RELU, true, seed++, tile));
             }
         }
         return tests.stream();
+    }
+
+    /** One CONVT row on seeded inputs, like {@link #conv2dCase}. */
+    private static DynamicTest convTranspose2dCase(int[] c, Activation act, boolean withBias, int seed,
+                                                   ConvRowKernel.Tile tile) {
+        ConvTranspose2dParams p = new ConvTranspose2dParams(c[7], c[7], c[8], c[8], c[9], c[9], c[10], c[10], c[11],
+                act);
+        String name = "CONV_TRANSPOSE2D" + (tile == null ? "" : " tile " + tile + " ") + "(x=[" + c[0] + "," + c[1]
+                + "," + c[3] + "," + c[4] + "],w=[" + c[1] + "," + c[2] / c[11] + "," + c[5] + "," + c[6] + "]," + p
+                + ",bias=" + withBias + ")";
+        return DynamicTest.dynamicTest(name, () -> {
+            Random rnd = new Random(seed);
+            Tensor x = random(rnd, c[0], c[1], c[3], c[4]);
+            Tensor w = random(rnd, c[1], c[2] / c[11], c[5], c[6]);
+            Tensor b = withBias ? random(rnd, c[2]) : null;
+            int[] shape = OpShapes.convTranspose2d(x, w, b, p);
+            BiConsumer<CpuBackend, Tensor> op = (be, out) -> be.convTranspose2d(out, x, w, b, p);
+            if (tile == null) {
+                compare(name, shape, op);
+                return;
+            }
+            try (Parallel par = new Parallel(2)) {
+                compare(name, shape, out -> ConvTranspose2dVector.forward(par, out, x, w, b, p, tile), op);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- linear
