@@ -13,7 +13,7 @@ import io.github.blurdm.runtime.Tensor;
  * pixels at a time (8x3 on AVX-512, 4x2 on AVX2; {@link ConvRowKernel.Tile}), 4 or 1 channel for the
  * rest of a group.
  * Parallel over (n, group, output row); each job loops over all output-channel blocks of its group
- * so the kH*Cin/g input rows it reads stay in L2 while one packed [K][8] weight block is in use.
+ * so the kH*Cin/g input rows it reads stay in L2 while one packed [K][block] weight block is in use.
  *
  * <p>How the input rows are made contiguous:
  * <ul>
@@ -154,19 +154,13 @@ final class Conv2dVector {
             }
         }
         final boolean gather = sw != 1;
-        final int[] colTap = new int[nk];
-        for (int k = 0; k < nk; k++) {
-            colTap[k] = k * wo;
-        }
+        final int[] colTap = gather ? strided(nk, wo) : null;
 
         // 1x1 with many input channels: copy the segment's Cin/g plane slices next to each other first; the
         // kernel's loads then come from one buffer instead of Cin/g streams a plane apart (more than the
         // hardware prefetchers follow: 112->16 at 720x1280 ran at 17 GFLOP/s reading x in place)
         final boolean segCopy = flat && nk >= SEGMENT_COPY_CHANNELS;
-        final int[] segTap = new int[segCopy ? nk : 0];
-        for (int k = 0; k < segTap.length; k++) {
-            segTap[k] = k * seg;
-        }
+        final int[] segTap = segCopy ? strided(nk, seg) : null;
 
         int jobs = n * g * rows;
         long workPerRow = (long) coutG * nk * rowLen;
@@ -239,6 +233,15 @@ final class Conv2dVector {
                 }
             }
         });
+    }
+
+    /** Tap offsets {0, step, 2*step, ...} of n rows laid out one after another in a buffer. */
+    private static int[] strided(int n, int step) {
+        int[] t = new int[n];
+        for (int k = 0; k < n; k++) {
+            t[k] = k * step;
+        }
+        return t;
     }
 
     /** A zero-padded copy [planes][h+2ph][w+2pw] of x [planes][h][w], parallel over planes. */
