@@ -237,9 +237,38 @@ def check_grow_res():
     return errors
 
 
+def check_psnr_loss():
+    """--loss psnr: PSNR_LOSS_WEIGHT x minus the mean per-image PSNR (peak 1) of each clamped MIMO output against
+    the target at its scale, summed over the 3 scales; computed here image by image with numpy."""
+    import numpy as np
+    import torch.nn.functional as F
+    errors = []
+    g = torch.Generator().manual_seed(31)
+    sharp = torch.rand(3, 3, 32, 32, generator=g) - 0.5
+    scales = [F.interpolate(sharp, scale_factor=f, mode="bilinear", align_corners=False) for f in (0.25, 0.5)]
+    scales.append(sharp)
+    # one image of the batch much closer than the others: per-image PSNR differs from the batch MSE's PSNR
+    outs = [s + torch.randn(s.shape, generator=g) * torch.tensor([0.01, 0.1, 0.3]).view(3, 1, 1, 1) for s in scales]
+    outs[2][0, 0, 0, 0] = 0.9  # clamped to 0.5 first
+    want = 0.0
+    for o, s in zip(outs, scales):
+        o, s = np.clip(o.numpy().astype(np.float64), -0.5, 0.5), s.numpy().astype(np.float64)
+        want -= np.mean([10 * np.log10(1 / np.mean((o[i] - s[i]) ** 2)) for i in range(o.shape[0])])
+    want *= train.PSNR_LOSS_WEIGHT
+    got = train.image_loss(outs, sharp, "psnr").item()
+    if abs(got - want) > 1e-5 * abs(want):
+        errors.append(f"psnr loss {got:.7f}, want {want:.7f}")
+    try:
+        train.image_loss(outs, sharp, "l3")
+        errors.append("an unknown image loss was accepted")
+    except ValueError:
+        pass
+    return errors
+
+
 def main():
     errors = (check_ablation_kept() + check_backbone_from_ablation() + check_merge_ablation()
-              + check_grow_res())
+              + check_grow_res() + check_psnr_loss())
     for k in (0.5, 10.0, 25.0):
         errors += check_rescale(k)
     try:
