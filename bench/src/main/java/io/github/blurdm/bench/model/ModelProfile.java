@@ -63,7 +63,8 @@ public final class ModelProfile {
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         MimoConfig mc = size.equals("paper") ? MimoConfig.PLUS_PRIOR : new MimoConfig(16, 3, true, 64);
         PriorConfig pc = size.equals("paper") ? PriorConfig.PAPER : new PriorConfig(32, 2, 64, 5, 5);
-        try (TimingBackend tb = new TimingBackend(new CpuBackend())) {
+        CpuBackend cpu = new CpuBackend();
+        try (TimingBackend tb = new TimingBackend(cpu)) {
             MimoUNet net = new MimoUNet(mc);
             LatentExposureDiffusion dm = new LatentExposureDiffusion(pc);
             randomWeights(net, tb, 1);
@@ -79,7 +80,8 @@ public final class ModelProfile {
                 tb.reset();
                 long t0 = System.nanoTime();
                 MimoPipeline.deblur(ops, net, dm, rgb, LatentExposureDiffusion.Noise.philox(1, 0));
-                System.out.printf("run %d: %.2f s%n", i, (System.nanoTime() - t0) / 1e9);
+                System.out.printf("run %d: %.2f s (array pool: %s)%n", i, (System.nanoTime() - t0) / 1e9,
+                        cpu.poolStats());
             }
             long total = 0;
             for (long[] v : tb.times().values()) {
