@@ -11,13 +11,14 @@ final class MemoryBudget {
     }
 
     /**
-     * Bytes one forward pass needs at h x w: about ten live full-resolution feature maps of the base
-     * width (the encoder skips, the decoder stream and temporaries; the 1/2 and 1/4 scales add a half),
-     * plus the prior encoder's three widest maps at 1/4 scale.
+     * Bytes one forward pass needs at h x w: the backbone's peak of live feature maps, measured at 4.7
+     * full-resolution maps of the base width (ModelProfile's allocations, small and paper sizes, since
+     * the AFFs upsample after their 1x1 conv; it was 15.7 with the full-resolution concatenations), taken
+     * as 8 for the backends' own temporaries, plus the prior encoder's three widest maps at 1/4 scale.
      */
     static long estimate(BlurdmModel m, int h, int w) {
         long pixels = (long) h * w;
-        long backbone = 15L * m.backbone().config().baseChannels() * pixels * Float.BYTES;
+        long backbone = 8L * m.backbone().config().baseChannels() * pixels * Float.BYTES;
         long prior = m.prior() == null ? 0 : 3L * m.prior().config().latent() * (pixels / 16) * Float.BYTES;
         return backbone + prior;
     }

@@ -4,6 +4,7 @@ import io.github.blurdm.runtime.Activation;
 import io.github.blurdm.runtime.Conv2dParams;
 import io.github.blurdm.runtime.Ops;
 import io.github.blurdm.runtime.Tensor;
+import java.util.Arrays;
 
 /** nn.Conv2d: {@code weight [Cout, Cin/groups, k, k]}, optional {@code bias [Cout]}, zero padding. */
 public final class Conv2d extends Module {
@@ -31,6 +32,33 @@ public final class Conv2d extends Module {
 
     public Tensor forward(Ops ops, Tensor x) {
         return forward(ops, x, params.activation());
+    }
+
+    /**
+     * What input channels {@code [inStart, inStart + x.C)} alone contribute: the conv with the matching slice
+     * of the weight, plus the bias only if {@code withBias}, no activation. The conv of a concatenation is the
+     * sum of its pieces' contributions (with the bias once), which lets a caller convolve each piece where it
+     * is cheapest (e.g. before an upsampling that commutes with a 1x1 conv). Ungrouped convs only.
+     */
+    public Tensor forwardInputChannels(Ops ops, Tensor x, int inStart, boolean withBias) {
+        int cin = weight.shape()[1];
+        if (params.groups() != 1) {
+            throw new IllegalArgumentException("Conv2d.forwardInputChannels: grouped conv (groups " + params.groups()
+                    + ")");
+        }
+        if (x.rank() != 4 || inStart < 0 || inStart + x.dim(1) > cin) {
+            throw new IllegalArgumentException("Conv2d.forwardInputChannels: input " + Arrays.toString(x.shape())
+                    + " from channel " + inStart + " does not fit the weight's " + cin + " input channels");
+        }
+        Tensor w = x.dim(1) == cin ? weight.value() : ops.sliceChannels(weight.value(), inStart, x.dim(1));
+        try {
+            return ops.conv2d(x, w, withBias && bias != null ? bias.value() : null,
+                    params.withActivation(Activation.NONE));
+        } finally {
+            if (w != weight.value()) {
+                ops.release(w);
+            }
+        }
     }
 
     public int outChannels() {

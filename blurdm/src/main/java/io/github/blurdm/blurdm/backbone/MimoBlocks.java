@@ -194,5 +194,67 @@ final class MimoBlocks {
             ops.release(h);
             return out;
         }
+
+        /**
+         * {@link #forward} of {@code (up^k1(x1), up^k2(x2), up^k3(x3))}, each input at its own resolution: the
+         * output's (the finest input's) divided by 2^k, k >= 0, with up = nearest 2x upsampling. The 1x1 conv
+         * is linear per pixel, so it commutes with nearest upsampling: each input is convolved with its slice
+         * of the weight where it is, and the partial sums are upsampled and added, coarsest first, before the
+         * ReLU. 4^k fewer multiply-adds per input, and no full-resolution copy of the coarse maps (at
+         * 1280x720 the concatenation alone was 112 channels, 413 MB).
+         */
+        Tensor forwardAcrossScales(Ops ops, Tensor x1, Tensor x2, Tensor x3) {
+            Tensor[] xs = {x1, x2, x3};
+            int outH = 0;
+            int outW = 0;
+            for (Tensor x : xs) {
+                outH = Math.max(outH, x.dim(2));
+                outW = Math.max(outW, x.dim(3));
+            }
+            Tensor[] sums = new Tensor[xs.length]; // by level k
+            int start = 0;
+            boolean biasAdded = false;
+            for (Tensor x : xs) {
+                int k = level(x, outH, outW);
+                boolean withBias = k == 0 && !biasAdded;
+                Tensor p = a.conv.forwardInputChannels(ops, x, start, withBias);
+                biasAdded |= withBias;
+                start += x.dim(1);
+                if (sums[k] == null) {
+                    sums[k] = p;
+                } else {
+                    ops.backend().add(sums[k], sums[k], p);
+                    ops.release(p);
+                }
+            }
+            for (int k = sums.length - 1; k > 0; k--) {
+                if (sums[k] != null) {
+                    Tensor up = ops.upsampleNearest2(sums[k]);
+                    ops.release(sums[k]);
+                    if (sums[k - 1] == null) {
+                        sums[k - 1] = up;
+                    } else {
+                        ops.backend().add(sums[k - 1], sums[k - 1], up);
+                        ops.release(up);
+                    }
+                }
+            }
+            Tensor h = sums[0];
+            ops.backend().relu(h, h);
+            Tensor out = b.forward(ops, h);
+            ops.release(h);
+            return out;
+        }
+
+        /** k such that x is the output size (outH, outW) divided by 2^k, k in 0..2. */
+        private static int level(Tensor x, int outH, int outW) {
+            for (int k = 0; k < 3; k++) {
+                if (x.dim(2) << k == outH && x.dim(3) << k == outW) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("AFF: input " + java.util.Arrays.toString(x.shape())
+                    + " is not the output size " + outH + "x" + outW + " divided by 1, 2 or 4");
+        }
     }
 }

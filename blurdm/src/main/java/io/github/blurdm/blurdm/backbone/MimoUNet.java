@@ -105,14 +105,13 @@ public final class MimoUNet extends Module {
         ops.release(f, z4);
         z = encoder[2].forward(ops, fused);
         releaseIfOther(ops, fused, z);
+        // PyTorch: AFF1(down(res1), res2, up(z)) and AFF0(res1, up(res2), up(up(z))); the upsampling happens
+        // after each AFF's 1x1 conv instead (the same function, less work and memory)
         Tensor z12 = ops.downsampleNearest2(res1);
-        Tensor z21 = ops.upsampleNearest2(res2);
-        Tensor z42 = ops.upsampleNearest2(z);
-        Tensor z41 = ops.upsampleNearest2(z42);
-        Tensor res2b = affs[1].forward(ops, z12, res2, z42);
-        ops.release(z12, z42, res2);
-        Tensor res1b = affs[0].forward(ops, res1, z21, z41);
-        ops.release(res1, z21, z41);
+        Tensor res2b = affs[1].forwardAcrossScales(ops, z12, res2, z);
+        ops.release(z12);
+        Tensor res1b = affs[0].forwardAcrossScales(ops, res1, res2, z);
+        ops.release(res1, res2);
         Tensor d = decoder[0].forward(ops, z, prior);
         releaseIfOther(ops, z, d);
         record(ops, trace, "decoder0", d);
