@@ -3,7 +3,7 @@ package io.github.blurdm.bench.ops;
 import io.github.blurdm.runtime.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 
-/** concat 32+64+128 channels at 256x256 (the input of AFFs.0). */
+/** concat 32+64+128 channels at 256x256 (PyTorch's AFFs.0 input; the engine's AFFs no longer concatenate). */
 public class ConcatBench extends CpuOpBench {
     private Tensor a;
     private Tensor b;
