@@ -65,16 +65,12 @@ final class ConvRowKernel {
         }
 
         static Tile parse(String s) {
-            switch (s) {
-                case "8x3":
-                    return C8X3;
-                case "4x3":
-                    return C4X3;
-                case "4x2":
-                    return C4X2;
-                default:
-                    throw new IllegalArgumentException("-Dblurdm.conv.tile: want 8x3, 4x3 or 4x2, got '" + s + "'");
+            for (Tile t : values()) {
+                if (t.label().equals(s)) {
+                    return t;
+                }
             }
+            throw new IllegalArgumentException("-Dblurdm.conv.tile: want 8x3, 4x3 or 4x2, got '" + s + "'");
         }
     }
 
