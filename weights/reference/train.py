@@ -352,9 +352,10 @@ def save_checkpoint(out, cfg, nets, phase, step, opt, sched, gen, wall, synth_ge
 # --------------------------------------------------------------------------- steps
 
 def train_step(cfg, nets, phase, blur, sharp):
+    loss = cfg.get("loss", "charbonnier")
     if phase == "1":
         prior = nets["sharp_encoder"](blur, sharp)
-        return image_loss(nets["backbone"](blur, prior), sharp, cfg.get("loss", "charbonnier"))
+        return image_loss(nets["backbone"](blur, prior), sharp, loss)
     if phase == "2":
         with torch.no_grad():
             target = nets["sharp_encoder"](blur, sharp)
@@ -373,8 +374,8 @@ def train_step(cfg, nets, phase, blur, sharp):
         return charbonnier(z0, target) + w * torch.stack([((e - eps) ** 2).mean() for e in eps_hats]).mean()
     if phase == "3":
         eps = torch.randn(blur.shape[0], cfg["prior"]["latent"], device=blur.device)
-        return image_loss(nets["backbone"](blur, nets["dm"](blur, eps)), sharp, cfg.get("loss", "charbonnier"))
-    return image_loss(nets["ablation"](blur), sharp, cfg.get("loss", "charbonnier"))
+        return image_loss(nets["backbone"](blur, nets["dm"](blur, eps)), sharp, loss)
+    return image_loss(nets["ablation"](blur), sharp, loss)
 
 
 def set_modes(nets, phase):
