@@ -98,8 +98,13 @@ final class Conv2dVector {
     private Conv2dVector() {
     }
 
+    /** The backend's conv2d: {@link Conv2dWinograd} for the 3x3 same-size convs it takes, else the direct path. */
     static void forward(Parallel par, Tensor out, Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
-        forward(par, out, x, weight, bias, p, ConvRowKernel.DEFAULT);
+        if (Conv2dWinograd.applies(x, weight, p)) {
+            Conv2dWinograd.forward(par, out, x, weight, bias, p, ConvRowKernel.DEFAULT);
+        } else {
+            forward(par, out, x, weight, bias, p, ConvRowKernel.DEFAULT);
+        }
     }
 
     /** With the given register tile (tests run every tile on any machine). */

@@ -182,6 +182,52 @@ class VectorPathsTest {
         return tests.stream();
     }
 
+    /** n, cin, cout, h, w for {@link Conv2dWinograd}: odd and even sizes, 1-pixel images, several chunks, tails. */
+    private static final int[][] WINOGRAD = {
+        {1, 16, 16, 33, 17},
+        {2, 3, 5, 7, 9},
+        {1, 4, 17, 1, 1},
+        {1, 5, 6, 2, 3},
+        {1, 16, 32, 20, 300},
+        {2, 33, 9, 9, 50},
+        {1, 96, 32, 11, 190},
+        {1, 64, 64, 6, 6},
+        {1, 8, 13, 30, 129},
+    };
+
+    /**
+     * {@link Conv2dWinograd} (3x3, stride 1, pad 1) called directly with every register tile, every
+     * activation, with and without bias, whatever its channel threshold, against the scalar backend.
+     */
+    @TestFactory
+    Stream<DynamicTest> conv2dWinograd() {
+        List<DynamicTest> tests = new ArrayList<>();
+        int seed = 900;
+        for (ConvRowKernel.Tile tile : ConvRowKernel.Tile.values()) {
+            for (int[] c : WINOGRAD) {
+                for (Activation act : ACTS) {
+                    boolean withBias = seed % 2 == 0;
+                    int s = seed++;
+                    Conv2dParams p = Conv2dParams.of(1, 1).withActivation(act);
+                    String name = "WINOGRAD tile " + tile + " (x=[" + c[0] + "," + c[1] + "," + c[3] + "," + c[4]
+                            + "],cout=" + c[2] + "," + act + ",bias=" + withBias + ")";
+                    tests.add(DynamicTest.dynamicTest(name, () -> {
+                        Random rnd = new Random(s);
+                        Tensor x = random(rnd, c[0], c[1], c[3], c[4]);
+                        Tensor w = random(rnd, c[2], c[1], 3, 3);
+                        Tensor b = withBias ? random(rnd, c[2]) : null;
+                        int[] shape = OpShapes.conv2d(x, w, b, p);
+                        try (Parallel par = new Parallel(2)) {
+                            compare(name, shape, out -> Conv2dWinograd.forward(par, out, x, w, b, p, tile),
+                                    (be, out) -> be.conv2d(out, x, w, b, p));
+                        }
+                    }));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
     /**
      * One CONV row on seeded inputs: the vector path (the backend's default when {@code tile} is null,
      * else {@link Conv2dVector} with that tile) against the scalar backend.
