@@ -138,6 +138,13 @@ def make_conv2d():
       pad=(1, 1), activation="relu")
     c("MIMO-UNet+ AFF conv 1x1 224->32 relu", [1, 224, 8, 8], [32, 224, 1, 1], activation="relu")
     c("3x3 s1 p1 fused gelu, batch 2", [2, 3, 5, 6], [5, 3, 3, 3], pad=(1, 1), activation="gelu")
+    # the CPU backend's Winograd F(4, 3) path (3x3 s1 p1, 8+ channels): height not a multiple of 4, width
+    # past one vector, a 1-row image, channel counts off the register tiles
+    c("Winograd: ResBlock 3x3 32->32 s1 p1 relu, batch 2, 13x21", [2, 32, 13, 21], [32, 32, 3, 3], pad=(1, 1),
+      activation="relu")
+    c("Winograd: 3x3 16->20 s1 p1 no bias, 10x70", [1, 16, 10, 70], [20, 16, 3, 3], bias=False, pad=(1, 1))
+    c("Winograd: 3x3 9->13 s1 p1 leaky_relu 0.1, 1x37", [1, 9, 1, 37], [13, 9, 3, 3], pad=(1, 1),
+      activation="leaky_relu", slope=0.1)
     return f
 
 

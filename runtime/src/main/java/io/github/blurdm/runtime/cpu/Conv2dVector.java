@@ -101,7 +101,7 @@ final class Conv2dVector {
     /** The backend's conv2d: {@link Conv2dWinograd} for the 3x3 same-size convs it takes, else the direct path. */
     static void forward(Parallel par, Tensor out, Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
         if (Conv2dWinograd.applies(x, weight, p)) {
-            Conv2dWinograd.forward(par, out, x, weight, bias, p, ConvRowKernel.DEFAULT);
+            Conv2dWinograd.forward(par, out, x, weight, bias, p);
         } else {
             forward(par, out, x, weight, bias, p, ConvRowKernel.DEFAULT);
         }

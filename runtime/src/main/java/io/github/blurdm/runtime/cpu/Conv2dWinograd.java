@@ -8,29 +8,33 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * conv2d 3x3, stride 1, padding 1, no dilation, one group (every conv inside MIMO-UNet's ResBlocks)
- * by Winograd's minimal filtering F(2, 3) (Lavin and Gray, 2016) down the columns: each pair of output
- * rows is {@code A^T [sum_{ci,kx} (G g[.,kx]) . (B^T d)]} of the 4 input rows d around it, the
- * horizontal taps still direct. That is 4 products of 3 Cin taps per 2 output rows, so 6 instead of 9
- * multiply-adds per output pixel and channel pair, while every transform runs on contiguous rows.
- * Same contract as {@link Conv2dCpu}; {@link #applies} says which convolutions it takes.
+ * conv2d 3x3, stride 1, padding 1, no dilation, one group (every conv of MIMO-UNet's ResBlocks and
+ * most of the others) by Winograd's minimal filtering F(4, 3) (Lavin and Gray, 2016) down the
+ * columns: each 4 output rows are {@code A^T [sum_{ci,kx} (G g[.,kx]) . (B^T d)]} of the 6 input rows
+ * d around them, the horizontal taps still direct. That is 6 products of 3 Cin taps per 4 output rows,
+ * 4.5 instead of 9 multiply-adds per output pixel and channel pair, and every transform runs on
+ * contiguous rows. Same contract as {@link Conv2dCpu}; {@link #applies} says which convolutions it takes.
  *
- * <p>A job is (image, pair of output rows). It transforms the 4 input rows of every input channel
- * into V[4][Cin][W+2] (zero columns either side; B^T: d0 - d2, d1 + d2, d2 - d1, d1 - d3), then for
- * each block of output channels runs the 4 products M[a] = U[a] V[a] with the direct path's register
- * tile ({@link ConvRowKernel#run}, taps (ci, kx) over the row) and writes
- * {@code act(M0 + M1 + M2 + bias)} and {@code act(M1 - M2 - M3 + bias)} as the two output rows.
+ * <p>A job is (image, 4 output rows, segment of columns). It copies the 6 input rows of each input
+ * channel with a zero column either side and transforms them into V[6][Cin][seg+2], then for each
+ * block of output channels runs the 6 products M[a] = U[a] V[a] with the direct path's register tile
+ * ({@link ConvRowKernel#run}; taps (ci, kx) over the row) and writes the 4 output rows A^T M with
+ * bias and activation. Segments keep V within half of L2.
  *
- * <p>Numerics: the transforms only add and subtract, G's halves are applied to the weights in
- * double, so results differ from the direct sum by rounding only (rel-L2 below 1e-6, VectorPathsTest).
+ * <p>Numerics: the transforms scale by 2, 4, 5 and 8, and G's sixths and twenty-fourths are applied
+ * to the weights in double, so results differ from the direct sum by rounding: rel-L2 up to 1.1e-6
+ * in VectorPathsTest, 4e-7 against PyTorch's conv2d (op fixtures), the shipped models' outputs
+ * 1.1-1.4e-7 from PyTorch's.
  *
- * <p>Measured (2 threads, Zen 3 EPYC, AVX2, 4x2 tile; the small model's shapes at 1280x720, ms per
- * call, direct / this): 16x720x1280 82-103 / 55-72, 32x360x640 59-77 / 33-42, 64x180x320 50-53 /
- * 41-45; where the direct path already runs from cache at 85 GF/s (32x256x256, 128x64x64) the two
- * are even. Also tried: the full 2-D F(2x2, 3x3) (2.25x fewer multiply-adds). Its tiles need the
- * input split into even and odd columns and the outputs interleaved back; done with scalar copies or
- * with two-vector shuffles those passes cost more than the products saved (16x720x1280: 190-250 ms on
- * one thread against 150 direct), so it was dropped.
+ * <p>Measured (2026-11-27, 2 threads, Zen 3 EPYC, AVX2, 4x2 tile, the small model at 1280x720 in
+ * ModelProfile, alternated runs; ms for all calls of each shape, direct / F(2, 3) / F(4, 3)):
+ * 16x720x1280 (13 calls) 1000-1590 / 635-700 / 550-590; 32x360x640 (14) 930-1280 / 650-740 / 540-590;
+ * 64x180x320 (15) 960-1070 / 755-780 / 595-615; whole warm run 3.8-5.8 / 3.1-3.2 / 2.5-3.0 s.
+ * Tried and dropped: F(2, 3) down the columns (2 output rows per 4 input rows, 6 multiply-adds;
+ * slower, above), and the full 2-D F(2x2, 3x3) (4 multiply-adds), whose tiles need the input split
+ * into even and odd columns and the outputs interleaved back: done with scalar copies or with
+ * two-vector shuffles, those passes cost more than the products saved (16x720x1280: 190-250 ms on
+ * one thread against 150 direct).
  */
 final class Conv2dWinograd {
     private static final VectorSpecies<Float> S = ConvRowKernel.S;
@@ -56,7 +60,15 @@ final class Conv2dWinograd {
                 && x.dim(1) >= MIN_CHANNELS && weight.dim(0) >= MIN_CHANNELS;
     }
 
-    /** {@link io.github.blurdm.runtime.Backend#conv2d} for a convolution {@link #applies} accepts, with the given tile. */
+    /** Bytes of V one job may hold: half of a 512 KB L2. */
+    private static final int V_BYTES = 256 * 1024;
+
+    /** The backend's conv2d for a convolution {@link #applies} accepts, with the default register tile. */
+    static void forward(Parallel par, Tensor out, Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
+        forward(par, out, x, weight, bias, p, ConvRowKernel.DEFAULT);
+    }
+
+    /** With the given register tile (tests run every tile on any machine). */
     static void forward(Parallel par, Tensor out, Tensor x, Tensor weight, Tensor bias, Conv2dParams p,
                         ConvRowKernel.Tile tile) {
         final float[] o = out.data();
@@ -68,49 +80,52 @@ final class Conv2dWinograd {
         final int wd = x.dim(3);
         final int cout = out.dim(1);
         final Activation act = p.activation();
-        final int pairs = (h + 1) / 2;
-        final int wpd = wd + 2;
+        final int groups = (h + 3) / 4;
+        final int most = Math.max(4 * L, V_BYTES / (4 * 6 * cin) - 2);
+        final int segs = (wd + most - 1) / most;
+        final int seg = (wd + segs - 1) / segs;
+        final int rowLen = seg + 2;
         final int nk = 3 * cin;
-        final float[] u = transformWeightRows(tile, weight.data(), cout, cin);
+        final float[] u = transformWeights(tile, weight.data(), cout, cin);
         final int[] taps = new int[nk];
         for (int ci = 0, k = 0; ci < cin; ci++) {
             for (int kx = 0; kx < 3; kx++, k++) {
-                taps[k] = ci * wpd + kx;
+                taps[k] = ci * rowLen + kx;
             }
         }
         final int cbMax = tile.channels;
-        long work = (long) cout * nk * 4 * wd;
+        long work = (long) cout * nk * 6 * seg;
         int grain = (int) Math.max(1, 65536 / Math.max(1, work));
-        par.forRange(n * pairs, grain, (j0, j1) -> {
-            float[] v = new float[4 * cin * wpd]; // borders (columns 0 and wd+1) stay zero
-            float[] m = new float[4 * cbMax * wd];
-            float[] zero = new float[wd];
+        par.forRange(n * groups * segs, grain, (j0, j1) -> {
+            float[] v = new float[6 * cin * rowLen];
+            float[] m = new float[6 * cbMax * seg];
+            float[] rows = new float[6 * rowLen];
             for (int job = j0; job < j1; job++) {
-                int ty = job % pairs;
-                int img = job / pairs;
+                int sg = job % segs;
+                int ty = (job / segs) % groups;
+                int img = job / (segs * groups);
+                int c0 = sg * seg;
+                int len = Math.min(seg, wd - c0);
                 for (int ci = 0; ci < cin; ci++) {
                     int plane = (img * cin + ci) * h * wd;
-                    int y0 = 2 * ty - 1;
-                    float[] s0 = y0 >= 0 ? xd : zero;
-                    float[] s3 = y0 + 3 < h ? xd : zero;
-                    float[] s2 = y0 + 2 < h ? xd : zero;
-                    int o0 = y0 >= 0 ? plane + y0 * wd : 0;
-                    int o1 = plane + (y0 + 1) * wd;
-                    int o2 = y0 + 2 < h ? plane + (y0 + 2) * wd : 0;
-                    int o3 = y0 + 3 < h ? plane + (y0 + 3) * wd : 0;
-                    columnTransform(s0, o0, xd, o1, s2, o2, s3, o3, v, ci * wpd + 1, cin * wpd, wd);
+                    for (int r = 0; r < 6; r++) {
+                        int iy = 4 * ty - 1 + r;
+                        paddedRow(xd, iy < 0 || iy >= h ? -1 : plane + iy * wd, wd, c0, len, rows, r * rowLen,
+                                rowLen);
+                    }
+                    columnTransform(rows, rowLen, v, ci * rowLen, cin * rowLen);
                 }
                 int co = 0;
                 while (co < cout) {
                     int cb = ConvRowKernel.blockAt(tile, cout - co);
-                    for (int a = 0; a < 4; a++) {
-                        ConvRowKernel.run(tile, cb, v, a * cin * wpd, taps, nk, u, (a * cout + co) * nk,
-                                m, a * cbMax * wd, wd, wd, null, 0, Activation.NONE);
+                    for (int a = 0; a < 6; a++) {
+                        ConvRowKernel.run(tile, cb, v, a * cin * rowLen, taps, nk, u, (a * cout + co) * nk,
+                                m, a * cbMax * seg, seg, len, null, 0, Activation.NONE);
                     }
                     for (int cc = 0; cc < cb; cc++) {
                         float bv = b == null ? 0f : b[co + cc];
-                        int dst = ((img * cout + co + cc) * h + 2 * ty) * wd;
-                        rowsOut(m, cc * wd, cbMax * wd, wd, bv, act, o, dst, 2 * ty + 1 < h);
+                        int dst = ((img * cout + co + cc) * h + 4 * ty) * wd + c0;
+                        rowsOut(m, cc * seg, cbMax * seg, len, bv, act, o, dst, wd, Math.min(4, h - 4 * ty));
                     }
                     co += cb;
                 }
@@ -118,75 +133,138 @@ final class Conv2dWinograd {
         });
     }
 
-    /** v[a*vStride + vOff + j] = (B^T d)[a] of the 4 rows d0..d3 (arrays and offsets), j in [0, len). */
-    private static void columnTransform(float[] s0, int o0, float[] s1, int o1, float[] s2, int o2, float[] s3, int o3,
-                                        float[] v, int vOff, int vStride, int len) {
-        int j = 0;
-        for (; j + L <= len; j += L) {
-            FloatVector d0 = FloatVector.fromArray(S, s0, o0 + j);
-            FloatVector d1 = FloatVector.fromArray(S, s1, o1 + j);
-            FloatVector d2 = FloatVector.fromArray(S, s2, o2 + j);
-            FloatVector d3 = FloatVector.fromArray(S, s3, o3 + j);
-            int d = vOff + j;
-            d0.sub(d2).intoArray(v, d);
-            d1.add(d2).intoArray(v, d + vStride);
-            d2.sub(d1).intoArray(v, d + 2 * vStride);
-            d1.sub(d3).intoArray(v, d + 3 * vStride);
+    /**
+     * dst[off .. off+rowLen) = input columns c0-1 .. c0+len of row {@code row} of x (-1: a padding row),
+     * zero outside [0, w) and past len.
+     */
+    private static void paddedRow(float[] x, int row, int w, int c0, int len, float[] dst, int off, int rowLen) {
+        java.util.Arrays.fill(dst, off, off + rowLen, 0f);
+        if (row < 0) {
+            return;
         }
-        for (; j < len; j++) {
-            float d0 = s0[o0 + j];
-            float d1 = s1[o1 + j];
-            float d2 = s2[o2 + j];
-            float d3 = s3[o3 + j];
+        int from = Math.max(0, c0 - 1);
+        int to = Math.min(w, c0 + len + 1);
+        System.arraycopy(x, row + from, dst, off + from - (c0 - 1), to - from);
+    }
+
+    /**
+     * v[a*vStride + vOff + j] = (B^T d)[a] of the 6 rows in {@code r} (rowLen apart), j in [0, rowLen).
+     * B^T rows: (4,0,-5,0,1,0), (0,-4,-4,1,1,0), (0,4,-4,-1,1,0), (0,-2,-1,2,1,0), (0,2,-1,-2,1,0),
+     * (0,4,0,-5,0,1).
+     */
+    private static void columnTransform(float[] r, int rowLen, float[] v, int vOff, int vStride) {
+        int j = 0;
+        for (; j + L <= rowLen; j += L) {
+            FloatVector d0 = FloatVector.fromArray(S, r, j);
+            FloatVector d1 = FloatVector.fromArray(S, r, rowLen + j);
+            FloatVector d2 = FloatVector.fromArray(S, r, 2 * rowLen + j);
+            FloatVector d3 = FloatVector.fromArray(S, r, 3 * rowLen + j);
+            FloatVector d4 = FloatVector.fromArray(S, r, 4 * rowLen + j);
+            FloatVector d5 = FloatVector.fromArray(S, r, 5 * rowLen + j);
             int d = vOff + j;
-            v[d] = d0 - d2;
-            v[d + vStride] = d1 + d2;
-            v[d + 2 * vStride] = d2 - d1;
-            v[d + 3 * vStride] = d1 - d3;
+            FloatVector p = d4.sub(d2.mul(4f)); // d4 - 4 d2
+            FloatVector q = d3.sub(d1.mul(4f)); // d3 - 4 d1
+            FloatVector s = d4.sub(d2); // d4 - d2
+            FloatVector t = d3.sub(d1).mul(2f); // 2 (d3 - d1)
+            d0.mul(4f).sub(d2.mul(5f)).add(d4).intoArray(v, d);
+            p.add(q).intoArray(v, d + vStride);
+            p.sub(q).intoArray(v, d + 2 * vStride);
+            s.add(t).intoArray(v, d + 3 * vStride);
+            s.sub(t).intoArray(v, d + 4 * vStride);
+            d1.mul(4f).sub(d3.mul(5f)).add(d5).intoArray(v, d + 5 * vStride);
+        }
+        for (; j < rowLen; j++) {
+            float d0 = r[j];
+            float d1 = r[rowLen + j];
+            float d2 = r[2 * rowLen + j];
+            float d3 = r[3 * rowLen + j];
+            float d4 = r[4 * rowLen + j];
+            float d5 = r[5 * rowLen + j];
+            int d = vOff + j;
+            float p = d4 - d2 * 4f;
+            float q = d3 - d1 * 4f;
+            float s = d4 - d2;
+            float t = (d3 - d1) * 2f;
+            v[d] = d0 * 4f - d2 * 5f + d4;
+            v[d + vStride] = p + q;
+            v[d + 2 * vStride] = p - q;
+            v[d + 3 * vStride] = s + t;
+            v[d + 4 * vStride] = s - t;
+            v[d + 5 * vStride] = d1 * 4f - d3 * 5f + d5;
         }
     }
 
-    /** Output rows dst (and dst + len when {@code second}) = act(A^T M + bias) of one channel's M[a] at mOff + a*mStride. */
+    /**
+     * The first {@code outRows} of the 4 output rows at dst (w apart) = act(A^T M + bias) of one channel's
+     * M[a] at mOff + a*mStride. A^T rows: (1,1,1,1,1,0), (0,1,-1,2,-2,0), (0,1,1,4,4,0), (0,1,-1,8,-8,1).
+     */
     private static void rowsOut(float[] m, int mOff, int mStride, int len, float bias, Activation act, float[] o,
-                                int dst, boolean second) {
+                                 int dst, int w, int outRows) {
         Activation.Kind kind = act.kind();
         float slope = act.slope();
         int j = 0;
-        if (kind != Activation.Kind.GELU) {
+        if (kind != Activation.Kind.GELU && outRows == 4) {
             for (; j + L <= len; j += L) {
                 int i = mOff + j;
                 FloatVector m1 = FloatVector.fromArray(S, m, i + mStride);
                 FloatVector m2 = FloatVector.fromArray(S, m, i + 2 * mStride);
-                FloatVector top = FloatVector.fromArray(S, m, i).add(m1).add(m2).add(bias);
-                FloatVector bot = m1.sub(m2).sub(FloatVector.fromArray(S, m, i + 3 * mStride)).add(bias);
+                FloatVector m3 = FloatVector.fromArray(S, m, i + 3 * mStride);
+                FloatVector m4 = FloatVector.fromArray(S, m, i + 4 * mStride);
+                FloatVector a = m1.add(m2);
+                FloatVector bb = m1.sub(m2);
+                FloatVector c = m3.add(m4);
+                FloatVector d = m3.sub(m4);
+                FloatVector y0 = FloatVector.fromArray(S, m, i).add(a).add(c).add(bias);
+                FloatVector y1 = bb.add(d.mul(2f)).add(bias);
+                FloatVector y2 = a.add(c.mul(4f)).add(bias);
+                FloatVector y3 = bb.add(d.mul(8f)).add(FloatVector.fromArray(S, m, i + 5 * mStride)).add(bias);
                 if (kind == Activation.Kind.RELU) {
-                    top = top.max(0f);
-                    bot = bot.max(0f);
+                    y0 = y0.max(0f);
+                    y1 = y1.max(0f);
+                    y2 = y2.max(0f);
+                    y3 = y3.max(0f);
                 } else if (kind == Activation.Kind.LEAKY_RELU) {
-                    top = top.blend(top.mul(slope), top.compare(VectorOperators.LT, 0f));
-                    bot = bot.blend(bot.mul(slope), bot.compare(VectorOperators.LT, 0f));
+                    y0 = y0.blend(y0.mul(slope), y0.compare(VectorOperators.LT, 0f));
+                    y1 = y1.blend(y1.mul(slope), y1.compare(VectorOperators.LT, 0f));
+                    y2 = y2.blend(y2.mul(slope), y2.compare(VectorOperators.LT, 0f));
+                    y3 = y3.blend(y3.mul(slope), y3.compare(VectorOperators.LT, 0f));
                 }
-                top.intoArray(o, dst + j);
-                if (second) {
-                    bot.intoArray(o, dst + len + j);
-                }
+                y0.intoArray(o, dst + j);
+                y1.intoArray(o, dst + w + j);
+                y2.intoArray(o, dst + 2 * w + j);
+                y3.intoArray(o, dst + 3 * w + j);
             }
         }
         for (; j < len; j++) {
             int i = mOff + j;
             float m1 = m[i + mStride];
             float m2 = m[i + 2 * mStride];
-            o[dst + j] = act.apply(m[i] + m1 + m2 + bias);
-            if (second) {
-                o[dst + len + j] = act.apply(m1 - m2 - m[i + 3 * mStride] + bias);
+            float m3 = m[i + 3 * mStride];
+            float m4 = m[i + 4 * mStride];
+            float a = m1 + m2;
+            float bb = m1 - m2;
+            float c = m3 + m4;
+            float d = m3 - m4;
+            o[dst + j] = act.apply(m[i] + a + c + bias);
+            if (outRows > 1) {
+                o[dst + w + j] = act.apply(bb + d * 2f + bias);
+            }
+            if (outRows > 2) {
+                o[dst + 2 * w + j] = act.apply(a + c * 4f + bias);
+            }
+            if (outRows > 3) {
+                o[dst + 3 * w + j] = act.apply(bb + d * 8f + m[i + 5 * mStride] + bias);
             }
         }
     }
 
-    /** U[a][co][ci*3 + kx] = (G g[.., kx])[a] (vertical G only), each a's matrix packed for the tile at a*Cout*3Cin. */
-    static float[] transformWeightRows(ConvRowKernel.Tile tile, float[] w, int cout, int cin) {
+    /**
+     * U[a][co][ci*3 + kx] = (G g[.., kx])[a] for F(4, 3), in double; G rows: (1/4, 0, 0),
+     * (-1/6, -1/6, -1/6), (-1/6, 1/6, -1/6), (1/24, 1/12, 1/6), (1/24, -1/12, 1/6), (0, 0, 1).
+     */
+    static float[] transformWeights(ConvRowKernel.Tile tile, float[] w, int cout, int cin) {
         int nk = 3 * cin;
-        float[][] plain = new float[4][cout * nk];
+        float[][] plain = new float[6][cout * nk];
         for (int co = 0; co < cout; co++) {
             for (int ci = 0; ci < cin; ci++) {
                 int g = (co * cin + ci) * 9;
@@ -195,15 +273,17 @@ final class Conv2dWinograd {
                     double g1 = w[g + 3 + kx];
                     double g2 = w[g + 6 + kx];
                     int k = co * nk + ci * 3 + kx;
-                    plain[0][k] = (float) g0;
-                    plain[1][k] = (float) ((g0 + g1 + g2) * 0.5);
-                    plain[2][k] = (float) ((g0 - g1 + g2) * 0.5);
-                    plain[3][k] = (float) g2;
+                    plain[0][k] = (float) (g0 / 4);
+                    plain[1][k] = (float) (-(g0 + g1 + g2) / 6);
+                    plain[2][k] = (float) (-(g0 - g1 + g2) / 6);
+                    plain[3][k] = (float) (g0 / 24 + g1 / 12 + g2 / 6);
+                    plain[4][k] = (float) (g0 / 24 - g1 / 12 + g2 / 6);
+                    plain[5][k] = (float) g2;
                 }
             }
         }
-        float[] u = new float[4 * cout * nk];
-        for (int a = 0; a < 4; a++) {
+        float[] u = new float[6 * cout * nk];
+        for (int a = 0; a < 6; a++) {
             System.arraycopy(ConvRowKernel.pack(tile, plain[a], cout, nk, cout), 0, u, a * cout * nk, cout * nk);
         }
         return u;

@@ -182,7 +182,10 @@ class VectorPathsTest {
         return tests.stream();
     }
 
-    /** n, cin, cout, h, w for {@link Conv2dWinograd}: odd and even sizes, 1-pixel images, several chunks, tails. */
+    /**
+     * n, cin, cout, h, w for {@link Conv2dWinograd}: heights 1-3 and not multiples of 4, widths below one
+     * vector, several column segments (96 channels x 190), channel counts off the register tiles.
+     */
     private static final int[][] WINOGRAD = {
         {1, 16, 16, 33, 17},
         {2, 3, 5, 7, 9},
@@ -193,6 +196,7 @@ class VectorPathsTest {
         {1, 96, 32, 11, 190},
         {1, 64, 64, 6, 6},
         {1, 8, 13, 30, 129},
+        {1, 32, 8, 5, 700},
     };
 
     /**
