@@ -64,6 +64,11 @@ import io.github.blurdm.runtime.Tensor;
  * v4 (this) picks 4x2 unless vectors are 512 bits wide; {@code -Dblurdm.conv.tile} overrides.
  * JMH Conv2dBench, 2 threads, same machine, quiet: 8x3 22.9 / 21.8 / 24.1 ms, 4x2 14.8 / 17.2 / 17.5 ms
  * (32x256x256 / 64x128x128 / 128x64x64); PyTorch 8.5-10 ms (bench/RESULTS.md).
+ *
+ * <p>Since 2026-11-27 the backend's entry point ({@link #forward(Parallel, Tensor, Tensor, Tensor, Tensor,
+ * Conv2dParams)}) sends 3x3 stride-1 pad-1 single-group convs with 8+ channels to {@link Conv2dWinograd}
+ * (F(4, 3) down the columns, half the multiply-adds, the same register tiles); everything else, and
+ * every call that names a tile, takes the direct path here.
  */
 final class Conv2dVector {
     /** Most pixels per job in the 1x1 flattened case (a multiple of every tile's pixel block up to 512 bits). */
