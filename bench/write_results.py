@@ -188,7 +188,9 @@ w("Ops: ours is JMH's average time per call (`-f 1`, warm-up then timed iteratio
   "once before and once after all JMH runs; the ratio uses the faster of the two PyTorch medians, "
   "which is conservative for us when background load varies. A ratio "
   "below 1 means we are faster. GFLOP/s counts 2 FLOPs per multiply-add (a 3x3 conv of these shapes "
-  "is 1.21 GFLOP). Both sides use the same thread count on the same machine, on the same seeded "
+  "is 1.21 GFLOP) of the direct convolution, whatever algorithm runs: ours computes 3x3 stride-1 convs "
+  "by Winograd F(4, 3) down the columns (half the multiply-adds, `Conv2dWinograd`), so its GFLOP/s is a "
+  "direct-equivalent rate. Both sides use the same thread count on the same machine, on the same seeded "
   "uniform [-1,1) inputs. On a 2-core machine any other process shifts both sides; compare the load "
   "averages above, and re-run on a quiet machine before drawing fine conclusions. Raw JSON and text: `bench/out/`.")
 w("")
