@@ -49,6 +49,13 @@ final class Conv2dWinograd {
      */
     static final int MIN_CHANNELS = Integer.getInteger("blurdm.conv.winograd.min", 8);
 
+    /**
+     * Bytes of V one job may hold: half of a 512 KB L2 ({@code -Dblurdm.conv.winograd.vbytes}). 64 KB to
+     * 1 MB measured on the three MIMO shapes and 128x64x64 (best of 12, 2 threads): 256 KB best or within
+     * the machine's noise of the best everywhere.
+     */
+    private static final int V_BYTES = Integer.getInteger("blurdm.conv.winograd.vbytes", 256 * 1024);
+
     private Conv2dWinograd() {
     }
 
@@ -59,9 +66,6 @@ final class Conv2dWinograd {
                 && p.dilationH() == 1 && p.dilationW() == 1
                 && x.dim(1) >= MIN_CHANNELS && weight.dim(0) >= MIN_CHANNELS;
     }
-
-    /** Bytes of V one job may hold: half of a 512 KB L2. */
-    private static final int V_BYTES = 256 * 1024;
 
     /** The backend's conv2d for a convolution {@link #applies} accepts, with the default register tile. */
     static void forward(Parallel par, Tensor out, Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
