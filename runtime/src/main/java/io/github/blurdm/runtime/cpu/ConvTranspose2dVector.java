@@ -13,9 +13,11 @@ import io.github.blurdm.runtime.Tensor;
  * x with the taps (ky, kx) whose {@code py + padH - ky*dilH} is a multiple of sH, at input offset
  * {@code dy = (py + padH - ky*dilH) / sH} (likewise for x). For the 4x4 stride-2 pad-1 upsampling
  * of MIMO-UNet that is four 2x2 convolutions with Cin*4 taps each instead of a 16-tap scatter.
- * x is zero-padded once so every tap reads a contiguous in-range run; {@link ConvRowKernel}
- * computes a phase row for 4 output channels into a small buffer that is then interleaved into
- * out. Parallel over (n, group, phase, phase row).
+ * A job is (n, group, vertical phase, phase row): it copies the input rows that row reads, zero-padded
+ * so every tap reads a contiguous in-range run, into a small row buffer (v2; v1 read a zero-padded
+ * copy of the whole input, one allocation of x's size per call), and for each horizontal phase
+ * {@link ConvRowKernel} computes the row for 4 output channels into a buffer that is then interleaved
+ * into out.
  *
  * <p>v1 (this). Predicted: about the speed of {@link Conv2dVector} per MAC, since the inner loop is
  * the same kernel; the interleaving store is O(outputs), negligible next to Cin*4 MACs per output.
@@ -59,14 +61,12 @@ final class ConvTranspose2dVector {
         final int[][] tyD = new int[sh][];
         final int[][] txK = new int[sw][];
         final int[][] txD = new int[sw][];
-        int[] padY = phases(sh, kh, p.padH(), p.dilationH(), ho, h, tyK, tyD);
+        phases(sh, kh, p.padH(), p.dilationH(), ho, h, tyK, tyD);
         int[] padX = phases(sw, kw, p.padW(), p.dilationW(), wo, wd, txK, txD);
-        final int padT = padY[0];
         final int padL = padX[0];
-        final int hp = h + padY[0] + padY[1];
         final int wp = wd + padX[0] + padX[1];
-        final float[] src = (hp == h && wp == wd) ? x.data() : paddedAsym(par, x.data(), n * cin, h, wd, padT, padL, hp, wp);
-        final int plane = hp * wp;
+        final float[] src = x.data();
+        final int plane = h * wd;
 
         final int phases = sh * sw;
         final int[][] taps = new int[phases][];
@@ -82,7 +82,7 @@ final class ConvTranspose2dVector {
                 for (int ci = 0, k = 0; ci < cinG; ci++) {
                     for (int a = 0; a < nty; a++) {
                         for (int c = 0; c < ntx; c++, k++) {
-                            tap[k] = ci * plane + (tyD[py][a] + padT) * wp + txD[px][c] + padL;
+                            tap[k] = (ci * nty + a) * wp + txD[px][c] + padL;
                             for (int co = 0; co < cout; co++) {
                                 int grp = co / coutG;
                                 int wIdx = (((grp * cinG + ci) * coutG + co % coutG) * kh + tyK[py][a]) * kw + txK[px][c];
@@ -99,40 +99,61 @@ final class ConvTranspose2dVector {
         final int mhMax = (ho + sh - 1) / sh;
         final int mwMax = (wo + sw - 1) / sw;
         final int outPlane = ho * wo;
-        int jobs = n * g * phases * mhMax;
-        long workPerRow = (long) coutG * cinG * Math.max(1, (kh / sh) * (kw / sw)) * mwMax;
+        int maxTy = 0;
+        for (int[] t : tyK) {
+            maxTy = Math.max(maxTy, t.length);
+        }
+        final int rowsMax = maxTy;
+        // a job is (image, group, vertical phase, phase row): it copies the cinG x nty input rows that
+        // row reads into a small buffer (L2) once and runs every horizontal phase from it
+        int jobs = n * g * sh * mhMax;
+        long workPerRow = (long) coutG * cinG * Math.max(1, kh / sh) * kw * mwMax;
         int grain = (int) Math.max(1, 65536 / Math.max(1, workPerRow));
         par.forRange(jobs, grain, (j0, j1) -> {
             float[] tmp = new float[8 * mwMax];
+            float[] rowBuf = new float[cinG * rowsMax * wp];
             for (int job = j0; job < j1; job++) {
                 int m = job % mhMax;
-                int ph = (job / mhMax) % phases;
-                int grp = (job / (mhMax * phases)) % g;
-                int img = job / (mhMax * phases * g);
-                int py = ph / sw;
-                int px = ph % sw;
+                int py = (job / mhMax) % sh;
+                int grp = (job / (mhMax * sh)) % g;
+                int img = job / (mhMax * sh * g);
                 int oy = m * sh + py;
-                if (oy >= ho || px >= wo) {
+                if (oy >= ho) {
                     continue;
                 }
-                int len = (wo - px + sw - 1) / sw;
-                int[] tap = taps[ph];
-                int nk = tap.length;
-                float[] wpk = packs[ph];
-                int base = (img * cin + grp * cinG) * plane + m * wp;
-                int co = grp * coutG;
-                int coEnd = co + coutG;
-                while (co < coEnd) {
-                    int cb = ConvRowKernel.blockAt(tile, coEnd - co);
-                    ConvRowKernel.run(tile, cb, src, base, tap, nk, wpk, co * nk, tmp, 0, len, len, b, co, act);
-                    for (int c = 0; c < cb; c++) {
-                        int d = (img * cout + co + c) * outPlane + oy * wo + px;
-                        int t = c * len;
-                        for (int j = 0; j < len; j++) {
-                            o[d + j * sw] = tmp[t + j];
+                int nty = tyK[py].length;
+                int base = (img * cin + grp * cinG) * plane;
+                for (int ci = 0; ci < cinG; ci++) {
+                    for (int a = 0; a < nty; a++) {
+                        // padded row: zeros, then x's row y at column padL (rows outside x stay zero)
+                        int to = (ci * nty + a) * wp;
+                        int y = m + tyD[py][a];
+                        java.util.Arrays.fill(rowBuf, to, to + wp, 0f);
+                        if (y >= 0 && y < h) {
+                            System.arraycopy(src, base + ci * plane + y * wd, rowBuf, to + padL, wd);
                         }
                     }
-                    co += cb;
+                }
+                for (int px = 0; px < sw && px < wo; px++) {
+                    int ph = py * sw + px;
+                    int len = (wo - px + sw - 1) / sw;
+                    int[] tap = taps[ph];
+                    int nk = tap.length;
+                    float[] wpk = packs[ph];
+                    int co = grp * coutG;
+                    int coEnd = co + coutG;
+                    while (co < coEnd) {
+                        int cb = ConvRowKernel.blockAt(tile, coEnd - co);
+                        ConvRowKernel.run(tile, cb, rowBuf, 0, tap, nk, wpk, co * nk, tmp, 0, len, len, b, co, act);
+                        for (int c = 0; c < cb; c++) {
+                            int d = (img * cout + co + c) * outPlane + oy * wo + px;
+                            int t = c * len;
+                            for (int j = 0; j < len; j++) {
+                                o[d + j * sw] = tmp[t + j];
+                            }
+                        }
+                        co += cb;
+                    }
                 }
             }
         });
@@ -170,19 +191,5 @@ final class ConvTranspose2dVector {
             }
         }
         return new int[] {before, after};
-    }
-
-    /** A zero-padded copy [planes][hp][wp] of x [planes][h][w] with x's (0,0) at (top, left). */
-    private static float[] paddedAsym(Parallel par, float[] in, int planes, int h, int w, int top, int left,
-                                      int hp, int wp) {
-        float[] dst = new float[planes * hp * wp];
-        par.forRange(planes, Math.max(1, 16384 / (h * w)), (p0, p1) -> {
-            for (int pl = p0; pl < p1; pl++) {
-                for (int y = 0; y < h; y++) {
-                    System.arraycopy(in, (pl * h + y) * w, dst, (pl * hp + y + top) * wp + left, w);
-                }
-            }
-        });
-        return dst;
     }
 }
