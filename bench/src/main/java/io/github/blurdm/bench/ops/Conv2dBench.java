@@ -22,6 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * conv2d 3x3, stride 1, pad 1, bias, batch 1, Cin = Cout: the MIMO-UNet encoder/decoder convs.
  * {@code shape} is "CxHxW"; every shape is 1.21 GFLOP (2*C*C*9*H*W). The scalar reference takes
  * about a second per call, so run it for one shape only ({@code -p backend=scalar -p shape=128x64x64}).
+ * The vector backend runs these convs by Winograd F(4, 3) ({@code Conv2dWinograd}); for the direct
+ * path add {@code -jvmArgsAppend -Dblurdm.conv.winograd=false}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
