@@ -109,6 +109,24 @@ public final class Deblurrer implements AutoCloseable {
         }
     }
 
+    /** Side of the image {@link #warmUp} deblurs. */
+    static final int WARM_UP_SIDE = 32;
+
+    /**
+     * Deblurs a small seeded image ({@value #WARM_UP_SIDE} pixels square) and drops the result, so that
+     * the JIT has compiled the CPU backend's kernels before a large image arrives: the first large image
+     * of a process otherwise runs them interpreted and in unoptimised code for its first second or so.
+     * Results of later calls are unchanged (the prior's noise depends on the seed, not on earlier calls).
+     */
+    public void warmUp() {
+        java.util.Random rnd = new java.util.Random(WARM_UP_SIDE);
+        float[] px = new float[WARM_UP_SIDE * WARM_UP_SIDE * 3];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = rnd.nextInt(256);
+        }
+        deblur(Tensor.of(px, WARM_UP_SIDE, WARM_UP_SIDE, 3), null, MimoPipeline.Progress.NONE);
+    }
+
     /**
      * The tile side for an image: the whole image when its estimated working memory fits the budget,
      * else the largest multiple of 64 that does.
