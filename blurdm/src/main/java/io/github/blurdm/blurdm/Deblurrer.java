@@ -111,7 +111,7 @@ public final class Deblurrer implements AutoCloseable {
 
     /**
      * Side of the image {@link #warmUp} deblurs. Measured before a 1280x720 image (5 alternated cold JVMs,
-     * warm-up plus image): 32x32 4.3-5.5 s, 64x64 5.2-5.8, a 320x64 strip 5.3-6.2, a 1280x32 strip
+     * warm-up plus image, two batches): 32x32 4.3-5.9 s, 64x64 5.2-5.8, a 320x64 strip 5.3-6.2, a 1280x32 strip
      * 4.8-6.3, none 5.7-6.3.
      */
     static final int WARM_UP_SIDE = 32;
