@@ -4,9 +4,10 @@
 #
 #   weights/reference/train_gpu.sh RUN_DIR OUT_DIR MINUTES [DATA] [extra train.py options...]
 #
-# RUN_DIR   the run folder to continue (its checkpoint.pt, train.csv, val.csv); it is not modified. The word
+# RUN_DIR   the run folder to continue (its checkpoint.pt or the parts this script splits it into, train.csv,
+#           val.csv); it is not modified unless it is OUT_DIR (calls can be chained on one folder). The word
 #           "new" starts a fresh run in OUT_DIR instead, sized and scheduled by the extra options (e.g.
-#           --base 24 --iters1 N --iters2 N --iters3 N: a wider backbone than the shipped one, every stage)
+#           --base 20 --iters1 N --iters2 N --iters3 N: a wider backbone than the shipped one, every stage)
 # OUT_DIR   where the continued run goes (created; RUN_DIR is copied there first)
 # MINUTES   wall-clock budget; train.py stops cleanly, checkpointing, before it runs out
 # DATA      the pairs (default weights/data/synth: a folder with train/input), or a folder of photos from
@@ -15,7 +16,7 @@
 #           --val-pairs N), skipped when there are no pairs there
 # DEVICE    environment: cuda (default), or cpu for a smoke test of this script on a machine without a GPU
 # Examples: weights/reference/train_gpu.sh weights/checkpoints/small "$OUT/run" 5 weights/gpu-data/photos
-#           weights/reference/train_gpu.sh new "$OUT/run" 8 weights/gpu-data/photos --base 24 \
+#           weights/reference/train_gpu.sh new "$OUT/run" 8 weights/gpu-data/photos --base 20 \
 #             --iters1 4000 --iters2 2000 --iters3 4000 --batch 16
 #           weights/reference/train_gpu.sh weights/runs/small "$OUT/run" 8 weights/data/synth --threads 8
 # The GPU's numbers differ in the last bits from the CPU's, so a continued run is not bit-identical to a
@@ -52,8 +53,14 @@ if [[ "$run" == new ]]; then
   resume=()
   echo "train_gpu.sh: a new run in $out"
 elif [[ "$(cd "$run" && pwd)" != "$(cd "$out" && pwd)" ]]; then
-  cp "$run"/checkpoint.pt "$out"/
+  if [[ -f "$run/checkpoint.pt" ]]; then
+    cp "$run"/checkpoint.pt "$out"/
+  else
+    cat "$run"/checkpoint.pt.part-* > "$out/checkpoint.pt"  # a checkpoint this script split (below)
+  fi
   for f in train.csv val.csv config.json; do [[ -f "$run/$f" ]] && cp "$run/$f" "$out/"; done
+elif [[ ! -f "$out/checkpoint.pt" ]] && compgen -G "$out/checkpoint.pt.part-*" > /dev/null; then
+  cat "$out"/checkpoint.pt.part-* > "$out/checkpoint.pt" && rm "$out"/checkpoint.pt.part-*
 fi
 # leave a minute for the last checkpoint and the export
 budget="$(awk -v m="$minutes" 'BEGIN { b = m - 1; if (b < 0.5) b = m * 0.8; print b }')"
