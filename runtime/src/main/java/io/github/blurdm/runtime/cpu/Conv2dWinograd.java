@@ -23,13 +23,14 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Numerics: the transforms scale by 2, 4, 5 and 8, and G's sixths and twenty-fourths are applied
  * to the weights in double, so results differ from the direct sum by rounding: rel-L2 up to 1.1e-6
- * in VectorPathsTest, 4e-7 against PyTorch's conv2d (op fixtures), the shipped models' outputs
- * 1.1-1.4e-7 from PyTorch's.
+ * in VectorPathsTest, up to 6.7e-7 against PyTorch's conv2d (op fixtures), the shipped models'
+ * outputs 1.1-1.4e-7 from PyTorch's.
  *
  * <p>Measured (2026-11-27, 2 threads, Zen 3 EPYC, AVX2, 4x2 tile, the small model at 1280x720 in
  * ModelProfile, alternated runs; ms for all calls of each shape, direct / F(2, 3) / F(4, 3)):
  * 16x720x1280 (13 calls) 1000-1590 / 635-700 / 550-590; 32x360x640 (14) 930-1280 / 650-740 / 540-590;
- * 64x180x320 (15) 960-1070 / 755-780 / 595-615; whole warm run 3.8-5.8 / 3.1-3.2 / 2.5-3.0 s.
+ * 64x180x320 (15) 960-1070 / 755-780 / 595-615; whole warm run 3.8-5.8 / 3.1-3.2 / 2.5-3.0 s
+ * (bench/RESULTS.md, whole pipeline against PyTorch: 2.8 s vs 7.7 s; MIMO-UNet+ at 256x256 3.1 vs 3.5 s).
  * Tried and dropped: F(2, 3) down the columns (2 output rows per 4 input rows, 6 multiply-adds;
  * slower, above), and the full 2-D F(2x2, 3x3) (4 multiply-adds), whose tiles need the input split
  * into even and odd columns and the outputs interleaved back: done with scalar copies or with
