@@ -210,12 +210,8 @@ final class Conv2dVector {
                     for (int ci = 0; ci < cinG; ci++) {
                         for (int ky = 0; ky < kh; ky++) {
                             int iy = r * sh - ph + ky * dh;
-                            int to = (ci * kh + ky) * wpd;
-                            if (iy < 0 || iy >= h) {
-                                java.util.Arrays.fill(rowBuf, to, to + wpd, 0f);
-                            } else {
-                                System.arraycopy(in, inBase + (ci * h + iy) * wd, rowBuf, to + pw, wd);
-                            }
+                            paddedRow(in, iy < 0 || iy >= h ? -1 : inBase + (ci * h + iy) * wd, wd, -pw, rowBuf,
+                                    (ci * kh + ky) * wpd, wpd);
                         }
                     }
                     s = rowBuf;
@@ -252,6 +248,23 @@ final class Conv2dVector {
             t[k] = k * step;
         }
         return t;
+    }
+
+    /**
+     * dst[off + k] = x[row + first + k] where column first + k lies in [0, w), else 0, for k in [0, count);
+     * all zero when {@code row} is -1 (a padding row). One row of zero-padded input in a row buffer (also
+     * a window of one, {@link Conv2dWinograd}; {@link ConvTranspose2dVector}).
+     */
+    static void paddedRow(float[] x, int row, int w, int first, float[] dst, int off, int count) {
+        int lo = Math.max(0, -first);
+        int hi = Math.min(count, w - first);
+        if (row < 0 || hi <= lo) {
+            java.util.Arrays.fill(dst, off, off + count, 0f);
+            return;
+        }
+        java.util.Arrays.fill(dst, off, off + lo, 0f);
+        System.arraycopy(x, row + first + lo, dst, off + lo, hi - lo);
+        java.util.Arrays.fill(dst, off + hi, off + count, 0f);
     }
 
     /** A zero-padded copy [planes][h+2ph][w+2pw] of x [planes][h][w], parallel over planes. */

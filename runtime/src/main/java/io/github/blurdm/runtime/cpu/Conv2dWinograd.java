@@ -4,7 +4,6 @@ import io.github.blurdm.runtime.Activation;
 import io.github.blurdm.runtime.Conv2dParams;
 import io.github.blurdm.runtime.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,8 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>A job is (image, 4 output rows, segment of columns). It copies the 6 input rows of each input
  * channel with a zero column either side and transforms them into V[6][Cin][seg+2], then for each
  * block of output channels runs the 6 products M[a] = U[a] V[a] with the direct path's register tile
- * ({@link ConvRowKernel#run}; taps (ci, kx) over the row) and writes the 4 output rows A^T M with
- * bias and activation. Segments keep V within half of L2.
+ * ({@link ConvRowKernel#run}; taps (ci, kx) over the row) and writes the 4 output rows A^T M, then
+ * bias and activation with the direct path's epilogue. Segments keep V within half of L2.
  *
  * <p>Numerics: the transforms scale by 2, 4, 5 and 8, and G's sixths and twenty-fourths are applied
  * to the weights in double, so results differ from the direct sum by rounding: rel-L2 up to 1.1e-6
@@ -115,8 +114,8 @@ final class Conv2dWinograd {
                     int plane = (img * cin + ci) * h * wd;
                     for (int r = 0; r < 6; r++) {
                         int iy = 4 * ty - 1 + r;
-                        paddedRow(xd, iy < 0 || iy >= h ? -1 : plane + iy * wd, wd, c0, len, rows, r * rowLen,
-                                rowLen);
+                        Conv2dVector.paddedRow(xd, iy < 0 || iy >= h ? -1 : plane + iy * wd, wd, c0 - 1, rows,
+                                r * rowLen, rowLen);
                     }
                     columnTransform(rows, rowLen, v, ci * rowLen, cin * rowLen);
                 }
@@ -136,20 +135,6 @@ final class Conv2dWinograd {
                 }
             }
         });
-    }
-
-    /**
-     * dst[off .. off+rowLen) = input columns c0-1 .. c0+len of row {@code row} of x (-1: a padding row),
-     * zero outside [0, w) and past len.
-     */
-    private static void paddedRow(float[] x, int row, int w, int c0, int len, float[] dst, int off, int rowLen) {
-        java.util.Arrays.fill(dst, off, off + rowLen, 0f);
-        if (row < 0) {
-            return;
-        }
-        int from = Math.max(0, c0 - 1);
-        int to = Math.min(w, c0 + len + 1);
-        System.arraycopy(x, row + from, dst, off + from - (c0 - 1), to - from);
     }
 
     /**
@@ -201,14 +186,13 @@ final class Conv2dWinograd {
 
     /**
      * The first {@code outRows} of the 4 output rows at dst (w apart) = act(A^T M + bias) of one channel's
-     * M[a] at mOff + a*mStride. A^T rows: (1,1,1,1,1,0), (0,1,-1,2,-2,0), (0,1,1,4,4,0), (0,1,-1,8,-8,1).
+     * M[a] at mOff + a*mStride: A^T rows (1,1,1,1,1,0), (0,1,-1,2,-2,0), (0,1,1,4,4,0), (0,1,-1,8,-8,1),
+     * then bias and activation by {@link ConvRowKernel#epilogue} over each row (in L1), as the direct path.
      */
     private static void rowsOut(float[] m, int mOff, int mStride, int len, float bias, Activation act, float[] o,
-                                 int dst, int w, int outRows) {
-        Activation.Kind kind = act.kind();
-        float slope = act.slope();
+                                int dst, int w, int outRows) {
         int j = 0;
-        if (kind != Activation.Kind.GELU && outRows == 4) {
+        if (outRows == 4) {
             for (; j + L <= len; j += L) {
                 int i = mOff + j;
                 FloatVector m1 = FloatVector.fromArray(S, m, i + mStride);
@@ -219,25 +203,10 @@ final class Conv2dWinograd {
                 FloatVector bb = m1.sub(m2);
                 FloatVector c = m3.add(m4);
                 FloatVector d = m3.sub(m4);
-                FloatVector y0 = FloatVector.fromArray(S, m, i).add(a).add(c).add(bias);
-                FloatVector y1 = bb.add(d.mul(2f)).add(bias);
-                FloatVector y2 = a.add(c.mul(4f)).add(bias);
-                FloatVector y3 = bb.add(d.mul(8f)).add(FloatVector.fromArray(S, m, i + 5 * mStride)).add(bias);
-                if (kind == Activation.Kind.RELU) {
-                    y0 = y0.max(0f);
-                    y1 = y1.max(0f);
-                    y2 = y2.max(0f);
-                    y3 = y3.max(0f);
-                } else if (kind == Activation.Kind.LEAKY_RELU) {
-                    y0 = y0.blend(y0.mul(slope), y0.compare(VectorOperators.LT, 0f));
-                    y1 = y1.blend(y1.mul(slope), y1.compare(VectorOperators.LT, 0f));
-                    y2 = y2.blend(y2.mul(slope), y2.compare(VectorOperators.LT, 0f));
-                    y3 = y3.blend(y3.mul(slope), y3.compare(VectorOperators.LT, 0f));
-                }
-                y0.intoArray(o, dst + j);
-                y1.intoArray(o, dst + w + j);
-                y2.intoArray(o, dst + 2 * w + j);
-                y3.intoArray(o, dst + 3 * w + j);
+                FloatVector.fromArray(S, m, i).add(a).add(c).intoArray(o, dst + j);
+                bb.add(d.mul(2f)).intoArray(o, dst + w + j);
+                a.add(c.mul(4f)).intoArray(o, dst + 2 * w + j);
+                bb.add(d.mul(8f)).add(FloatVector.fromArray(S, m, i + 5 * mStride)).intoArray(o, dst + 3 * w + j);
             }
         }
         for (; j < len; j++) {
@@ -250,25 +219,28 @@ final class Conv2dWinograd {
             float bb = m1 - m2;
             float c = m3 + m4;
             float d = m3 - m4;
-            o[dst + j] = act.apply(m[i] + a + c + bias);
+            o[dst + j] = m[i] + a + c;
             if (outRows > 1) {
-                o[dst + w + j] = act.apply(bb + d * 2f + bias);
+                o[dst + w + j] = bb + d * 2f;
             }
             if (outRows > 2) {
-                o[dst + 2 * w + j] = act.apply(a + c * 4f + bias);
+                o[dst + 2 * w + j] = a + c * 4f;
             }
             if (outRows > 3) {
-                o[dst + 3 * w + j] = act.apply(bb + d * 8f + m[i + 5 * mStride] + bias);
+                o[dst + 3 * w + j] = bb + d * 8f + m[i + 5 * mStride];
             }
         }
+        for (int r = 0; r < outRows; r++) {
+            ConvRowKernel.epilogue(o, dst + r * w, len, bias, act);
+        }
     }
+
+    private static final double SIXTH = 1.0 / 6;
 
     /**
      * U[a][co][ci*3 + kx] = (G g[.., kx])[a] for F(4, 3), in double; G rows: (1/4, 0, 0),
      * (-1/6, -1/6, -1/6), (-1/6, 1/6, -1/6), (1/24, 1/12, 1/6), (1/24, -1/12, 1/6), (0, 0, 1).
      */
-    private static final double SIXTH = 1.0 / 6;
-
     static float[] transformWeights(ConvRowKernel.Tile tile, float[] w, int cout, int cin) {
         // written straight into ConvRowKernel.pack's layout (one pass; with 6 separate packs this took
         // 1.9 ms per call at 128->128, 15% of the conv)

@@ -19,7 +19,7 @@ import io.github.blurdm.runtime.Tensor;
  * {@link ConvRowKernel} computes the row for 4 output channels into a buffer that is then interleaved
  * into out.
  *
- * <p>v1 (this). Predicted: about the speed of {@link Conv2dVector} per MAC, since the inner loop is
+ * <p>v1. Predicted: about the speed of {@link Conv2dVector} per MAC, since the inner loop is
  * the same kernel; the interleaving store is O(outputs), negligible next to Cin*4 MACs per output.
  * Measured (2 threads, AMD EPYC Zen 4, JDK 17, quick harness, machine at load ~4 from another
  * build; 4x4 s2 p1 + bias, batch 1, 1.07 GFLOP each): 128-&gt;64 at 64x64 median 13.6 ms (min 9.8),
@@ -125,13 +125,9 @@ final class ConvTranspose2dVector {
                 int base = (img * cin + grp * cinG) * plane;
                 for (int ci = 0; ci < cinG; ci++) {
                     for (int a = 0; a < nty; a++) {
-                        // padded row: zeros, then x's row y at column padL (rows outside x stay zero)
-                        int to = (ci * nty + a) * wp;
                         int y = m + tyD[py][a];
-                        java.util.Arrays.fill(rowBuf, to, to + wp, 0f);
-                        if (y >= 0 && y < h) {
-                            System.arraycopy(src, base + ci * plane + y * wd, rowBuf, to + padL, wd);
-                        }
+                        Conv2dVector.paddedRow(src, y < 0 || y >= h ? -1 : base + ci * plane + y * wd, wd, -padL,
+                                rowBuf, (ci * nty + a) * wp, wp);
                     }
                 }
                 for (int px = 0; px < sw && px < wo; px++) {
