@@ -159,7 +159,7 @@ class VectorPathsTest {
         for (int[] c : CONV) {
             for (Activation act : ACTS) {
                 for (boolean withBias : new boolean[] {true, false}) {
-                    tests.add(conv2dCase(c, act, withBias, seed++, null));
+                    tests.add(conv2dCase(c, act, withBias, seed++, null, false));
                 }
             }
         }
@@ -176,7 +176,7 @@ class VectorPathsTest {
         int seed = 500;
         for (ConvRowKernel.Tile tile : ConvRowKernel.Tile.values()) {
             for (int[] c : CONV) {
-                tests.add(conv2dCase(c, Activation.RELU, true, seed++, tile));
+                tests.add(conv2dCase(c, Activation.RELU, true, seed++, tile, false));
             }
         }
         return tests.stream();
@@ -209,23 +209,9 @@ class VectorPathsTest {
         int seed = 900;
         for (ConvRowKernel.Tile tile : ConvRowKernel.Tile.values()) {
             for (int[] c : WINOGRAD) {
+                int[] conv = {c[0], c[1], c[2], c[3], c[4], 3, 3, 1, 1, 1, 1, 1, 1};
                 for (Activation act : ACTS) {
-                    boolean withBias = seed % 2 == 0;
-                    int s = seed++;
-                    Conv2dParams p = Conv2dParams.of(1, 1).withActivation(act);
-                    String name = "WINOGRAD tile " + tile + " (x=[" + c[0] + "," + c[1] + "," + c[3] + "," + c[4]
-                            + "],cout=" + c[2] + "," + act + ",bias=" + withBias + ")";
-                    tests.add(DynamicTest.dynamicTest(name, () -> {
-                        Random rnd = new Random(s);
-                        Tensor x = random(rnd, c[0], c[1], c[3], c[4]);
-                        Tensor w = random(rnd, c[2], c[1], 3, 3);
-                        Tensor b = withBias ? random(rnd, c[2]) : null;
-                        int[] shape = OpShapes.conv2d(x, w, b, p);
-                        try (Parallel par = new Parallel(2)) {
-                            compare(name, shape, out -> Conv2dWinograd.forward(par, out, x, w, b, p, tile),
-                                    (be, out) -> be.conv2d(out, x, w, b, p));
-                        }
-                    }));
+                    tests.add(conv2dCase(conv, act, seed % 2 == 0, seed++, tile, true));
                 }
             }
         }
@@ -234,12 +220,13 @@ class VectorPathsTest {
 
     /**
      * One CONV row on seeded inputs: the vector path (the backend's default when {@code tile} is null,
-     * else {@link Conv2dVector} with that tile) against the scalar backend.
+     * else {@link Conv2dVector}, or {@link Conv2dWinograd} when {@code winograd}, with that tile) against
+     * the scalar backend.
      */
     private static DynamicTest conv2dCase(int[] c, Activation act, boolean withBias, int seed,
-                                          ConvRowKernel.Tile tile) {
+                                          ConvRowKernel.Tile tile, boolean winograd) {
         Conv2dParams p = new Conv2dParams(c[7], c[8], c[9], c[10], c[11], c[11], c[12], act);
-        String name = "CONV2D" + (tile == null ? "" : " tile " + tile + " ") + "(x=[" + c[0] + "," + c[1] + ","
+        String name = (winograd ? "WINOGRAD" : "CONV2D") + (tile == null ? "" : " tile " + tile + " ") + "(x=[" + c[0] + "," + c[1] + ","
                 + c[3] + "," + c[4] + "],w=[" + c[2] + "," + c[1] / c[12] + "," + c[5] + "," + c[6] + "]," + p
                 + ",bias=" + withBias + ")";
         return DynamicTest.dynamicTest(name, () -> {
@@ -254,7 +241,13 @@ class VectorPathsTest {
                 return;
             }
             try (Parallel par = new Parallel(2)) {
-                compare(name, shape, out -> Conv2dVector.forward(par, out, x, w, b, p, tile), op);
+                compare(name, shape, out -> {
+                    if (winograd) {
+                        Conv2dWinograd.forward(par, out, x, w, b, p, tile);
+                    } else {
+                        Conv2dVector.forward(par, out, x, w, b, p, tile);
+                    }
+                }, op);
             }
         });
     }
