@@ -138,7 +138,8 @@ final class Conv2dVector {
         final int dw = p.dilationW();
         final int nk = cinG * kh * kw;
         final Activation act = p.activation();
-        final float[] wp = ConvRowKernel.pack(tile, weight.data(), cout, nk, coutG);
+        final float[] wp = ConvRowKernel.pack(tile, weight.data(), cout, nk, coutG,
+                Scratch.get(Scratch.Slot.WEIGHTS, cout * nk), 0);
 
         final boolean flat = kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0;
         final int hp = h + 2 * ph;
@@ -176,9 +177,9 @@ final class Conv2dVector {
         long workPerRow = (long) coutG * nk * rowLen;
         int grain = (int) Math.max(1, 65536 / Math.max(1, workPerRow));
         par.forRange(jobs, grain, (j0, j1) -> {
-            float[] col = gather ? new float[nk * wo] : null;
-            float[] rowBuf = rowPad ? new float[cinG * kh * wpd] : null;
-            float[] segBuf = segCopy ? new float[nk * seg] : null;
+            float[] col = gather ? Scratch.get(Scratch.Slot.JOB_A, nk * wo) : null;
+            float[] rowBuf = rowPad ? Scratch.get(Scratch.Slot.JOB_B, cinG * kh * wpd) : null;
+            float[] segBuf = segCopy ? Scratch.get(Scratch.Slot.JOB_C, nk * seg) : null;
             for (int job = j0; job < j1; job++) {
                 int r = job % rows;
                 int grp = (job / rows) % g;

@@ -90,7 +90,7 @@ final class Conv2dWinograd {
         final int seg = (wd + segs - 1) / segs;
         final int rowLen = seg + 2;
         final int nk = 3 * cin;
-        final float[] u = transformWeights(tile, weight.data(), cout, cin);
+        final float[] u = transformWeights(tile, weight.data(), cout, cin, Scratch.get(Scratch.Slot.WEIGHTS, 6 * cout * 3 * cin));
         final int[] taps = new int[nk];
         for (int ci = 0, k = 0; ci < cin; ci++) {
             for (int kx = 0; kx < 3; kx++, k++) {
@@ -101,9 +101,9 @@ final class Conv2dWinograd {
         long work = (long) cout * nk * 6 * seg;
         int grain = (int) Math.max(1, 65536 / Math.max(1, work));
         par.forRange(n * groups * segs, grain, (j0, j1) -> {
-            float[] v = new float[6 * cin * rowLen];
-            float[] m = new float[6 * cbMax * seg];
-            float[] rows = new float[6 * rowLen];
+            float[] v = Scratch.get(Scratch.Slot.JOB_A, 6 * cin * rowLen);
+            float[] m = Scratch.get(Scratch.Slot.JOB_B, 6 * cbMax * seg);
+            float[] rows = Scratch.get(Scratch.Slot.JOB_C, 6 * rowLen);
             for (int job = j0; job < j1; job++) {
                 int sg = job % segs;
                 int ty = (job / segs) % groups;
@@ -240,13 +240,13 @@ final class Conv2dWinograd {
     /**
      * U[a][co][ci*3 + kx] = (G g[.., kx])[a] for F(4, 3), in double; G rows: (1/4, 0, 0),
      * (-1/6, -1/6, -1/6), (-1/6, 1/6, -1/6), (1/24, 1/12, 1/6), (1/24, -1/12, 1/6), (0, 0, 1).
+     * Writes {@code u[0, 6*cout*3*cin)} and returns {@code u}.
      */
-    static float[] transformWeights(ConvRowKernel.Tile tile, float[] w, int cout, int cin) {
+    static float[] transformWeights(ConvRowKernel.Tile tile, float[] w, int cout, int cin, float[] u) {
         // written straight into ConvRowKernel.pack's layout (one pass; with 6 separate packs this took
         // 1.9 ms per call at 128->128, 15% of the conv)
         int nk = 3 * cin;
         int step = cout * nk;
-        float[] u = new float[6 * step];
         int r = 0;
         while (r < cout) {
             int cb = ConvRowKernel.blockAt(tile, cout - r);

@@ -401,17 +401,17 @@ final class ConvRowKernel {
     /**
      * Packs a [rows][nk] weight matrix (row r = one output channel, already in tap order) into the
      * kernels' layout: within each group of {@code perGroup} rows, blocks of {@link #blockAt} rows
-     * as [k][block] ({@link #blockAt} for the tile). Row r's block starts at {@code r*nk} whatever its size.
+     * as [k][block] ({@link #blockAt} for the tile). Row r's block starts at {@code off + r*nk} whatever
+     * its size. Writes {@code wp[off, off + rows*nk)} and returns {@code wp}.
      */
-    static float[] pack(Tile tile, float[] w, int rows, int nk, int perGroup) {
-        float[] wp = new float[rows * nk];
+    static float[] pack(Tile tile, float[] w, int rows, int nk, int perGroup, float[] wp, int off) {
         for (int g0 = 0; g0 < rows; g0 += perGroup) {
             int r = g0;
             while (r < g0 + perGroup) {
                 int cb = blockAt(tile, g0 + perGroup - r);
                 for (int k = 0; k < nk; k++) {
                     for (int c = 0; c < cb; c++) {
-                        wp[r * nk + cb * k + c] = w[(r + c) * nk + k];
+                        wp[off + r * nk + cb * k + c] = w[(r + c) * nk + k];
                     }
                 }
                 r += cb;

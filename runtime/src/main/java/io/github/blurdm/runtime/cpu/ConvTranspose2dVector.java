@@ -70,7 +70,17 @@ final class ConvTranspose2dVector {
 
         final int phases = sh * sw;
         final int[][] taps = new int[phases][];
-        final float[][] packs = new float[phases][];
+        final int[] packAt = new int[phases];
+        int packed = 0;
+        for (int py = 0; py < sh; py++) {
+            for (int px = 0; px < sw; px++) {
+                int ph = py * sw + px;
+                packAt[ph] = packed;
+                packed += cout * cinG * tyK[py].length * txK[px].length;
+            }
+        }
+        // every phase's packed weights in one buffer, at packAt[phase]
+        final float[] packs = Scratch.get(Scratch.Slot.WEIGHTS, packed);
         for (int py = 0; py < sh; py++) {
             for (int px = 0; px < sw; px++) {
                 int ph = py * sw + px;
@@ -78,7 +88,7 @@ final class ConvTranspose2dVector {
                 int ntx = txK[px].length;
                 int nk = cinG * nty * ntx;
                 int[] tap = new int[nk];
-                float[] wRows = new float[cout * nk];
+                float[] wRows = Scratch.get(Scratch.Slot.WEIGHTS_GATHER, cout * nk);
                 for (int ci = 0, k = 0; ci < cinG; ci++) {
                     for (int a = 0; a < nty; a++) {
                         for (int c = 0; c < ntx; c++, k++) {
@@ -92,7 +102,7 @@ final class ConvTranspose2dVector {
                     }
                 }
                 taps[ph] = tap;
-                packs[ph] = ConvRowKernel.pack(tile, wRows, cout, nk, coutG);
+                ConvRowKernel.pack(tile, wRows, cout, nk, coutG, packs, packAt[ph]);
             }
         }
 
@@ -110,8 +120,8 @@ final class ConvTranspose2dVector {
         long workPerRow = (long) coutG * cinG * Math.max(1, kh / sh) * kw * mwMax;
         int grain = (int) Math.max(1, 65536 / Math.max(1, workPerRow));
         par.forRange(jobs, grain, (j0, j1) -> {
-            float[] tmp = new float[8 * mwMax];
-            float[] rowBuf = new float[cinG * rowsMax * wp];
+            float[] tmp = Scratch.get(Scratch.Slot.JOB_A, 8 * mwMax);
+            float[] rowBuf = Scratch.get(Scratch.Slot.JOB_B, cinG * rowsMax * wp);
             for (int job = j0; job < j1; job++) {
                 int m = job % mhMax;
                 int py = (job / mhMax) % sh;
@@ -135,12 +145,12 @@ final class ConvTranspose2dVector {
                     int len = (wo - px + sw - 1) / sw;
                     int[] tap = taps[ph];
                     int nk = tap.length;
-                    float[] wpk = packs[ph];
                     int co = grp * coutG;
                     int coEnd = co + coutG;
                     while (co < coEnd) {
                         int cb = ConvRowKernel.blockAt(tile, coEnd - co);
-                        ConvRowKernel.run(tile, cb, rowBuf, 0, tap, nk, wpk, co * nk, tmp, 0, len, len, b, co, act);
+                        ConvRowKernel.run(tile, cb, rowBuf, 0, tap, nk, packs, packAt[ph] + co * nk, tmp, 0, len, len, b,
+                                co, act);
                         for (int c = 0; c < cb; c++) {
                             int d = (img * cout + co + c) * outPlane + oy * wo + px;
                             int t = c * len;

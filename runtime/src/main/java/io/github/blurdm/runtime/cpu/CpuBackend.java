@@ -107,9 +107,12 @@ public final class CpuBackend extends AbstractBackend {
         return pool.stats();
     }
 
+    /** The copy comes from the array pool: an input uploaded per image and released is reused, not hoarded. */
     @Override
     public Tensor upload(Tensor host) {
-        return Tensor.of(host.toArray(), host.shape());
+        Tensor t = allocate(host.shape());
+        System.arraycopy(host.data(), 0, t.data(), 0, t.size());
+        return t;
     }
 
     @Override

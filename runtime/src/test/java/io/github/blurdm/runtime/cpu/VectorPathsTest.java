@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestFactory;
  * The Vector API fast paths ({@link Conv2dVector}, {@link ConvTranspose2dVector}, {@link LinearVector})
  * against the scalar reference loops: {@code new CpuBackend(2, true)} vs {@code new CpuBackend(2, false)}.
  * Inputs seeded uniform in [-1,1] (never zero); outputs pre-filled with NaN and followed by a NaN guard
- * region that must stay untouched; rel-L2 = ||a-b||/||b|| <= 1e-5 and no NaN.
+ * region that must stay untouched; rel-L2 = ||a-b||/||b|| <= 1e-5 and no NaN. Every {@link Scratch} buffer
+ * is NaN-filled when handed out, so a path that reads working memory it did not write fails here.
  */
 class VectorPathsTest {
     private static final double TOL = 1e-5;
@@ -42,10 +43,12 @@ class VectorPathsTest {
     static void setUp() {
         vec = new CpuBackend(2, true);
         ref = new CpuBackend(2, false);
+        Scratch.poison = true;
     }
 
     @AfterAll
     static void tearDown() {
+        Scratch.poison = false;
         if (vec != null) {
             vec.close();
             ref.close();
