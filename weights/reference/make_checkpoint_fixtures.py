@@ -10,7 +10,10 @@ Writes into weights/src/test/resources/checkpoints/ (see weights/reference/CHECK
   <name>.expected.safetensors  every tensor in it, contiguous, in its own dtype, under its path
                                (dict keys joined by '/'); floating non-float32 tensors also as
                                '<path>@f32' = tensor.float(), to check conversion
-  legacy.pth                   torch.save(..., _use_new_zipfile_serialization=False)
+  <name>.legacy.pth            the same object saved in the legacy format (torch.save(...,
+                               _use_new_zipfile_serialization=False), what PyTorch < 1.6 wrote):
+                               plain, training, dtypes, views; same expected dump
+  module.legacy.pth            a whole nn.Module saved in the legacy format (Java refuses it)
   malicious.pth                a zip checkpoint whose pickle calls os.system, builtins.eval and
                                subprocess.Popen when unpickled by Python. Built with pickle.dumps
                                and never loaded here.
@@ -32,6 +35,7 @@ from safetensors_io import write_safetensors  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "checkpoints")
 MARKER = "/tmp/blurdm-pwned-marker"
+LEGACY = ("plain", "training", "dtypes", "views")
 
 
 
@@ -51,6 +55,8 @@ def walk(obj, prefix, out, seen):
 def save(name, obj):
     path = os.path.join(OUT, name + ".pth")
     torch.save(obj, path)
+    if name in LEGACY:
+        torch.save(obj, os.path.join(OUT, name + ".legacy.pth"), _use_new_zipfile_serialization=False)
     expected = collections.OrderedDict()
     walk(obj, "", expected, set())
     write_safetensors(os.path.join(OUT, name + ".expected.safetensors"), expected)
@@ -153,8 +159,8 @@ def main():
         ("param", nn.Parameter(torch.randn(2, 2))),
     ]))
 
-    # 6. the legacy (pre-1.6) format: no expected dump, Java refuses it
-    torch.save(backbone.state_dict(), os.path.join(OUT, "legacy.pth"), _use_new_zipfile_serialization=False)
+    # 6. the legacy (pre-1.6) format: the cases above (save) and a whole module, which Java refuses
+    torch.save(backbone, os.path.join(OUT, "module.legacy.pth"), _use_new_zipfile_serialization=False)
 
     # 7. a malicious checkpoint: the zip layout of torch.save, with a pickle that calls os.system etc.
     payload = {

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -19,17 +21,22 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * A checkpoint written by {@code torch.save} with PyTorch >= 1.6: a zip holding the pickle
- * {@code <root>/data.pkl} and one entry {@code <root>/data/<key>} per storage (raw, little-endian
- * unless {@code <root>/byteorder} says "big"). The pickle is read by a reader that executes nothing
- * (see {@link PyObject}); tensors are found as {@link TorchTensor} views and read on demand, each
- * storage once even when several tensors share it.
+ * A checkpoint written by {@code torch.save}. With PyTorch >= 1.6 (the default format): a zip holding
+ * the pickle {@code <root>/data.pkl} and one entry {@code <root>/data/<key>} per storage (raw,
+ * little-endian unless {@code <root>/byteorder} says "big"). Before 1.6, or with
+ * {@code _use_new_zipfile_serialization=False} (the legacy format, in which older releases' weights
+ * were saved): five pickles in a row (magic number, protocol 1001,
+ * system info with the byte order, the object, the sorted list of storage keys), then each storage
+ * in that order as a little-endian int64 element count and its raw elements. The pickle is read by a
+ * reader that executes nothing (see {@link PyObject}); tensors are found as {@link TorchTensor} views
+ * and read on demand, each storage once even when several tensors share it.
  *
- * <p>Checked on open: the file is a zip (a legacy pre-1.6 pickle is refused with how to re-save
- * it), no entry name is absolute or contains "..", exactly one {@code data.pkl}, each entry's
- * declared size within the limits and its compression ratio plausible (no zip bombs). On read:
- * the storage entry exists and holds exactly the bytes the pickle says, and decompressed bytes in
- * total stay under the limit given to {@link #open(Path, long)}.
+ * <p>Checked on open: no zip entry name is absolute or contains "..", exactly one {@code data.pkl},
+ * each entry's declared size within the limits and its compression ratio plausible (no zip bombs);
+ * in the legacy format the magic number and protocol, and that the storages listed are exactly the
+ * ones the pickle names, each with the element count it declares, ending exactly at the end of the
+ * file. On read: the storage holds exactly the bytes the pickle says, and bytes read in total stay
+ * under the limit given to {@link #open(Path, long)}.
  *
  * <pre>{@code
  * try (TorchCheckpoint ck = TorchCheckpoint.open(Path.of("last_MIMO.pth"))) {
@@ -48,8 +55,15 @@ public final class TorchCheckpoint implements AutoCloseable {
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
     private static final int MAX_WALK_DEPTH = 64;
 
+    /** The legacy format's first pickle: {@code torch.serialization.MAGIC_NUMBER}. */
+    private static final java.math.BigInteger LEGACY_MAGIC = new java.math.BigInteger("1950a86a20f9469cfc6c", 16);
+    private static final long LEGACY_PROTOCOL = 1001;
+
     private final Path path;
     private final ZipFile zip;
+    /** Legacy format only (else null): the open file and each storage's {offset, bytes} in it. */
+    private final FileChannel legacy;
+    private final Map<String, long[]> legacyStorages;
     private final String root;
     private final ByteOrder order;
     private final Object data;
@@ -59,8 +73,15 @@ public final class TorchCheckpoint implements AutoCloseable {
 
     private TorchCheckpoint(Path path, ZipFile zip, String root, ByteOrder order, Object data, long maxBytes,
                             long bytesRead) {
+        this(path, zip, null, null, root, order, data, maxBytes, bytesRead);
+    }
+
+    private TorchCheckpoint(Path path, ZipFile zip, FileChannel legacy, Map<String, long[]> legacyStorages,
+                            String root, ByteOrder order, Object data, long maxBytes, long bytesRead) {
         this.path = path;
         this.zip = zip;
+        this.legacy = legacy;
+        this.legacyStorages = legacyStorages;
         this.root = root;
         this.order = order;
         this.data = data;
@@ -77,9 +98,7 @@ public final class TorchCheckpoint implements AutoCloseable {
     public static TorchCheckpoint open(Path path, long maxBytes) throws WeightsException {
         WeightsFormat f = WeightsFormat.detect(path);
         if (f == WeightsFormat.TORCH_LEGACY) {
-            throw new WeightsException(path + ": legacy PyTorch checkpoint (a bare pickle, written before "
-                    + "PyTorch 1.6 or with _use_new_zipfile_serialization=False); not supported: "
-                    + WeightsFormat.RESAVE_HINT);
+            return openLegacy(path, maxBytes);
         }
         if (f != WeightsFormat.TORCH_ZIP) {
             throw new WeightsException(path + ": not a PyTorch checkpoint (found " + f + ")");
@@ -140,6 +159,124 @@ public final class TorchCheckpoint implements AutoCloseable {
         return new TorchCheckpoint(path, zip, root, order, data, maxBytes, read[0]);
     }
 
+    private static TorchCheckpoint openLegacy(Path path, long maxBytes) throws WeightsException {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(path, StandardOpenOption.READ);
+        } catch (IOException | RuntimeException e) {
+            throw new WeightsException(path + ": cannot read: " + e.getMessage(), e);
+        }
+        try {
+            TorchCheckpoint ck = loadLegacy(path, ch, maxBytes);
+            ch = null;
+            return ck;
+        } finally {
+            if (ch != null) {
+                closeQuietly(ch);
+            }
+        }
+    }
+
+    private static TorchCheckpoint loadLegacy(Path path, FileChannel ch, long maxBytes) throws WeightsException {
+        String where = path + ": legacy PyTorch checkpoint";
+        long size;
+        byte[] head;
+        try {
+            size = ch.size();
+            head = new byte[(int) Math.min(size, MAX_PICKLE_BYTES)];
+            readFully(ch, ByteBuffer.wrap(head), 0);
+        } catch (IOException e) {
+            throw new WeightsException(path + ": cannot read: " + e.getMessage(), e);
+        }
+        TorchUnpickler.Parsed magic = pickleAt(head, 0, size, path.toString());
+        Object m = magic.value();
+        if (!(m instanceof Long || m instanceof java.math.BigInteger)
+                || !LEGACY_MAGIC.equals(new java.math.BigInteger(m.toString()))) {
+            throw new WeightsException(path + ": a pickle, but not a torch.save checkpoint (no legacy magic "
+                    + "number; a bare pickle of tensors is not readable without running Python code): "
+                    + WeightsFormat.RESAVE_HINT);
+        }
+        TorchUnpickler.Parsed protocol = pickleAt(head, magic.end(), size, where + " (protocol)");
+        if (!Long.valueOf(LEGACY_PROTOCOL).equals(protocol.value())) {
+            throw new WeightsException(where + ": protocol " + protocol.value() + ", expected " + LEGACY_PROTOCOL);
+        }
+        TorchUnpickler.Parsed info = pickleAt(head, protocol.end(), size, where + " (system info)");
+        ByteOrder order = ByteOrder.LITTLE_ENDIAN;
+        if (info.value() instanceof Map<?, ?> im && Boolean.FALSE.equals(im.get("little_endian"))) {
+            order = ByteOrder.BIG_ENDIAN;
+        }
+        TorchUnpickler.Parsed data = pickleAt(head, info.end(), size, where);
+        TorchUnpickler.Parsed keys = pickleAt(head, data.end(), size, where + " (storage keys)");
+        if (!(keys.value() instanceof List<?> list)) {
+            throw new WeightsException(where + ": the storage key list after the pickle is missing");
+        }
+        Map<String, TorchUnpickler.Storage> named = data.storages();
+        Map<String, long[]> at = new HashMap<>();
+        long pos = keys.end();
+        ByteBuffer count = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        for (Object k : list) {
+            TorchUnpickler.Storage s = k instanceof String key ? named.get(key) : null;
+            if (s == null || at.containsKey(s.key())) {
+                throw new WeightsException(where + ": the storage list names " + k + ", which no tensor uses or "
+                        + "which is listed twice");
+            }
+            if (pos + 8 > size) {
+                throw new WeightsException(where + ": ends at byte " + size + " before storage " + s.key()
+                        + " (truncated)");
+            }
+            try {
+                count.clear();
+                readFully(ch, count, pos);
+            } catch (IOException e) {
+                throw new WeightsException(path + ": cannot read: " + e.getMessage(), e);
+            }
+            long n = count.getLong(0);
+            if (n != s.numel()) {
+                throw new WeightsException(where + ": storage " + s.key() + " holds " + n + " elements but the "
+                        + "pickle declares " + s.numel() + " (corrupt)");
+            }
+            long bytes = n * s.dtype().bytes(); // n equals a numel checked against the pickle's size fields
+            if (n > size || bytes > size - pos - 8) {
+                throw new WeightsException(where + ": storage " + s.key() + " needs " + bytes + " bytes from byte "
+                        + (pos + 8) + " but the file ends at " + size + " (truncated)");
+            }
+            at.put(s.key(), new long[] {pos + 8, bytes});
+            pos += 8 + bytes;
+        }
+        for (String key : named.keySet()) {
+            if (!at.containsKey(key)) {
+                throw new WeightsException(where + ": storage " + key + " is used by a tensor but not stored");
+            }
+        }
+        if (pos != size) {
+            throw new WeightsException(where + ": " + (size - pos) + " bytes after the last storage (corrupt)");
+        }
+        return new TorchCheckpoint(path, null, ch, at, "", order, data.value(), maxBytes, 0);
+    }
+
+    /** One of the legacy file's pickles; one that runs off a wholly read file says the file may be cut short. */
+    private static TorchUnpickler.Parsed pickleAt(byte[] head, int at, long size, String where)
+            throws WeightsException {
+        try {
+            return TorchUnpickler.readAt(head, at, where);
+        } catch (WeightsException e) {
+            if (head.length == size && e.getMessage().contains("end")) {
+                throw new WeightsException(e.getMessage() + " (the file ends at byte " + size + ": truncated?)", e);
+            }
+            throw e;
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer dst, long pos) throws IOException {
+        while (dst.hasRemaining()) {
+            int r = ch.read(dst, pos);
+            if (r < 0) {
+                throw new IOException("end of file at byte " + pos);
+            }
+            pos += r;
+        }
+    }
+
     private static void checkEntryName(Path path, String n) throws WeightsException {
         if (n.isEmpty() || n.startsWith("/") || n.startsWith("\\") || n.contains("\\") || n.contains("\0")
                 || n.matches("^[A-Za-z]:.*") || List.of(n.split("/")).contains("..")) {
@@ -197,9 +334,9 @@ public final class TorchCheckpoint implements AutoCloseable {
         return b;
     }
 
-    private static void closeQuietly(ZipFile z) {
+    private static void closeQuietly(java.io.Closeable c) {
         try {
-            z.close();
+            c.close();
         } catch (IOException ignored) {
             // read-only
         }
@@ -209,9 +346,14 @@ public final class TorchCheckpoint implements AutoCloseable {
         return path;
     }
 
-    /** The zip's top folder (torch names it after the file, or "archive"). */
+    /** The zip's top folder (torch names it after the file, or "archive"); "" in the legacy format. */
     public String root() {
         return root;
+    }
+
+    /** Whether the file is in the legacy (pre-1.6) format rather than a zip. */
+    public boolean isLegacy() {
+        return legacy != null;
     }
 
     /** The storages' byte order (little unless the checkpoint's byteorder entry says big). */
@@ -381,6 +523,11 @@ public final class TorchCheckpoint implements AutoCloseable {
         if (b != null) {
             return b;
         }
+        if (legacy != null) {
+            b = legacyStorage(t.storageKey());
+            storageCache.put(t.storageKey(), b);
+            return b;
+        }
         String name = root + "/data/" + t.storageKey();
         ZipEntry e = entry(path, zip, name);
         if (e == null) {
@@ -404,9 +551,34 @@ public final class TorchCheckpoint implements AutoCloseable {
         return b;
     }
 
+    private byte[] legacyStorage(String key) throws WeightsException {
+        long[] at = legacyStorages.get(key); // present: open checked every storage the pickle names
+        if (at[1] > MAX_ARRAY) {
+            throw new WeightsException(path + ": storage " + key + " has " + at[1] + " bytes, more than one "
+                    + "Java array holds");
+        }
+        if (bytesRead + at[1] > maxBytes) {
+            throw new WeightsException(path + ": reading storage " + key + " (" + at[1] + " bytes) would exceed "
+                    + "the limit of " + maxBytes + " bytes");
+        }
+        byte[] b = new byte[(int) at[1]];
+        try {
+            readFully(legacy, ByteBuffer.wrap(b), at[0]);
+        } catch (IOException e) {
+            throw new WeightsException(path + ": storage " + key + " unreadable: " + e.getMessage(), e);
+        }
+        bytesRead += at[1];
+        return b;
+    }
+
     @Override
     public void close() {
         storageCache.clear();
-        closeQuietly(zip);
+        if (zip != null) {
+            closeQuietly(zip);
+        }
+        if (legacy != null) {
+            closeQuietly(legacy);
+        }
     }
 }

@@ -47,16 +47,30 @@ final class TorchUnpickler {
     private final Map<Long, Object> memo = new HashMap<>();
     private final Map<String, Storage> storages = new LinkedHashMap<>();
 
-    private TorchUnpickler(byte[] in, String source) {
+    private TorchUnpickler(byte[] in, int start, String source) {
         this.in = in;
+        this.pos = start;
         this.source = source;
+    }
+
+    /** One pickle read from a stream of several: its value, the offset after its STOP, the storages it names. */
+    record Parsed(Object value, int end, Map<String, Storage> storages) {
     }
 
     /** Reads the pickle; {@code source} names it in messages (e.g. "model.pth: data.pkl"). */
     static Object read(byte[] data, String source) throws WeightsException {
-        TorchUnpickler u = new TorchUnpickler(data, source);
+        return readAt(data, 0, source).value();
+    }
+
+    /**
+     * Reads the pickle that starts at {@code data[start]} (the legacy format writes several one after
+     * another); bytes after its STOP are left alone.
+     */
+    static Parsed readAt(byte[] data, int start, String source) throws WeightsException {
+        TorchUnpickler u = new TorchUnpickler(data, start, source);
         try {
-            return u.run();
+            Object v = u.run();
+            return new Parsed(v, u.pos, u.storages);
         } catch (ClassCastException | IndexOutOfBoundsException | NumberFormatException e) {
             // Malformed structure where the opcode sequence itself is legal (e.g. REDUCE on a string).
             throw u.fail("malformed pickle (" + e.getClass().getSimpleName() + ")");
@@ -293,9 +307,18 @@ final class TorchUnpickler {
     }
 
     private Object persistentLoad(Object pid) throws WeightsException {
-        // ('storage', storage_type, key, location, numel)
+        // ('storage', storage_type, key, location, numel); the legacy format adds view_metadata, None
+        // since PyTorch 1.0 (storage views are gone); torch.save(model) in it also writes ('module', ...)
+        if (pid instanceof PyTuple t && t.size() > 0 && "module".equals(t.get(0))) {
+            throw fail("the checkpoint pickles a whole nn.Module (its class and source code), not a state "
+                    + "dict; save model.state_dict() instead");
+        }
         if (!(pid instanceof PyTuple t) || t.size() < 5 || !"storage".equals(t.get(0))) {
             throw fail("persistent id is not a ('storage', type, key, location, numel) tuple");
+        }
+        if (t.size() > 5 && t.get(5) != null) {
+            throw fail("storage " + t.get(2) + " is a view of another storage (written by PyTorch < 1.0); "
+                    + "not supported");
         }
         if (!(t.get(1) instanceof Allowed type) || !type.qualifiedName().startsWith("torch.")
                 || !STORAGE_TYPES.contains(type.qualifiedName().substring(6))) {

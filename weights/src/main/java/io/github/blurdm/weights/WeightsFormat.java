@@ -11,10 +11,13 @@ public enum WeightsFormat {
     SAFETENSORS,
     /** torch.save from PyTorch >= 1.6: a zip holding data.pkl and data/&lt;key&gt;. */
     TORCH_ZIP,
-    /** torch.save before 1.6 (or {@code _use_new_zipfile_serialization=False}), or a bare pickle: refused. */
+    /**
+     * A pickle: torch.save's legacy format (before 1.6, or {@code _use_new_zipfile_serialization=False}),
+     * read by {@link TorchCheckpoint}; any other pickle is refused there.
+     */
     TORCH_LEGACY;
 
-    /** How to re-save a legacy checkpoint; part of every message about one. */
+    /** How to re-save a pickle this module cannot read as a zip checkpoint; part of the message about one. */
     public static final String RESAVE_HINT = "re-save it with PyTorch >= 1.6: "
             + "torch.save(torch.load(path), new_path, _use_new_zipfile_serialization=True) "
             + "(the default since 1.6; only load checkpoints you trust in Python)";

@@ -70,6 +70,9 @@ class HostileInputTest {
             l.add(Fixtures.path(n + ".pth"));
             l.add(Fixtures.path(n + ".expected.safetensors"));
         }
+        for (String n : new String[] {"plain", "training", "dtypes", "views"}) {
+            l.add(Fixtures.path(n + ".legacy.pth"));
+        }
         l.add(Fixtures.path("malicious.pth"));
         return l;
     }

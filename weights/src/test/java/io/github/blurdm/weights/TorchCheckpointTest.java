@@ -27,11 +27,15 @@ class TorchCheckpointTest {
         return a;
     }
 
+    /** Zip-format fixtures, and (".legacy") the same objects saved in the pre-1.6 format. */
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "training", "dataparallel", "dtypes", "views"})
-    void everyTensorMatchesPyTorch(String name) throws Exception {
-        try (TorchCheckpoint ck = TorchCheckpoint.open(Fixtures.path(name + ".pth"));
+    @ValueSource(strings = {"plain", "training", "dataparallel", "dtypes", "views", "plain.legacy",
+        "training.legacy", "dtypes.legacy", "views.legacy"})
+    void everyTensorMatchesPyTorch(String file) throws Exception {
+        String name = file.replace(".legacy", "");
+        try (TorchCheckpoint ck = TorchCheckpoint.open(Fixtures.path(file + ".pth"));
              SafetensorsFile expected = SafetensorsFile.open(Fixtures.path(name + ".expected.safetensors"))) {
+            assertEquals(file.endsWith(".legacy"), ck.isLegacy(), file);
             Map<String, TorchTensor> found = ck.tensors();
             List<String> want = new ArrayList<>();
             for (String k : expected.keys()) {
@@ -54,9 +58,10 @@ class TorchCheckpointTest {
         }
     }
 
-    @Test
-    void trainingCheckpointKeepsItsOtherEntriesAsInertValues() throws Exception {
-        try (TorchCheckpoint ck = TorchCheckpoint.open(Fixtures.path("training.pth"))) {
+    @ParameterizedTest
+    @ValueSource(strings = {"training.pth", "training.legacy.pth"})
+    void trainingCheckpointKeepsItsOtherEntriesAsInertValues(String file) throws Exception {
+        try (TorchCheckpoint ck = TorchCheckpoint.open(Fixtures.path(file))) {
             Map<?, ?> d = assertInstanceOf(Map.class, ck.data());
             assertEquals(3L, d.get("epoch"));
             assertEquals(28.5, d.get("best_panr"));
@@ -76,7 +81,7 @@ class TorchCheckpointTest {
             assertTrue(e.getMessage().contains("model_state") && e.getMessage().contains("model_dm_state"), e.getMessage());
             StateDict dm = ck.stateDict("model_dm_state");
             assertEquals(DType.I64, dm.get("time_stamps_list").dtype());
-            assertEquals("training.pth[model_dm_state]", dm.source());
+            assertEquals(file + "[model_dm_state]", dm.source());
             assertThrows(WeightsException.class, () -> ck.stateDict("optimizer_state"));
         }
     }
@@ -112,12 +117,65 @@ class TorchCheckpointTest {
     }
 
     @Test
-    void legacyFormatIsRefusedWithHowToResave() {
-        for (String f : new String[] {"legacy.pth", "malicious.pkl"}) {
-            WeightsException e = assertThrows(WeightsException.class, () -> TorchCheckpoint.open(Fixtures.path(f)));
-            assertTrue(e.getMessage().contains(f) && e.getMessage().contains("legacy")
-                    && e.getMessage().contains("_use_new_zipfile_serialization=True"), e.getMessage());
+    void picklesThatAreNotStateDictCheckpointsAreRefused() {
+        WeightsException e = assertThrows(WeightsException.class,
+                () -> TorchCheckpoint.open(Fixtures.path("malicious.pkl")));
+        assertTrue(e.getMessage().contains("malicious.pkl") && e.getMessage().contains("not a torch.save checkpoint")
+                && e.getMessage().contains("_use_new_zipfile_serialization=True"), e.getMessage());
+        e = assertThrows(WeightsException.class, () -> TorchCheckpoint.open(Fixtures.path("module.legacy.pth")));
+        assertTrue(e.getMessage().contains("module.legacy.pth") && e.getMessage().contains("nn.Module")
+                && e.getMessage().contains("state_dict()"), e.getMessage());
+    }
+
+    /** A damaged legacy file: each damage named, nothing read past the file. */
+    @Test
+    void damagedLegacyCheckpointsNameTheProblem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        byte[] good = java.nio.file.Files.readAllBytes(Fixtures.path("plain.legacy.pth"));
+        java.util.function.BiFunction<String, byte[], String> message = (name, b) -> {
+            java.nio.file.Path f = dir.resolve(name);
+            try {
+                java.nio.file.Files.write(f, b);
+                try (TorchCheckpoint ck = TorchCheckpoint.open(f)) {
+                    for (Map.Entry<String, TorchTensor> t : ck.tensors().entrySet()) {
+                        ck.read(t.getKey(), t.getValue());
+                    }
+                }
+                return "no error";
+            } catch (WeightsException ex) {
+                assertTrue(ex.getMessage().startsWith(f.toString()), ex.getMessage());
+                return ex.getMessage();
+            } catch (java.io.IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        };
+        assertEquals("no error", message.apply("copy.pth", good));
+        String m = message.apply("cut.pth", java.util.Arrays.copyOf(good, good.length - 5));
+        assertTrue(m.contains("truncated"), m);
+        m = message.apply("cut-early.pth", java.util.Arrays.copyOf(good, good.length / 2));
+        assertTrue(m.contains("truncated"), m);
+        byte[] longer = java.util.Arrays.copyOf(good, good.length + 3);
+        m = message.apply("longer.pth", longer);
+        assertTrue(m.contains("3 bytes after the last storage"), m);
+        // the first storage's element count, right after the key list: one more than the pickle says
+        byte[] count = good.clone();
+        int at = firstStorageCount(good);
+        count[at]++;
+        m = message.apply("count.pth", count);
+        assertTrue(m.contains("elements but the pickle declares"), m);
+        byte[] magic = good.clone();
+        magic[6] ^= 1; // inside the magic number (PROTO 2, LONG1 of 10 bytes from byte 4)
+        m = message.apply("magic.pth", magic);
+        assertTrue(m.contains("not a torch.save checkpoint"), m);
+    }
+
+    /** Offset of the first storage's int64 element count in a legacy file: after its five pickles. */
+    private static int firstStorageCount(byte[] file) throws WeightsException {
+        int at = 0;
+        for (int i = 0; i < 5; i++) {
+            at = TorchUnpickler.readAt(file, at, "test").end();
         }
+        return at;
     }
 
     @Test
@@ -146,7 +204,7 @@ class TorchCheckpointTest {
     @Test
     void formatDetection() throws Exception {
         assertEquals(WeightsFormat.TORCH_ZIP, WeightsFormat.detect(Fixtures.path("plain.pth")));
-        assertEquals(WeightsFormat.TORCH_LEGACY, WeightsFormat.detect(Fixtures.path("legacy.pth")));
+        assertEquals(WeightsFormat.TORCH_LEGACY, WeightsFormat.detect(Fixtures.path("plain.legacy.pth")));
         assertEquals(WeightsFormat.SAFETENSORS, WeightsFormat.detect(Fixtures.path("plain.expected.safetensors")));
     }
 }

@@ -83,8 +83,10 @@ final class WeightsInspectCommand implements Callable<Integer> {
     private void inspectTorch(PrintWriter out) throws WeightsException {
         try (TorchCheckpoint ck = TorchCheckpoint.open(file)) {
             Map<String, TorchTensor> tensors = ck.tensors();
-            out.printf("file      %s%nformat    PyTorch zip checkpoint (root '%s', %s)%n", file, ck.root(),
-                    ck.byteOrder().toString().toLowerCase(java.util.Locale.ROOT).replace("_endian", "-endian"));
+            String order = ck.byteOrder().toString().toLowerCase(java.util.Locale.ROOT).replace("_endian", "-endian");
+            out.printf("file      %s%nformat    %s%n", file, ck.isLegacy()
+                    ? "PyTorch legacy checkpoint (torch.save before 1.6 or without the zip format, " + order + ")"
+                    : "PyTorch zip checkpoint (root '" + ck.root() + "', " + order + ")");
             long params = 0;
             for (TorchTensor t : tensors.values()) {
                 params += t.numel();

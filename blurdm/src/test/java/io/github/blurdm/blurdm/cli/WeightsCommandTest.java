@@ -68,11 +68,12 @@ class WeightsCommandTest {
         r = run("weights", "convert", fx("malicious.pth"), dir.resolve("m.safetensors"));
         assertEquals(1, r.code());
         assertTrue(r.err().contains("no state dict found"), r.err());
-        r = run("weights", "inspect", fx("legacy.pth"));
+        r = run("weights", "inspect", fx("malicious.pkl"));
         assertEquals(1, r.code());
         assertTrue(r.err().contains("_use_new_zipfile_serialization=True"), r.err());
-        r = run("weights", "convert", fx("legacy.pth"), dir.resolve("l.safetensors"));
+        r = run("weights", "convert", fx("module.legacy.pth"), dir.resolve("l.safetensors"));
         assertEquals(1, r.code());
+        assertTrue(r.err().contains("state_dict()"), r.err());
         assertEquals(0, files(), "nothing written");
         assertFalse(Files.exists(marker));
     }
@@ -135,6 +136,25 @@ class WeightsCommandTest {
         assertTrue(r.out().contains("only in A") && r.out().contains("only in B"), r.out());
         r = run("weights", "diff", fx("plain.pth"), fx("training.pth"), "--key-b", "model_state", "--tolerance", "1e-9");
         assertEquals(1, r.code(), r.out());
+    }
+
+    @Test
+    void legacyCheckpointsReadLikeTheirZipTwins() throws Exception {
+        CliRun r = run("weights", "inspect", fx("training.legacy.pth"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("PyTorch legacy checkpoint") && r.out().contains("model_dm_state"), r.out());
+        r = run("weights", "diff", fx("plain.pth"), fx("plain.legacy.pth"), "--tolerance", "0");
+        assertEquals(0, r.code(), r.out() + r.err());
+        Path a = dir.resolve("zip.safetensors");
+        Path b = dir.resolve("legacy.safetensors");
+        assertEquals(0, run("weights", "convert", fx("dtypes.pth"), a, "--dtype", "keep").code());
+        assertEquals(0, run("weights", "convert", fx("dtypes.legacy.pth"), b, "--dtype", "keep").code());
+        try (SafetensorsFile sa = SafetensorsFile.open(a); SafetensorsFile sb = SafetensorsFile.open(b)) {
+            assertEquals(sa.keys(), sb.keys());
+            for (String k : sa.keys()) {
+                assertEquals(sa.get(k).bytes(), sb.get(k).bytes(), k);
+            }
+        }
     }
 
     @Test
