@@ -54,6 +54,7 @@ import picocli.CommandLine.Parameters;
             "             as an RGB PNG",
             "  alpha      colour deblurred as stored (alpha ignored); the alpha channel",
             "             is copied unchanged (8-bit) into the output, an RGBA PNG",
+            "  EXIF       a JPEG's orientation tag is applied: the output is upright",
             "",
             "Outputs: PNG, written atomically (temporary file, then rename). An existing",
             "  output is replaced; an input of the run never is (reported, skipped).",

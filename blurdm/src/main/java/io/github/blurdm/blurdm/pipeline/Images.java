@@ -155,7 +155,7 @@ public final class Images {
     /**
      * Reads an image file; throws IOException naming the file when it is not a readable image, or when
      * its header declares more than {@link #maxPixels()} pixels (checked before any pixel data is
-     * decoded or allocated).
+     * decoded or allocated). A JPEG comes back turned upright by its EXIF orientation, if any.
      */
     public static BufferedImage read(Path path) throws IOException {
         if (!Files.isRegularFile(path)) {
@@ -187,7 +187,9 @@ public final class Images {
                 if (w <= 0 || h <= 0) {
                     throw new IOException(path + ": corrupt image: header declares " + w + "x" + h);
                 }
-                return reader.read(0);
+                BufferedImage img = reader.read(0);
+                return "jpeg".equalsIgnoreCase(reader.getFormatName())
+                        ? ExifOrientation.apply(img, ExifOrientation.of(path)) : img;
             } catch (IOException e) {
                 if (e.getMessage() != null && e.getMessage().startsWith(path.toString())) {
                     throw e;
