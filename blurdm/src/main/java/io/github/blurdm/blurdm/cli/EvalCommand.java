@@ -34,7 +34,9 @@ import picocli.CommandLine.Option;
  * section 9; see {@link Psnr} and {@link Ssim3d}: RGB, no border crop, 3-D Gaussian SSIM, float64).
  *
  * <p>Pairs are the file names present in both folders (regular files; names starting with '.' are
- * ignored), in sorted order; a name found in only one folder is noted on stderr and not measured.
+ * ignored), in sorted order, then among the rest the names equal without their extension, when each
+ * folder has one such file ({@code a.png} with {@code a.jpg}: deblur writes PNGs); a file left
+ * unpaired is noted on stderr and not measured.
  * Images are read with {@link Images#read} and converted to 8-bit RGB like PIL's
  * {@code convert('RGB')} (grayscale replicated, alpha dropped). Per-image PSNR/SSIM are printed as a
  * table, then their arithmetic means over the measured pairs (an identical pair has PSNR +inf, and so
@@ -57,7 +59,8 @@ import picocli.CommandLine.Option;
         description = {"Measure result images against ground truth: per-image PSNR and SSIM and their means, "
                 + "computed as the official BlurDM evaluation does (RGB, no border crop, 3-D Gaussian SSIM, "
                 + "float64).",
-                "Pairs are the file names present in both --pred and --gt (sorted); two files make one pair."},
+                "Pairs are the file names present in both --pred and --gt (sorted), then names equal without their "
+                        + "extension (out/a.png with sharp/a.jpg); two files make one pair."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every pair measured and every output written",
                 "1:some pair failed (unreadable image, size mismatch) or an output could not be written",
@@ -87,6 +90,8 @@ final class EvalCommand implements Callable<Integer> {
 
     /** --pred and --gt are two image files (one pair, named after --pred) rather than two folders. */
     private boolean singlePair;
+    /** The ground-truth file name of each prediction file name measured. */
+    private Map<String, String> gtOf = Map.of();
 
     /** One pair's outcome: the metrics, or the error that stopped it. */
     record Result(String name, double psnr, double ssim, String error) {
@@ -108,8 +113,10 @@ final class EvalCommand implements Callable<Integer> {
         TreeSet<String> predNames = singlePair ? new TreeSet<>(List.of(pred.getFileName().toString()))
                 : listImages(pred, "--pred");
         TreeSet<String> gtNames = singlePair ? predNames : listImages(gt, "--gt");
-        List<String> names = new ArrayList<>(predNames);
-        names.retainAll(gtNames);
+        Map<String, String> pairs = singlePair ? Map.of(pred.getFileName().toString(), pred.getFileName().toString())
+                : pair(predNames, gtNames);
+        gtOf = pairs;
+        List<String> names = new ArrayList<>(pairs.keySet());
         if (jobs != null && jobs < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--jobs must be at least 1, got " + jobs);
         }
@@ -121,8 +128,13 @@ final class EvalCommand implements Callable<Integer> {
         if (csv != null && json != null && csv.toAbsolutePath().normalize().equals(json.toAbsolutePath().normalize())) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--csv and --json name the same file " + csv);
         }
-        noteUnmatched(err, predNames, gtNames, "--pred", "--gt");
-        noteUnmatched(err, gtNames, predNames, "--gt", "--pred");
+        noteUnmatched(err, predNames, pairs.keySet(), "--pred", "--gt");
+        noteUnmatched(err, gtNames, new java.util.HashSet<>(pairs.values()), "--gt", "--pred");
+        List<String> byStem = names.stream().filter(k -> !k.equals(pairs.get(k))).toList();
+        if (!byStem.isEmpty()) {
+            err.printf("blurdm eval: note: %d pair%s matched by name without extension, e.g. %s with %s%n",
+                    byStem.size(), byStem.size() == 1 ? "" : "s", byStem.get(0), pairs.get(byStem.get(0)));
+        }
         if (names.isEmpty()) {
             err.printf("blurdm eval: no pairs: no file name is present in both --pred %s (%d files) and --gt %s "
                     + "(%d files)%n", pred, predNames.size(), gt, gtNames.size());
@@ -197,7 +209,41 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private Path gtFile(String name) {
-        return singlePair ? gt : gt.resolve(name);
+        return singlePair ? gt : gt.resolve(gtOf.get(name));
+    }
+
+    /**
+     * Ground-truth file name per prediction file name, sorted by the latter: equal names first; then,
+     * among the names left, equal names without their extension when each side has exactly one (deblur
+     * writes PNGs, so out/a.png pairs with sharp/a.jpg).
+     */
+    static Map<String, String> pair(java.util.SortedSet<String> predNames, java.util.SortedSet<String> gtNames) {
+        Map<String, String> pairs = new java.util.TreeMap<>();
+        for (String p : predNames) {
+            if (gtNames.contains(p)) {
+                pairs.put(p, p);
+            }
+        }
+        Map<String, List<String>> predByStem = byStem(predNames, pairs.keySet());
+        Map<String, List<String>> gtByStem = byStem(gtNames, pairs.keySet());
+        for (Map.Entry<String, List<String>> e : predByStem.entrySet()) {
+            List<String> g = gtByStem.get(e.getKey());
+            if (e.getValue().size() == 1 && g != null && g.size() == 1) {
+                pairs.put(e.getValue().get(0), g.get(0));
+            }
+        }
+        return pairs;
+    }
+
+    private static Map<String, List<String>> byStem(java.util.SortedSet<String> names, java.util.Set<String> taken) {
+        Map<String, List<String>> m = new java.util.HashMap<>();
+        for (String n : names) {
+            if (!taken.contains(n)) {
+                int dot = n.lastIndexOf('.');
+                m.computeIfAbsent(dot > 0 ? n.substring(0, dot) : n, k -> new ArrayList<>()).add(n);
+            }
+        }
+        return m;
     }
 
     private Result measure(String name) {
@@ -257,8 +303,8 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    private static void noteUnmatched(PrintWriter err, TreeSet<String> mine, TreeSet<String> other, String option,
-            String otherOption) {
+    private static void noteUnmatched(PrintWriter err, TreeSet<String> mine, java.util.Set<String> other,
+            String option, String otherOption) {
         List<String> alone = mine.stream().filter(s -> !other.contains(s)).toList();
         if (!alone.isEmpty()) {
             err.printf("blurdm eval: note: %d file%s in %s not in %s, not measured: %s%s%n", alone.size(),

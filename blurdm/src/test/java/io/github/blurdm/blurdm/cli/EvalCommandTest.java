@@ -116,6 +116,33 @@ class EvalCommandTest {
     }
 
     @Test
+    void namesEqualWithoutExtensionPairWhenUnambiguous() throws Exception {
+        Files.copy(fixture("p01_pred.png"), pred.resolve("a.png"));
+        Files.copy(fixture("p01_gt.png"), gt.resolve("a.jpg")); // content decides the format
+        Files.copy(fixture("p02_pred.png"), pred.resolve("b.png"));
+        Files.copy(fixture("p02_gt.png"), gt.resolve("b.jpg"));
+        Files.copy(fixture("p02_gt.png"), gt.resolve("b.jpeg"));
+        CliRun r = run("eval", "--pred", pred.toString(), "--gt", gt.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("1 pair matched by name without extension, e.g. a.png with a.jpg"), r.err());
+        assertTrue(r.err().contains("b.png") && r.err().contains("b.jpg") && r.err().contains("b.jpeg"),
+                "the ambiguous ones are noted, not guessed: " + r.err());
+        assertTrue(r.out().contains("1 pairs measured"), r.out());
+        assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "%.4f",
+                pair("p01").get("psnr").asDouble())), r.out());
+    }
+
+    @Test
+    void pairingPrefersEqualNamesThenUniqueStems() {
+        java.util.Map<String, String> p = EvalCommand.pair(
+                new java.util.TreeSet<>(List.of("a.png", "b.png", "c.png", "d.png", "d.bmp", "f", "g.tar.png")),
+                new java.util.TreeSet<>(List.of("a.png", "a.jpg", "b.jpg", "c.jpg", "c.jpeg", "d.jpg", "e.png", "f.png",
+                        "g.tar.jpg")));
+        assertEquals(java.util.Map.of("a.png", "a.png", "b.png", "b.jpg", "f", "f.png", "g.tar.png", "g.tar.jpg"), p);
+        assertEquals(List.of("a.png", "b.png", "f", "g.tar.png"), List.copyOf(p.keySet()), "sorted");
+    }
+
+    @Test
     void sizeMismatchAndUnreadableFilesFailTheirPairOnly() throws Exception {
         copyPair("p01", "good.png");
         Files.copy(fixture("p02_pred.png"), pred.resolve("size.png"));
