@@ -56,6 +56,19 @@ class DeblurCommandTest {
         assertTrue(off <= want.length / 1000, off + " values differ by one");
     }
 
+    /** A JPEG tagged "turn 90 degrees clockwise" (stored 24x16) comes out upright: a 16x24 PNG. */
+    @Test
+    void exifOrientationGivesAnUprightOutput() throws Exception {
+        Path jpg = Path.of(DeblurCommandTest.class.getResource("/fixtures/images/exif/o6.jpg").toURI());
+        Path out = dir.resolve("out");
+        CliRun r = run("deblur", "--weights", fixture("model.safetensors").toString(), "--backend", "cpu",
+                "--progress", "none", "--out", out.toString(), jpg.toString());
+        assertEquals(0, r.code(), r.err());
+        java.awt.image.BufferedImage img = Images.read(out.resolve("o6.png"));
+        assertEquals(16, img.getWidth());
+        assertEquals(24, img.getHeight());
+    }
+
     /** The warm-up run before a first image of 0.25 MP or more changes nothing in the result. */
     @Test
     void warmUpLeavesTheResultUnchanged() throws Exception {
