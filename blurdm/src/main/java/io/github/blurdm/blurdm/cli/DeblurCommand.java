@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
  * backend unavailable, output folder not creatable or not writable).
  */
 @Command(name = "deblur", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Deblur images with a BlurDM model; writes DIR/<input base name>.png for each input.",
+        description = "Deblur images with a BlurDM model; writes DIR/<input base name>.png (or .jpg with "
+                + "--format jpg) for each input.",
         footer = {
             "",
             "Inputs:",
@@ -56,8 +57,10 @@ import picocli.CommandLine.Parameters;
             "             is copied unchanged (8-bit) into the output, an RGBA PNG",
             "  EXIF       a JPEG's orientation tag is applied: the output is upright",
             "",
-            "Outputs: PNG, written atomically (temporary file, then rename). An existing",
-            "  output is replaced; an input of the run never is (reported, skipped).",
+            "Outputs: PNG (lossless), or with --format jpg baseline JPEG (no alpha: an",
+            "  input's alpha channel is dropped), written atomically (temporary file,",
+            "  then rename). An existing output is replaced; an input of the run never",
+            "  is (reported, skipped).",
             "  Two inputs with the same output name (a.jpg and a.png) are refused",
             "  before any work (exit 2).",
             "",
@@ -132,11 +135,32 @@ final class DeblurCommand implements Callable<Integer> {
                     + "images). Results are the same either way. --no-warm-up skips it (default: on).")
     private boolean warmUp;
 
+    /** --format jpg. */
+    private boolean jpeg;
+
+    /** JPEG quality without --quality. */
+    static final int DEFAULT_QUALITY = 95;
+
+    /** Where an input's output goes: under --out, named {@link Inputs#outputName} with the format's extension. */
+    private Path target(Path output) {
+        String n = output.getFileName().toString();
+        return out.resolve(jpeg ? output.resolveSibling(n.substring(0, n.length() - ".png".length()) + ".jpg")
+                : output);
+    }
+
     /** No image has been deblurred yet. */
     private boolean firstImage = true;
 
     /** Smallest first image worth a warm-up run. */
     static final long WARM_UP_MIN_PIXELS = 512L * 512;
+
+    @Option(names = "--format", defaultValue = "png", paramLabel = "FMT",
+            description = "Output format: png (default; lossless, keeps alpha) or jpg (smaller for photos).")
+    private String format;
+
+    @Option(names = "--quality", paramLabel = "Q",
+            description = "JPEG quality 1-100 with --format jpg (default: 95).")
+    private Integer quality;
 
     @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
             description = "auto (a bar when stdout is a terminal, else lines), bar, lines or none (errors only). "
@@ -176,12 +200,26 @@ final class DeblurCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--progress must be auto, bar, lines or none, not " + progressMode);
         }
         boolean bar = mode.equals("bar") || (mode.equals("auto") && stdoutIsTerminal());
+        String fmt = format.toLowerCase(Locale.ROOT);
+        if (fmt.equals("jpeg")) {
+            fmt = "jpg";
+        }
+        if (!fmt.equals("png") && !fmt.equals("jpg")) {
+            throw new CommandLine.ParameterException(cl, "--format must be png or jpg, not " + format);
+        }
+        jpeg = fmt.equals("jpg");
+        if (quality != null && !jpeg) {
+            throw new CommandLine.ParameterException(cl, "--quality applies to --format jpg only (PNG is lossless)");
+        }
+        if (quality != null && (quality < 1 || quality > 100)) {
+            throw new CommandLine.ParameterException(cl, "--quality must be 1 to 100, got " + quality);
+        }
 
         Inputs resolved = Inputs.resolve(inputs, recursive);
         if (!resolved.conflicts.isEmpty()) {
             StringBuilder b = new StringBuilder("several inputs would be written to the same output file:");
             for (Map.Entry<Path, List<Path>> c : resolved.conflicts.entrySet()) {
-                b.append(System.lineSeparator()).append("  ").append(out.resolve(c.getKey())).append(" <- ")
+                b.append(System.lineSeparator()).append("  ").append(target(c.getKey())).append(" <- ")
                         .append(c.getValue());
             }
             b.append(System.lineSeparator()).append("deblur them into different --out folders");
@@ -247,7 +285,7 @@ final class DeblurCommand implements Callable<Integer> {
         try {
             for (int i = 0; i < n; i++) {
                 Inputs.Item it = items.get(i);
-                Path target = out.resolve(it.output());
+                Path target = target(it.output());
                 long t0 = System.nanoTime();
                 String name = it.input().getFileName().toString();
                 if (pb != null) {
@@ -318,7 +356,11 @@ final class DeblurCommand implements Callable<Integer> {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         try {
-            Images.writePng(Images.fromRgb(result, alpha), target);
+            if (jpeg) {
+                Images.writeJpeg(Images.fromRgb(result), target, quality == null ? DEFAULT_QUALITY : quality);
+            } else {
+                Images.writePng(Images.fromRgb(result, alpha), target);
+            }
         } catch (IOException e) {
             throw new IOException(in + ": cannot write " + target + ": " + e, e);
         }

@@ -8,11 +8,9 @@ import io.github.blurdm.blurdm.pipeline.Images;
 import io.github.blurdm.runtime.Tensor;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -377,13 +375,7 @@ final class EvalCommand implements Callable<Integer> {
         try {
             Path abs = target.toAbsolutePath();
             Files.createDirectories(abs.getParent());
-            Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
-            try {
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            io.github.blurdm.blurdm.AtomicFiles.writeString(abs, text);
             return true;
         } catch (IOException e) {
             err.println("blurdm eval: cannot write " + target + ": " + e);

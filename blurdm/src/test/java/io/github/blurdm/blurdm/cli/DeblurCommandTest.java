@@ -69,6 +69,45 @@ class DeblurCommandTest {
         assertEquals(24, img.getHeight());
     }
 
+    /** --format jpg writes name.jpg close to the PNG result; bad --format / --quality are usage errors. */
+    @Test
+    void jpegOutputIsCloseToThePngOne() throws Exception {
+        Path in = dir.resolve("in");
+        Files.createDirectories(in);
+        Path png = in.resolve("blurry.png");
+        Images.writePng(Images.fromRgb(fixtureTensor("c0/image")), png);
+        String w = fixture("model.safetensors").toString();
+        String nz = fixture("noise_c0.npy").toString();
+        Path out = dir.resolve("out");
+        assertEquals(0, run("deblur", "--weights", w, "--noise", nz, "--backend", "cpu", "--progress", "none", "--out",
+                out.toString(), png.toString()).code());
+        CliRun r = run("deblur", "--weights", w, "--noise", nz, "--backend", "cpu", "--progress", "none", "--format",
+                "jpg", "--quality", "97", "--out", out.toString(), png.toString());
+        assertEquals(0, r.code(), r.err());
+        Path jpg = out.resolve("blurry.jpg");
+        byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(jpg), 2);
+        assertEquals(0xff, head[0] & 0xff, "JPEG SOI");
+        assertEquals(0xd8, head[1] & 0xff, "JPEG SOI");
+        float[] a = Images.toRgb(Images.read(jpg)).data();
+        float[] b = Images.toRgb(Images.read(out.resolve("blurry.png"))).data();
+        assertEquals(b.length, a.length);
+        double se = 0;
+        for (int i = 0; i < a.length; i++) {
+            se += (a[i] - b[i]) * (a[i] - b[i]);
+        }
+        double psnr = 10 * Math.log10(255.0 * 255 / (se / a.length));
+        assertTrue(psnr > 30, "JPEG q97 vs PNG: " + psnr + " dB");
+        for (String[] bad : new String[][] {{"--format", "gif"}, {"--quality", "90"}, {"--format", "jpg", "--quality",
+            "0"}}) {
+            List<String> args = new ArrayList<>(List.of("deblur", "--weights", w, "--backend", "cpu", "--out",
+                    out.toString()));
+            args.addAll(List.of(bad));
+            args.add(png.toString());
+            CliRun u = run(args.toArray());
+            assertEquals(2, u.code(), String.join(" ", bad) + ": " + u.err());
+        }
+    }
+
     /** The warm-up run before a first image of 0.25 MP or more changes nothing in the result. */
     @Test
     void warmUpLeavesTheResultUnchanged() throws Exception {
