@@ -141,13 +141,6 @@ final class DeblurCommand implements Callable<Integer> {
     /** JPEG quality without --quality. */
     static final int DEFAULT_QUALITY = 95;
 
-    /** Where an input's output goes: under --out, named {@link Inputs#outputName} with the format's extension. */
-    private Path target(Path output) {
-        String n = output.getFileName().toString();
-        return out.resolve(jpeg ? output.resolveSibling(n.substring(0, n.length() - ".png".length()) + ".jpg")
-                : output);
-    }
-
     /** No image has been deblurred yet. */
     private boolean firstImage = true;
 
@@ -215,11 +208,11 @@ final class DeblurCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--quality must be 1 to 100, got " + quality);
         }
 
-        Inputs resolved = Inputs.resolve(inputs, recursive);
+        Inputs resolved = Inputs.resolve(inputs, recursive, jpeg ? ".jpg" : ".png");
         if (!resolved.conflicts.isEmpty()) {
             StringBuilder b = new StringBuilder("several inputs would be written to the same output file:");
             for (Map.Entry<Path, List<Path>> c : resolved.conflicts.entrySet()) {
-                b.append(System.lineSeparator()).append("  ").append(target(c.getKey())).append(" <- ")
+                b.append(System.lineSeparator()).append("  ").append(out.resolve(c.getKey())).append(" <- ")
                         .append(c.getValue());
             }
             b.append(System.lineSeparator()).append("deblur them into different --out folders");
@@ -285,7 +278,7 @@ final class DeblurCommand implements Callable<Integer> {
         try {
             for (int i = 0; i < n; i++) {
                 Inputs.Item it = items.get(i);
-                Path target = target(it.output());
+                Path target = out.resolve(it.output());
                 long t0 = System.nanoTime();
                 String name = it.input().getFileName().toString();
                 if (pb != null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.blurdm.blurdm.metrics.Psnr;
 import io.github.blurdm.blurdm.metrics.Ssim3d;
+import io.github.blurdm.blurdm.AtomicFiles;
 import io.github.blurdm.blurdm.pipeline.Images;
 import io.github.blurdm.runtime.Tensor;
 import java.io.IOException;
@@ -375,7 +376,7 @@ final class EvalCommand implements Callable<Integer> {
         try {
             Path abs = target.toAbsolutePath();
             Files.createDirectories(abs.getParent());
-            io.github.blurdm.blurdm.AtomicFiles.writeString(abs, text);
+            AtomicFiles.writeString(abs, text);
             return true;
         } catch (IOException e) {
             err.println("blurdm eval: cannot write " + target + ": " + e);

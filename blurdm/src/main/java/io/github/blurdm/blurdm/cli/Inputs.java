@@ -48,11 +48,16 @@ final class Inputs {
     /** Output names claimed by more than one input: output -> the inputs. */
     final Map<Path, List<Path>> conflicts = new LinkedHashMap<>();
 
-    private Inputs() {
+    /** The outputs' extension, with its dot (".png"). */
+    private final String extension;
+
+    private Inputs(String extension) {
+        this.extension = extension;
     }
 
-    static Inputs resolve(List<String> args, boolean recursive) {
-        Inputs r = new Inputs();
+    /** The inputs {@code args} name; each output is named after its input with {@code extension} (".png"). */
+    static Inputs resolve(List<String> args, boolean recursive, String extension) {
+        Inputs r = new Inputs(extension);
         Set<Path> seen = new HashSet<>();
         Map<Path, List<Path>> byOutput = new LinkedHashMap<>();
         for (String arg : args) {
@@ -151,11 +156,11 @@ final class Inputs {
         return false;
     }
 
-    /** The output file name of an input: its base name (last extension removed) plus ".png". */
-    static Path outputName(Path input) {
+    /** The output file name of an input: its base name (last extension removed) plus the outputs' extension. */
+    private Path outputName(Path input) {
         String n = input.getFileName().toString();
         int dot = n.lastIndexOf('.');
-        return Path.of((dot > 0 ? n.substring(0, dot) : n) + ".png");
+        return Path.of((dot > 0 ? n.substring(0, dot) : n) + extension);
     }
 
     private static Path realOrAbsolute(Path p) {

@@ -1,5 +1,6 @@
 package io.github.blurdm.blurdm.synth;
 
+import io.github.blurdm.blurdm.AtomicFiles;
 import io.github.blurdm.blurdm.pipeline.Images;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -192,9 +193,9 @@ public final class PairSetWriter {
         for (String r : rows) {
             csv.append(r).append('\n');
         }
-        writeAtomically(out.resolve("pairs.csv"), csv.toString());
+        AtomicFiles.writeString(out.resolve("pairs.csv"), csv.toString());
         MotionBlurSynth.Settings s = settings;
-        writeAtomically(out.resolve("synth-settings.txt"), String.format(Locale.ROOT,
+        AtomicFiles.writeString(out.resolve("synth-settings.txt"), String.format(Locale.ROOT,
                 "generator=blurdm synth%nphotos=%s%npairs=%d%nseed=%d%nval_fraction=%s%nsize=%dx%d%nsubframes=%d%n"
                         + "min_length=%s%nmax_length=%s%nmax_rotation_deg=%s%nobject_probability=%s%n"
                         + "min_shot=%s%nmax_shot=%s%ndefocus_probability=%s%nmax_defocus_radius=%s%nmax_side=%d%n"
@@ -252,9 +253,5 @@ public final class PairSetWriter {
 
     private static String csvField(String s) {
         return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-    }
-
-    private static void writeAtomically(Path target, String text) throws IOException {
-        io.github.blurdm.blurdm.AtomicFiles.writeString(target, text);
     }
 }

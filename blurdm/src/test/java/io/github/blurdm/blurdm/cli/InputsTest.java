@@ -36,10 +36,10 @@ class InputsTest {
         touch("f/notes.txt");
         touch("f/.hidden.png");
         touch("f/sub/d.jpeg");
-        Inputs flat = Inputs.resolve(List.of(dir.resolve("f").toString()), false);
+        Inputs flat = Inputs.resolve(List.of(dir.resolve("f").toString()), false, ".png");
         assertEquals(List.of(dir.resolve("f/a.png"), dir.resolve("f/b.JPG"), dir.resolve("f/c.bmp")), inputs(flat));
         assertEquals(List.of("a.png", "b.png", "c.png"), outputs(flat));
-        Inputs deep = Inputs.resolve(List.of(dir.resolve("f").toString()), true);
+        Inputs deep = Inputs.resolve(List.of(dir.resolve("f").toString()), true, ".png");
         assertEquals(List.of("a.png", "b.png", "c.png", "sub/d.png"), outputs(deep));
         assertTrue(deep.problems.isEmpty() && deep.conflicts.isEmpty());
     }
@@ -51,11 +51,11 @@ class InputsTest {
         touch("g/y1.png");
         touch("g/x3.txt");
         touch("g/deep/x4.png");
-        Inputs r = Inputs.resolve(List.of(dir.resolve("g").toString() + "/x?.*"), false);
+        Inputs r = Inputs.resolve(List.of(dir.resolve("g").toString() + "/x?.*"), false, ".png");
         assertEquals(List.of(dir.resolve("g/x1.png"), dir.resolve("g/x2.jpg")), inputs(r));
-        Inputs all = Inputs.resolve(List.of(dir + "/g/**/x*.png"), false);
+        Inputs all = Inputs.resolve(List.of(dir + "/g/**/x*.png"), false, ".png");
         assertEquals(List.of(dir.resolve("g/deep/x4.png")), inputs(all), "** needs at least one folder, as in Java's glob");
-        Inputs mid = Inputs.resolve(List.of(dir + "/*/x1.png"), false);
+        Inputs mid = Inputs.resolve(List.of(dir + "/*/x1.png"), false, ".png");
         assertEquals(List.of(dir.resolve("g/x1.png")), inputs(mid));
     }
 
@@ -64,7 +64,7 @@ class InputsTest {
         Path odd = touch("h/picture.data");
         Path a = touch("h/a.png");
         Inputs r = Inputs.resolve(List.of(odd.toString(), a.toString(), dir.resolve("h").toString(),
-                dir + "/h/*.png"), false);
+                dir + "/h/*.png"), false, ".png");
         assertEquals(List.of(odd, a), inputs(r));
         assertEquals(List.of("picture.png", "a.png"), outputs(r));
     }
@@ -74,7 +74,7 @@ class InputsTest {
         Files.createDirectories(dir.resolve("empty"));
         touch("empty/readme.txt");
         Inputs r = Inputs.resolve(List.of(dir + "/nope.png", dir.resolve("empty").toString(), dir + "/empty/*.png",
-                dir + "/nofolder/*.png"), false);
+                dir + "/nofolder/*.png"), false, ".png");
         assertTrue(r.items.isEmpty());
         assertEquals(4, r.problems.size());
         assertTrue(r.problems.get(0).message().contains("no such file"));
@@ -89,7 +89,7 @@ class InputsTest {
         touch("k/a.jpg");
         touch("l/b.png");
         touch("m/b.png");
-        Inputs r = Inputs.resolve(List.of(dir.resolve("k").toString(), dir + "/l/b.png", dir + "/m/b.png"), false);
+        Inputs r = Inputs.resolve(List.of(dir.resolve("k").toString(), dir + "/l/b.png", dir + "/m/b.png"), false, ".png");
         assertEquals(2, r.conflicts.size());
         assertEquals(List.of(dir.resolve("k/a.jpg"), dir.resolve("k/a.png")), r.conflicts.get(Path.of("a.png")));
     }

@@ -90,7 +90,8 @@ final class Conv2dWinograd {
         final int seg = (wd + segs - 1) / segs;
         final int rowLen = seg + 2;
         final int nk = 3 * cin;
-        final float[] u = transformWeights(tile, weight.data(), cout, cin, Scratch.get(Scratch.Slot.WEIGHTS, 6 * cout * 3 * cin));
+        final float[] u = transformWeights(tile, weight.data(), cout, cin,
+                Scratch.get(Scratch.Slot.WEIGHTS, 6 * cout * nk));
         final int[] taps = new int[nk];
         for (int ci = 0, k = 0; ci < cin; ci++) {
             for (int kx = 0; kx < 3; kx++, k++) {
