@@ -248,11 +248,30 @@ conv2d_v2(float* __restrict__ out, const float* __restrict__ x, const float* __r
 #define V3_BK 16
 #define V3_NT 256
 
-__device__ __forceinline__ unsigned conv_to_tf32(float f) {
+// The two PTX instructions, each behind a small device function: the emulated device has no PTX
+// and supplies its own versions of these (cuda_emu.h), built from the PTX ISA's definitions.
+#ifndef BLURDM_EMULATED
+// cvt.rna.tf32.f32: fp32 rounded to TF32 (nearest, ties away from zero), returned as its bits.
+__device__ __forceinline__ unsigned blurdm_cvt_rna_tf32(float f) {
     unsigned r;
     asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(f));
     return r;
 }
+
+// d = a * b + c for one m16n8k8 TF32 tile held by the warp in the fragment layout above.
+__device__ __forceinline__ void blurdm_mma_m16n8k8_tf32(float d[4], const unsigned a[4], const unsigned b[2],
+                                                        const float c[4]) {
+    d[0] = c[0];
+    d[1] = c[1];
+    d[2] = c[2];
+    d[3] = c[3];
+    asm volatile(
+        "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 "
+        "{%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+}
+#endif
 
 extern "C" __global__ void __launch_bounds__(V3_NT)
 conv2d_v3(float* __restrict__ out, const float* __restrict__ x, const float* __restrict__ w,
@@ -344,27 +363,22 @@ conv2d_v3(float* __restrict__ out, const float* __restrict__ x, const float* __r
 #pragma unroll
             for (int mt = 0; mt < 2; mt++) {
                 int r = wm + mt * 16 + gid;
-                af[mt][0] = conv_to_tf32(As[r][ks + tig]);
-                af[mt][1] = conv_to_tf32(As[r + 8][ks + tig]);
-                af[mt][2] = conv_to_tf32(As[r][ks + tig + 4]);
-                af[mt][3] = conv_to_tf32(As[r + 8][ks + tig + 4]);
+                af[mt][0] = blurdm_cvt_rna_tf32(As[r][ks + tig]);
+                af[mt][1] = blurdm_cvt_rna_tf32(As[r + 8][ks + tig]);
+                af[mt][2] = blurdm_cvt_rna_tf32(As[r][ks + tig + 4]);
+                af[mt][3] = blurdm_cvt_rna_tf32(As[r + 8][ks + tig + 4]);
             }
 #pragma unroll
             for (int nt = 0; nt < 2; nt++) {
                 int c = wn + nt * 8 + gid;
-                bf[nt][0] = conv_to_tf32(Bs[ks + tig][c]);
-                bf[nt][1] = conv_to_tf32(Bs[ks + tig + 4][c]);
+                bf[nt][0] = blurdm_cvt_rna_tf32(Bs[ks + tig][c]);
+                bf[nt][1] = blurdm_cvt_rna_tf32(Bs[ks + tig + 4][c]);
             }
 #pragma unroll
             for (int mt = 0; mt < 2; mt++) {
 #pragma unroll
                 for (int nt = 0; nt < 2; nt++) {
-                    asm volatile(
-                        "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 "
-                        "{%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};"
-                        : "+f"(acc[mt][nt][0]), "+f"(acc[mt][nt][1]), "+f"(acc[mt][nt][2]), "+f"(acc[mt][nt][3])
-                        : "r"(af[mt][0]), "r"(af[mt][1]), "r"(af[mt][2]), "r"(af[mt][3]),
-                          "r"(bf[nt][0]), "r"(bf[nt][1]));
+                    blurdm_mma_m16n8k8_tf32(acc[mt][nt], af[mt], bf[nt], acc[mt][nt]);
                 }
             }
         }

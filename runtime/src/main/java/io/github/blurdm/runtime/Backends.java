@@ -41,7 +41,21 @@ public final class Backends {
             String devs = s.devices().isEmpty() ? "" : " (found " + s.devices() + ")";
             cuda = new BackendStatus("cuda", false, s.reason() + devs + "; the CPU is used instead; " + cache);
         }
-        return List.of(cpu, cuda);
+        CudaSupport.EmulatorStatus e = emulatorStatus();
+        BackendStatus emulated = new BackendStatus("cuda-emulated", e.usable(), e.usable()
+                ? "the CUDA kernels run on the CPU by " + e.compiler() + " (debugging only, slow); "
+                        + "-Dblurdm.backend=cuda-emulated"
+                : e.reason());
+        return List.of(cpu, cuda, emulated);
+    }
+
+    /** The emulated device's verdict; a JCuda missing from the class path counts as unusable too. */
+    public static CudaSupport.EmulatorStatus emulatorStatus() {
+        try {
+            return CudaSupport.emulatorStatus();
+        } catch (LinkageError e) {
+            return new CudaSupport.EmulatorStatus(false, "JCuda is not on the class path: " + e, "");
+        }
     }
 
     /** CUDA's verdict; a JCuda missing from the class path counts as unusable too. */
@@ -72,7 +86,7 @@ public final class Backends {
         return s.usable() ? "" : s.reason();
     }
 
-    /** Creates the named backend ("cpu", "cuda", "auto"); IllegalArgumentException naming the choices otherwise. */
+    /** Creates the named backend ("cpu", "cuda", "cuda-emulated", "auto"); IllegalArgumentException naming the choices otherwise. */
     public static Backend create(String name) {
         return create(BackendChoice.parse(name == null ? "" : name, "backend"));
     }
@@ -84,12 +98,20 @@ public final class Backends {
 
     /**
      * Creates a backend. AUTO: CUDA device 0 when usable, else the CPU with one log line saying why;
-     * CUDA: throws IllegalStateException with the reason when CUDA is not usable.
+     * CUDA: throws IllegalStateException with the reason when CUDA is not usable; CUDA_EMULATED: the
+     * CUDA backend on the emulated device, IllegalStateException saying why when it cannot run here.
      */
     public static Backend create(BackendChoice choice) {
         switch (choice) {
             case CPU:
                 return new CpuBackend();
+            case CUDA_EMULATED: {
+                CudaSupport.EmulatorStatus e = emulatorStatus();
+                if (!e.usable()) {
+                    throw new IllegalStateException("backend 'cuda-emulated' is not usable here: " + e.reason());
+                }
+                return CudaBackend.emulated();
+            }
             case CUDA: {
                 CudaSupport.Status s = cudaStatus();
                 if (!s.usable()) {

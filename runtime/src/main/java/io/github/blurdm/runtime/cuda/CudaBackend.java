@@ -13,44 +13,27 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import jcuda.NativePointerObject;
-import jcuda.Pointer;
-import jcuda.driver.CUcontext;
-import jcuda.driver.CUdevice;
-import jcuda.driver.CUdeviceptr;
-import jcuda.driver.CUevent;
-import jcuda.driver.CUevent_flags;
-import jcuda.driver.CUfunction;
-import jcuda.driver.CUstream;
-import jcuda.driver.CUstream_flags;
-import jcuda.driver.JCudaDriver;
 
 /**
- * The CUDA backend: one device, its primary context and one non-blocking stream; every op a kernel
- * from the {@code kernels} module, compiled by NVRTC for the device on first use and cached
- * ({@link KernelCompiler}); device memory from a caching allocator ({@link DeviceAllocator});
- * host copies through pinned staging buffers. Ops are asynchronous: {@link #download} and
- * {@link #synchronize} wait for them. With {@code -Dblurdm.cuda.sync=true} every launch is
- * followed by a synchronisation so a fault names the kernel that caused it.
+ * The CUDA backend: one device behind a {@link CudaDriver} (a GPU through JCuda, or the emulated
+ * device that runs the same kernels on the CPU), every op a kernel from the {@code kernels} module,
+ * compiled on first use and cached; device memory from a caching allocator ({@link DeviceAllocator}).
+ * Ops are asynchronous on a GPU: {@link #download} and {@link #synchronize} wait for them. With
+ * {@code -Dblurdm.cuda.sync=true} every launch is followed by a synchronisation so a fault names the
+ * kernel that caused it.
  *
  * <p>Kernel versions: each op's launcher ({@code <Op>Cuda}) has a DEFAULT_VERSION; the system
  * property {@code blurdm.kernel.<op>=N} or {@link #useVersion} overrides it.
  *
- * <p>Not thread-safe: one thread at a time (each call makes the context current on the calling thread).
+ * <p>Not thread-safe: one thread at a time (each call makes the device current on the calling thread).
  */
 public final class CudaBackend extends AbstractBackend {
     private final Device device;
-    private final CudaSupport.DeviceInfo info;
-    private final CUdevice cuDevice = new CUdevice();
-    private final CUcontext context = new CUcontext();
-    private final CUstream stream = new CUstream();
+    private final CudaDriver driver;
+    private final boolean emulated;
     private final DeviceAllocator allocator;
-    private final KernelCompiler compiler;
-    private final PinnedStaging staging;
     private final Map<Op, Integer> forced = new EnumMap<>(Op.class);
     private final boolean syncEachLaunch = Boolean.getBoolean("blurdm.cuda.sync");
-    private CUevent timerStart;
-    private CUevent timerStop;
     private boolean closed;
 
     /** Device 0. */
@@ -60,24 +43,29 @@ public final class CudaBackend extends AbstractBackend {
 
     /** Throws {@link CudaException} saying why when CUDA is not usable here. */
     public CudaBackend(int deviceIndex) {
-        CudaSupport.Status s = CudaSupport.status();
-        if (!s.usable()) {
-            throw new CudaException("CUDA backend unavailable: " + s.reason());
-        }
-        if (deviceIndex < 0 || deviceIndex >= s.devices().size()) {
-            throw new IllegalArgumentException("CUDA device " + deviceIndex + " does not exist; found "
-                    + s.devices().size() + " device(s)");
-        }
-        this.device = Device.cuda(deviceIndex);
-        this.info = s.devices().get(deviceIndex);
-        Cu.check(JCudaDriver.cuDeviceGet(cuDevice, deviceIndex), "cuDeviceGet(" + deviceIndex + ")");
-        Cu.check(JCudaDriver.cuDevicePrimaryCtxRetain(context, cuDevice), "cuDevicePrimaryCtxRetain(" + deviceIndex + ")");
-        Cu.check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
-        Cu.check(JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
-        this.allocator = new DeviceAllocator(this::synchronize);
-        this.compiler = new KernelCompiler(info.major(), info.minor(), s.nvrtcVersion(), CudaSupport.nvcc(),
-                KernelCompiler.defaultCacheDir());
-        this.staging = new PinnedStaging(stream);
+        this(new NativeCudaDriver(deviceIndex), false);
+    }
+
+    private CudaBackend(CudaDriver driver, boolean emulated) {
+        this.driver = driver;
+        this.emulated = emulated;
+        this.device = Device.cuda(driver.info().index());
+        this.allocator = new DeviceAllocator(driver, this::synchronize);
+    }
+
+    /**
+     * The emulated device: the same kernels and launches, compiled by the host C++ compiler and run
+     * on the CPU with checks a GPU does not make (NaN-poisoned memory, guard zones, shuffled block and
+     * thread order). For tests and debugging; slow. Throws {@link CudaException} saying why when it
+     * cannot start here (see {@link CudaSupport#emulatorStatus()}).
+     */
+    public static CudaBackend emulated() {
+        return new CudaBackend(EmulatedCudaDriver.start(), true);
+    }
+
+    /** Whether this backend runs on the emulated device rather than a GPU. */
+    public boolean isEmulated() {
+        return emulated;
     }
 
     /** The on-disk kernel cache folder ({@code blurdm.cache.dir}, else the user cache directory). */
@@ -87,7 +75,7 @@ public final class CudaBackend extends AbstractBackend {
 
     @Override
     public String name() {
-        return device.toString();
+        return device + (emulated ? " (emulated)" : "");
     }
 
     @Override
@@ -97,7 +85,7 @@ public final class CudaBackend extends AbstractBackend {
 
     /** The device as the driver describes it. */
     public CudaSupport.DeviceInfo deviceInfo() {
-        return info;
+        return driver.info();
     }
 
     @Override
@@ -160,8 +148,8 @@ public final class CudaBackend extends AbstractBackend {
 
     /** Kernel modules compiled by NVRTC, read from the disk cache, and loaded, since creation. */
     public CacheStats cacheStats() {
-        return new CacheStats(compiler.target(), compiler.modulesLoaded(), compiler.compiled.get(),
-                compiler.diskHits.get(), cacheDir());
+        return new CacheStats(driver.target(), driver.modulesLoaded(), driver.modulesCompiled(), driver.diskHits(),
+                driver.cacheDir());
     }
 
     /** {@link #cacheStats()} as one line, for logs. */
@@ -173,45 +161,30 @@ public final class CudaBackend extends AbstractBackend {
         if (closed) {
             throw new IllegalStateException(name() + " backend is closed");
         }
-        Cu.check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+        driver.bind();
     }
 
     /** Waits until every queued op has finished. */
     public void synchronize() {
-        Cu.check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
-        Cu.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize");
+        driver.synchronize();
     }
 
     /**
-     * Times the GPU work that {@code work} queues on this backend's stream: records a CUDA event
-     * before and one after it, waits for the second and returns the milliseconds between them (the
-     * driver's resolution is about half a microsecond). Work queued before the call is not counted;
-     * host time inside {@code work} counts only where the GPU had to wait for it. For benchmarks.
+     * Times the work that {@code work} queues on this backend: on a GPU, CUDA events before and after
+     * it on the stream (about half a microsecond resolution; host time inside {@code work} counts only
+     * where the GPU had to wait for it); on the emulated device, wall-clock time of the emulation,
+     * which says nothing about a GPU. For benchmarks.
      */
     public float timeMillis(Runnable work) {
         current();
-        if (timerStart == null) {
-            CUevent a = new CUevent();
-            CUevent b = new CUevent();
-            Cu.check(JCudaDriver.cuEventCreate(a, CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate");
-            Cu.check(JCudaDriver.cuEventCreate(b, CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate");
-            timerStart = a;
-            timerStop = b;
-        }
-        Cu.check(JCudaDriver.cuEventRecord(timerStart, stream), "cuEventRecord");
-        work.run();
-        Cu.check(JCudaDriver.cuEventRecord(timerStop, stream), "cuEventRecord");
-        Cu.check(JCudaDriver.cuEventSynchronize(timerStop), "cuEventSynchronize");
-        float[] ms = new float[1];
-        Cu.check(JCudaDriver.cuEventElapsedTime(ms, timerStart, timerStop), "cuEventElapsedTime");
-        return ms[0];
+        return driver.timeMillis(work);
     }
 
     @Override
     public Tensor allocate(int... shape) {
         current();
         long n = Tensor.checkedSize(shape);
-        CUdeviceptr p = allocator.allocate(n * 4);
+        DevicePointer p = allocator.allocate(n * 4);
         return new Tensor(new CudaStorage(this, p, n), shape);
     }
 
@@ -219,10 +192,7 @@ public final class CudaBackend extends AbstractBackend {
     @Override
     public long availableMemory() {
         current();
-        long[] free = new long[1];
-        long[] total = new long[1];
-        Cu.check(JCudaDriver.cuMemGetInfo(free, total), "cuMemGetInfo");
-        return free[0] + allocator.stats().cachedBytes();
+        return driver.memoryInfo().free() + allocator.stats().cachedBytes();
     }
 
     /** Returns the tensor's device memory to the caching allocator (closing it). */
@@ -239,7 +209,7 @@ public final class CudaBackend extends AbstractBackend {
             throw new IllegalArgumentException("upload needs a host tensor, got " + host);
         }
         Tensor t = allocate(host.shape());
-        staging.upload(host.data(), host.size(), ptr(t));
+        driver.upload(host.data(), host.size(), ptr(t));
         return t;
     }
 
@@ -247,22 +217,21 @@ public final class CudaBackend extends AbstractBackend {
     public Tensor download(Tensor t) {
         current();
         float[] out = new float[t.size()];
-        staging.download(dev(null, "tensor", t), t.size(), out);
+        driver.download(dev(null, "tensor", t), t.size(), out);
         return Tensor.of(out, t.shape());
     }
 
     /** Sets every element of a tensor of this backend to {@code value} (NaN to poison outputs in tests). */
     public void fill(Tensor t, float value) {
         current();
-        Cu.check(JCudaDriver.cuMemsetD32Async(ptr(t), Float.floatToRawIntBits(value), t.size(), stream),
-                "cuMemsetD32Async(" + t + ")");
+        driver.memsetD32(dev(null, "tensor", t), Float.floatToRawIntBits(value), t.size());
     }
 
-    static CUdeviceptr ptr(Tensor t) {
+    static DevicePointer ptr(Tensor t) {
         return ((CudaStorage) t.storage()).pointer();
     }
 
-    private CUdeviceptr dev(Op op, String name, Tensor t) {
+    private DevicePointer dev(Op op, String name, Tensor t) {
         if (t.storage() instanceof CudaStorage cs && cs.owner() == this) {
             return cs.pointer();
         }
@@ -288,7 +257,7 @@ public final class CudaBackend extends AbstractBackend {
 
     /**
      * Launches {@code entry} of {@code file} compiled with {@code defines}. Arguments: tensors (their
-     * device pointer), null (a NULL pointer), Integer, Float, or a CUdeviceptr.
+     * device pointer), null (a NULL pointer), Integer, Long, Float, or a DevicePointer.
      */
     void launch(String file, List<String> defines, String entry, int gx, int gy, int gz, int bx, int by, int bz,
                 Object... args) {
@@ -298,34 +267,21 @@ public final class CudaBackend extends AbstractBackend {
     /** {@link #launch} with {@code sharedBytes} of dynamic shared memory. */
     void launchShared(String file, List<String> defines, String entry, int gx, int gy, int gz, int bx, int by, int bz,
                       int sharedBytes, Object... args) {
-        CUfunction f = compiler.function(file, defines, entry);
-        NativePointerObject[] params = new NativePointerObject[args.length];
+        CudaDriver.Kernel k = driver.kernel(file, defines, entry);
+        Object[] resolved = new Object[args.length];
         for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            if (a == null) {
-                params[i] = Pointer.to(new CUdeviceptr());
-            } else if (a instanceof Tensor t) {
-                params[i] = Pointer.to(ptr(t));
-            } else if (a instanceof CUdeviceptr p) {
-                params[i] = Pointer.to(p);
-            } else if (a instanceof Integer v) {
-                params[i] = Pointer.to(new int[] {v});
-            } else if (a instanceof Float v) {
-                params[i] = Pointer.to(new float[] {v});
-            } else if (a instanceof Long v) {
-                params[i] = Pointer.to(new long[] {v});
-            } else {
-                throw new IllegalArgumentException("unsupported kernel argument " + a.getClass());
-            }
+            resolved[i] = args[i] instanceof Tensor t ? ptr(t) : args[i];
         }
-        int r = JCudaDriver.cuLaunchKernel(f, gx, gy, gz, bx, by, bz, sharedBytes, stream, Pointer.to(params), null);
-        if (r != 0 || syncEachLaunch) {
-            int s = r != 0 ? r : JCudaDriver.cuStreamSynchronize(stream);
-            if (s != 0) {
-                throw new CudaException("kernel " + entry + " (" + file + (defines.isEmpty() ? "" : " " + defines)
-                        + ") grid (" + gx + "," + gy + "," + gz + ") block (" + bx + "," + by + "," + bz + ") on "
-                        + name() + ": " + Cu.describe(s));
+        try {
+            driver.launch(k, gx, gy, gz, bx, by, bz, sharedBytes, resolved);
+            if (syncEachLaunch) {
+                driver.synchronize();
             }
+        } catch (CudaException e) {
+            throw new CudaException("kernel " + entry + " (" + file + (defines.isEmpty() ? "" : " " + defines)
+                    + ") grid (" + gx + "," + gy + "," + gz + ") block (" + bx + "," + by + "," + bz + ")"
+                    + (sharedBytes > 0 ? " shared " + sharedBytes + " B" : "") + " on " + name() + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -446,23 +402,17 @@ public final class CudaBackend extends AbstractBackend {
                 PriorSamplerCuda.VERSIONS), out, cond, noise, noiseModel, lcrModel, schedule, p);
     }
 
-    /** Frees device memory, staging buffers, modules and the stream, and releases the primary context. Idempotent. */
+    /** Frees device memory, then releases the device (modules, stream, context; the emulator's process). Idempotent. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
-        JCudaDriver.cuCtxSetCurrent(context);
-        JCudaDriver.cuStreamSynchronize(stream);
-        if (timerStart != null) {
-            JCudaDriver.cuEventDestroy(timerStart);
-            JCudaDriver.cuEventDestroy(timerStop);
+        try {
+            allocator.close();
+        } finally {
+            driver.close();
+            closed = true;
         }
-        staging.close();
-        allocator.close();
-        compiler.close();
-        JCudaDriver.cuStreamDestroy(stream);
-        JCudaDriver.cuDevicePrimaryCtxRelease(cuDevice);
-        closed = true;
     }
 }

@@ -2,7 +2,6 @@ package io.github.blurdm.runtime.cuda;
 
 import io.github.blurdm.runtime.Device;
 import io.github.blurdm.runtime.Storage;
-import jcuda.driver.CUdeviceptr;
 
 /**
  * Device memory behind a tensor: one block of the backend's {@link DeviceAllocator}. Closing
@@ -10,11 +9,11 @@ import jcuda.driver.CUdeviceptr;
  */
 public final class CudaStorage implements Storage {
     private final CudaBackend owner;
-    private final CUdeviceptr ptr;
+    private final DevicePointer ptr;
     private final long capacity;
     private volatile boolean closed;
 
-    CudaStorage(CudaBackend owner, CUdeviceptr ptr, long capacity) {
+    CudaStorage(CudaBackend owner, DevicePointer ptr, long capacity) {
         this.owner = owner;
         this.ptr = ptr;
         this.capacity = capacity;
@@ -24,7 +23,7 @@ public final class CudaStorage implements Storage {
         return owner;
     }
 
-    CUdeviceptr pointer() {
+    DevicePointer pointer() {
         if (closed) {
             throw new IllegalStateException("device storage of " + capacity + " floats on " + owner.device()
                     + " was closed");

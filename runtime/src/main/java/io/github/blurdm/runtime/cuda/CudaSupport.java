@@ -75,6 +75,28 @@ public final class CudaSupport {
         return s;
     }
 
+    /**
+     * Whether the emulated device ({@link CudaBackend#emulated()}) can be built here: a g++ >= 12
+     * on the PATH (or {@code -Dblurdm.emu.cxx}); the reason when not. Cached.
+     *
+     * @return {usable, reason or compiler description}
+     */
+    public static EmulatorStatus emulatorStatus() {
+        EmulatorToolchain.Status s = EmulatorToolchain.status();
+        return new EmulatorStatus(s.usable(), s.usable() ? "" : s.reason(),
+                s.usable() ? "g++ " + s.version() + " (" + s.compiler() + ")" : "");
+    }
+
+    /**
+     * The emulated device's verdict.
+     *
+     * @param usable   whether it can be built and run here
+     * @param reason   why not, when not usable
+     * @param compiler the C++ compiler that builds it, when usable
+     */
+    public record EmulatorStatus(boolean usable, String reason, String compiler) {
+    }
+
     /** Whether the CUDA backend can run here. */
     public static boolean usable() {
         return status().usable();

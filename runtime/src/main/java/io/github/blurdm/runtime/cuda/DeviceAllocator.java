@@ -4,9 +4,6 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import jcuda.driver.CUdeviceptr;
-import jcuda.driver.CUresult;
-import jcuda.driver.JCudaDriver;
 
 /**
  * A caching device-memory allocator for one context and one stream. Requests are rounded up to a
@@ -15,6 +12,10 @@ import jcuda.driver.JCudaDriver;
  * class. Reuse without synchronisation is safe because every kernel and copy runs on the one
  * stream, in order. When the driver runs out of memory the cached blocks are released and the
  * request retried once. {@link #close()} frees everything, cached and live. Thread-safe.
+ *
+ * <p>On a driver that asks for {@linkplain CudaDriver#exactAllocations() exact allocations} (the
+ * emulated device) every request is its own class, so the device's guard zone starts right after
+ * the tensor's last element, and a reused block is poisoned with NaN again as a fresh one is.
  */
 public final class DeviceAllocator implements AutoCloseable {
 
@@ -33,8 +34,11 @@ public final class DeviceAllocator implements AutoCloseable {
                         long driverFrees, long liveBlocks) {
     }
 
-    private final Map<Long, ArrayDeque<CUdeviceptr>> free = new HashMap<>();
-    private final Map<CUdeviceptr, Long> live = new IdentityHashMap<>();
+    private static final int NAN_BITS = Float.floatToRawIntBits(Float.NaN);
+
+    private final Map<Long, ArrayDeque<DevicePointer>> free = new HashMap<>();
+    private final Map<DevicePointer, Long> live = new IdentityHashMap<>();
+    private final CudaDriver driver;
     private final Runnable synchronize;
     private long liveBytes;
     private long cachedBytes;
@@ -44,8 +48,12 @@ public final class DeviceAllocator implements AutoCloseable {
     private long driverFrees;
     private boolean closed;
 
-    /** @param synchronize waits for the stream (called before memory goes back to the driver) */
-    DeviceAllocator(Runnable synchronize) {
+    /**
+     * @param driver      where blocks come from
+     * @param synchronize waits for the stream (called before memory goes back to the driver)
+     */
+    DeviceAllocator(CudaDriver driver, Runnable synchronize) {
+        this.driver = driver;
         this.synchronize = synchronize;
     }
 
@@ -66,25 +74,30 @@ public final class DeviceAllocator implements AutoCloseable {
     }
 
     /** A block of at least {@code bytes}; give it back with {@link #free}. */
-    synchronized CUdeviceptr allocate(long bytes) {
+    synchronized DevicePointer allocate(long bytes) {
         if (closed) {
             throw new IllegalStateException("the CUDA backend's allocator is closed");
         }
-        long cls = sizeClass(bytes);
-        ArrayDeque<CUdeviceptr> q = free.get(cls);
-        CUdeviceptr p = q == null ? null : q.pollLast();
+        boolean exact = driver.exactAllocations();
+        long cls = exact ? exactClass(bytes) : sizeClass(bytes);
+        ArrayDeque<DevicePointer> q = free.get(cls);
+        DevicePointer p = q == null ? null : q.pollLast();
         if (p != null) {
             cachedBytes -= cls;
             reuses++;
-        } else {
-            p = new CUdeviceptr();
-            int r = JCudaDriver.cuMemAlloc(p, cls);
-            if (r == CUresult.CUDA_ERROR_OUT_OF_MEMORY && cachedBytes > 0) {
-                releaseCachedLocked();
-                r = JCudaDriver.cuMemAlloc(p, cls);
+            if (exact) {
+                driver.memsetD32(p, NAN_BITS, cls / 4);
             }
-            Cu.check(r, "cuMemAlloc(" + cls + " bytes for a request of " + bytes + "; live " + liveBytes
-                    + " bytes, cached " + cachedBytes + " bytes)");
+        } else {
+            p = driver.malloc(cls);
+            if (p == null && cachedBytes > 0) {
+                releaseCachedLocked();
+                p = driver.malloc(cls);
+            }
+            if (p == null) {
+                throw new CudaException("out of device memory: " + cls + " bytes for a request of " + bytes + "; live "
+                        + liveBytes + " bytes, cached " + cachedBytes + " bytes");
+            }
             driverAllocs++;
         }
         live.put(p, cls);
@@ -93,8 +106,15 @@ public final class DeviceAllocator implements AutoCloseable {
         return p;
     }
 
+    private static long exactClass(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("allocation size must be > 0, got " + bytes);
+        }
+        return (bytes + 3) / 4 * 4;
+    }
+
     /** Returns a block to the cache; a second free of the same block, or a free after close, is ignored. */
-    synchronized void free(CUdeviceptr p) {
+    synchronized void free(DevicePointer p) {
         Long cls = live.remove(p);
         if (cls == null || closed) {
             return;
@@ -114,9 +134,9 @@ public final class DeviceAllocator implements AutoCloseable {
             return;
         }
         synchronize.run();
-        for (ArrayDeque<CUdeviceptr> q : free.values()) {
-            for (CUdeviceptr p : q) {
-                JCudaDriver.cuMemFree(p);
+        for (ArrayDeque<DevicePointer> q : free.values()) {
+            for (DevicePointer p : q) {
+                driver.free(p);
                 driverFrees++;
             }
         }
@@ -136,8 +156,8 @@ public final class DeviceAllocator implements AutoCloseable {
             return;
         }
         releaseCachedLocked();
-        for (CUdeviceptr p : live.keySet()) {
-            JCudaDriver.cuMemFree(p);
+        for (DevicePointer p : live.keySet()) {
+            driver.free(p);
             driverFrees++;
         }
         live.clear();

@@ -2,7 +2,7 @@ package io.github.blurdm.runtime.cuda;
 
 import io.github.blurdm.runtime.Tensor;
 import java.util.List;
-import jcuda.driver.CUdeviceptr;
+
 
 /**
  * layer_norm over channels of x [N,C,...]: launcher for norm.cu: v1 one thread per (n, position)
@@ -23,13 +23,13 @@ final class LayerNormCuda {
         int n = x.dim(0);
         int c = x.dim(1);
         int positions = x.size() / (n * c);
-        CUdeviceptr po = CudaBackend.ptr(out);
-        CUdeviceptr px = CudaBackend.ptr(x);
+        DevicePointer po = CudaBackend.ptr(out);
+        DevicePointer px = CudaBackend.ptr(x);
         for (int n0 = 0; n0 < n; n0 += MAX_GRID_Y) {
             int count = Math.min(MAX_GRID_Y, n - n0);
             long off = (long) n0 * c * positions * 4;
-            CUdeviceptr o = po.withByteOffset(off);
-            CUdeviceptr xi = px.withByteOffset(off);
+            DevicePointer o = po.withByteOffset(off);
+            DevicePointer xi = px.withByteOffset(off);
             if (version == 1) {
                 b.launch("norm.cu", List.of(), "layer_norm_v1", (positions + 255) / 256, count, 1, 256, 1, 1, o, xi,
                         weight, bias, count, c, positions, eps);

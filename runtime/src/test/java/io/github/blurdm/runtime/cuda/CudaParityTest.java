@@ -21,7 +21,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,9 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Every op, every kernel version, on the GPU against the CPU backend: seeded inputs uniform in
  * [-1,1], outputs poisoned with NaN and followed by a NaN guard region that must stay untouched,
- * rel-L2 <= 1e-5 (conv2d v3, TF32: <= 2e-3). Skipped, saying why, when CUDA is not usable.
+ * rel-L2 <= 1e-5 (conv2d v3, TF32: <= 2e-3). Where no GPU is usable the same cases run on the
+ * emulated device ({@link CudaBackend#emulated()}), so every kernel runs in every build; never
+ * skipped. {@code -Dblurdm.test.cuda=emulated} forces the emulator on a GPU machine too.
  */
 class CudaParityTest {
     static final double TOL = 1e-5;
@@ -42,11 +43,7 @@ class CudaParityTest {
 
     @BeforeAll
     static void setUp() {
-        if (!CudaSupport.usable()) {
-            System.out.println("[CudaParityTest] SKIPPED: CUDA is not usable here: " + CudaSupport.status().reason());
-            return;
-        }
-        gpu = new CudaBackend(0);
+        gpu = testDevice("CudaParityTest");
         cpu = new CpuBackend(2, false);
         System.out.println("[CudaParityTest] on " + gpu.deviceInfo() + ", " + gpu.kernelCacheStats());
     }
@@ -60,8 +57,18 @@ class CudaParityTest {
         }
     }
 
+    /** A real GPU when CUDA is usable (unless -Dblurdm.test.cuda=emulated), else the emulated device. */
+    static CudaBackend testDevice(String who) {
+        boolean real = CudaSupport.usable() && !"emulated".equals(System.getProperty("blurdm.test.cuda"));
+        if (!real) {
+            System.out.println("[" + who + "] on the emulated device (" + (CudaSupport.usable() ? "forced"
+                    : "CUDA is not usable here: " + CudaSupport.status().reason()) + ")");
+        }
+        return real ? new CudaBackend(0) : CudaBackend.emulated();
+    }
+
     static void requireGpu() {
-        Assumptions.assumeTrue(gpu != null, () -> "CUDA is not usable here: " + CudaSupport.status().reason());
+        assertTrue(gpu != null, "no CUDA device, real or emulated");
     }
 
     interface Run {
