@@ -63,6 +63,11 @@ public final class CudaBackend extends AbstractBackend {
         return new CudaBackend(EmulatedCudaDriver.start(), true);
     }
 
+    /** Whether the device failed for good (the emulated device's process died): tests start a new one. */
+    boolean deviceLost() {
+        return driver.lost();
+    }
+
     /** Whether this backend runs on the emulated device rather than a GPU. */
     public boolean isEmulated() {
         return emulated;

@@ -81,6 +81,11 @@ interface CudaDriver extends AutoCloseable {
     /** The on-disk cache folder of compiled modules. */
     Path cacheDir();
 
+    /** Whether the device failed for good (the emulated device's process died); its memory is gone. */
+    default boolean lost() {
+        return false;
+    }
+
     /** Releases the device (memory, modules, stream, context, helper process). Idempotent. */
     @Override
     void close();

@@ -255,6 +255,11 @@ final class EmulatedCudaDriver implements CudaDriver {
         return toolchain.dir();
     }
 
+    @Override
+    public boolean lost() {
+        return process.dead();
+    }
+
     /** Stops the device process (its memory goes with it). Idempotent. */
     @Override
     public void close() {

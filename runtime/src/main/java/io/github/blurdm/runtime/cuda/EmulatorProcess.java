@@ -92,6 +92,11 @@ final class EmulatorProcess implements AutoCloseable {
         }
     }
 
+    /** Whether the process died (a kernel fault): every request fails from then on. */
+    boolean dead() {
+        return deadBecause != null;
+    }
+
     /** Sends one request and waits for its reply; throws {@link CudaException} when the device died. */
     Reply call(int op, ByteBuffer payload) {
         if (deadBecause != null) {

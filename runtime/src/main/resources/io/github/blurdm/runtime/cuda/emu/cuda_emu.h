@@ -86,8 +86,7 @@ static inline int4 make_int4(int x, int y, int z, int w) { return {x, y, z, w}; 
 
 static inline void __syncwarp(unsigned int mask = 0xffffffffu) {
     uint32_t none = 0;
-    uint32_t all[EMU_WARP];
-    emu_warp_collective(mask, &none, 1, all, "__syncwarp");
+    emu_warp_collective(mask, &none, 1, "__syncwarp");
 }
 
 static inline void __threadfence() {
@@ -120,8 +119,7 @@ template <class T>
 static inline T shuffle(unsigned int mask, T v, int src, const char* what) {
     uint32_t mine[2] = {0, 0};
     memcpy(mine, &v, sizeof(T));
-    uint32_t all[EMU_WARP * 2];
-    emu_warp_collective(mask, mine, Words<T>::n, all, what);
+    const uint32_t* all = emu_warp_collective(mask, mine, Words<T>::n, what);
     T r;
     memcpy(&r, all + src * Words<T>::n, sizeof(T));
     return r;
@@ -171,8 +169,7 @@ static inline T __shfl_up_sync(unsigned int mask, T v, unsigned int delta, int w
 
 static inline unsigned int __ballot_sync(unsigned int mask, int predicate) {
     uint32_t mine = predicate != 0;
-    uint32_t all[EMU_WARP];
-    emu_warp_collective(mask, &mine, 1, all, "__ballot_sync");
+    const uint32_t* all = emu_warp_collective(mask, &mine, 1, "__ballot_sync");
     unsigned int r = 0;
     for (int l = 0; l < EMU_WARP; l++) {
         if (((mask >> l) & 1u) && all[l] == 1u) {
@@ -335,26 +332,9 @@ static inline void blurdm_mma_m16n8k8_tf32(float d[4], const unsigned int a[4], 
     }
     mine[8] = b[0];
     mine[9] = b[1];
-    uint32_t all[EMU_WARP * 10];
-    emu_warp_collective(0xffffffffu, mine, 10, all, "mma.sync.m16n8k8.tf32");
-    float A[16][8];
-    float B[8][8];
-    float C[16][8];
-    for (int l = 0; l < EMU_WARP; l++) {
-        const uint32_t* r = all + l * 10;
-        int gid = l >> 2;
-        int tig = l & 3;
-        A[gid][tig] = __uint_as_float(r[0] & 0xffffe000u);
-        A[gid + 8][tig] = __uint_as_float(r[1] & 0xffffe000u);
-        A[gid][tig + 4] = __uint_as_float(r[2] & 0xffffe000u);
-        A[gid + 8][tig + 4] = __uint_as_float(r[3] & 0xffffe000u);
-        C[gid][2 * tig] = __uint_as_float(r[4]);
-        C[gid][2 * tig + 1] = __uint_as_float(r[5]);
-        C[gid + 8][2 * tig] = __uint_as_float(r[6]);
-        C[gid + 8][2 * tig + 1] = __uint_as_float(r[7]);
-        B[tig][gid] = __uint_as_float(r[8] & 0xffffe000u);
-        B[tig + 4][gid] = __uint_as_float(r[9] & 0xffffe000u);
-    }
+    const uint32_t* all = emu_warp_collective(0xffffffffu, mine, 10, "mma.sync.m16n8k8.tf32");
+    // Element (row, k) of A is held by lane (row % 8) * 4 + k % 4 in register (row >= 8) + 2 (k >= 4);
+    // element (k, col) of B by lane col * 4 + k % 4 in register k >= 4; C as D (registers 4..7).
     int lane = emu_detail::lane();
     int gid = lane >> 2;
     int tig = lane & 3;
@@ -363,9 +343,12 @@ static inline void blurdm_mma_m16n8k8_tf32(float d[4], const unsigned int a[4], 
         int col = 2 * tig + (i & 1);
         double s = 0.0;
         for (int k = 0; k < 8; k++) {
-            s += (double) (A[row][k] * B[k][col]);
+            uint32_t a = all[((row & 7) * 4 + (k & 3)) * 10 + (row >= 8) + 2 * (k >= 4)];
+            uint32_t b = all[(col * 4 + (k & 3)) * 10 + 8 + (k >= 4)];
+            s += (double) (__uint_as_float(a & 0xffffe000u) * __uint_as_float(b & 0xffffe000u));
         }
-        d[i] = (float) (s + (double) C[row][col]);
+        uint32_t c = all[((row & 7) * 4 + (col >> 1)) * 10 + 4 + (row >= 8 ? 2 : 0) + (col & 1)];
+        d[i] = (float) (s + (double) __uint_as_float(c));
     }
 }
 

@@ -49,9 +49,10 @@ struct emu_kernel_desc {
 const struct emu_thread* emu_self(void) __attribute__((const));
 void emu_syncthreads(void);
 // Warp collective: the calling lanes of `mask` each contribute `words` 32-bit words; when all of
-// them have arrived every caller gets all 32 lanes' words in `all` (lane-major, words per lane;
-// lanes outside `mask` read as poison). `what` names the built-in for error messages.
-void emu_warp_collective(unsigned int mask, const uint32_t* mine, int words, uint32_t* all, const char* what);
+// them have arrived every caller gets all 32 lanes' words (lane-major, `words` per lane; lanes
+// outside `mask` read as poison), valid until the caller's next collective. `what` names the
+// built-in for error messages.
+const uint32_t* emu_warp_collective(unsigned int mask, const uint32_t* mine, int words, const char* what);
 // Lanes of the caller's warp that have not exited.
 unsigned int emu_active_mask(void);
 // Fails the running kernel with a message (a trap, an assertion).

@@ -23,16 +23,18 @@ namespace {
 
 constexpr size_t STACK_BYTES = 256 * 1024;   // per GPU thread, plus a guard page below it
 constexpr int MAX_WORDS = 16;                // per lane in one warp collective
-constexpr int GROUPS = 4;                    // concurrent collectives per warp (disjoint masks)
+constexpr int GROUPS = 8;                    // collectives per warp gathering or being read at once
 
 enum class State : uint8_t { RUNNABLE, BARRIER, WARP, DONE };
+
+struct Group;
 
 struct Fiber {
     void* sp = nullptr;
     emu_thread info{};
     State state = State::DONE;
     uint64_t barrier_gen = 0;
-    uint32_t* wait_all = nullptr;
+    Group* reading = nullptr;   // the completed collective whose values this thread may still read
     const char* waiting_at = nullptr;
     unsigned waiting_mask = 0;
 #if !defined(__x86_64__)
@@ -40,9 +42,13 @@ struct Fiber {
 #endif
 };
 
+// One warp collective: gathering until every lane of its mask arrived, then read by those lanes
+// (each until its next collective), then free for the next one.
 struct Group {
-    unsigned mask = 0;   // 0: free
+    enum { FREE, GATHER, READ } state = FREE;
+    unsigned mask = 0;
     unsigned arrived = 0;
+    int readers = 0;
     int words = 0;
     const char* what = nullptr;
     uint32_t slots[EMU_WARP * MAX_WORDS];
@@ -192,11 +198,22 @@ void release_barrier_if_complete(Worker* w) {
     }
 }
 
+void stop_reading(Fiber* f) {
+    Group* g = f->reading;
+    if (g != nullptr) {
+        f->reading = nullptr;
+        if (--g->readers == 0) {
+            g->state = Group::FREE;
+        }
+    }
+}
+
 [[noreturn]] void finish(Worker* w, Fiber* f) {
+    stop_reading(f);
     Warp& warp = w->warps[f->info.warp];
     unsigned bit = 1u << f->info.lane;
     for (Group& g : warp.groups) {
-        if (g.mask != 0 && (g.mask & bit) && !(g.arrived & bit)) {
+        if (g.state == Group::GATHER && (g.mask & bit) && !(g.arrived & bit)) {
             fail(w, "lane " + std::to_string(f->info.lane) + " exited while lanes " + hex(g.arrived) + " of its warp wait for it at "
                     + g.what + " with mask " + hex(g.mask));
         }
@@ -297,8 +314,7 @@ bool run_block(Worker* w, Launch& launch, uint64_t b) {
         warp.members = lanes == 32 ? 0xffffffffu : (1u << lanes) - 1u;
         warp.exited = 0;
         for (Group& g : warp.groups) {
-            g.mask = 0;
-            g.arrived = 0;
+            g.state = Group::FREE;
         }
     }
     for (int i = 0; i < n; i++) {
@@ -311,7 +327,7 @@ bool run_block(Worker* w, Launch& launch, uint64_t b) {
         f.info.lane = i % EMU_WARP;
         f.info.warp = i / EMU_WARP;
         f.state = State::RUNNABLE;
-        f.wait_all = nullptr;
+        f.reading = nullptr;
         start_fiber(w, &f, i);
         w->order[i] = i;
     }
@@ -449,10 +465,10 @@ extern "C" void emu_trap(const char* what) {
     emu::fail(w, std::string("kernel trapped: ") + what);
 }
 
-extern "C" void emu_warp_collective(unsigned int mask, const uint32_t* mine, int words, uint32_t* all,
-                                    const char* what) {
+extern "C" const uint32_t* emu_warp_collective(unsigned int mask, const uint32_t* mine, int words, const char* what) {
     Worker* w = emu::tls_worker;
     Fiber* f = w->current;
+    emu::stop_reading(f);
     int lane = f->info.lane;
     emu::Warp& warp = w->warps[f->info.warp];
     unsigned bit = 1u << lane;
@@ -474,15 +490,15 @@ extern "C" void emu_warp_collective(unsigned int mask, const uint32_t* mine, int
     emu::Group* g = nullptr;
     emu::Group* spare = nullptr;
     for (emu::Group& c : warp.groups) {
-        if (c.mask == mask) {
-            g = &c;
-        } else if (c.mask == 0) {
-            if (spare == nullptr) {
-                spare = &c;
+        if (c.state == emu::Group::GATHER) {
+            if (c.mask == mask) {
+                g = &c;
+            } else if (c.mask & mask) {
+                emu::fail(w, std::string(what) + " with mask " + emu::hex(mask) + " while lanes " + emu::hex(c.arrived)
+                        + " of the same warp wait at " + c.what + " with the overlapping mask " + emu::hex(c.mask));
             }
-        } else if (c.mask & mask) {
-            emu::fail(w, std::string(what) + " with mask " + emu::hex(mask) + " while lanes " + emu::hex(c.arrived)
-                    + " of the same warp wait at " + c.what + " with the overlapping mask " + emu::hex(c.mask));
+        } else if (c.state == emu::Group::FREE && spare == nullptr) {
+            spare = &c;
         }
     }
     if (g == nullptr) {
@@ -490,6 +506,7 @@ extern "C" void emu_warp_collective(unsigned int mask, const uint32_t* mine, int
             emu::fail(w, std::string(what) + ": more concurrent warp collectives than the emulator tracks");
         }
         g = spare;
+        g->state = emu::Group::GATHER;
         g->mask = mask;
         g->arrived = 0;
         g->what = what;
@@ -500,27 +517,25 @@ extern "C" void emu_warp_collective(unsigned int mask, const uint32_t* mine, int
     }
     memcpy(g->slots + lane * words, mine, (size_t) words * 4);
     g->arrived |= bit;
-    f->wait_all = all;
     if (g->arrived == mask) {
         for (int l = 0; l < EMU_WARP; l++) {
-            if (!((mask >> l) & 1u)) {
-                continue;
-            }
-            Fiber* p = &w->fibers[f->info.warp * EMU_WARP + l];
-            uint32_t* dst = p->wait_all;
-            for (int s = 0; s < EMU_WARP; s++) {
+            if ((mask >> l) & 1u) {
+                Fiber* p = &w->fibers[f->info.warp * EMU_WARP + l];
+                p->reading = g;
+                p->state = State::RUNNABLE;
+            } else {
                 for (int k = 0; k < words; k++) {
-                    dst[s * words + k] = ((mask >> s) & 1u) ? g->slots[s * words + k] : emu::POISON_LANE;
+                    g->slots[l * words + k] = emu::POISON_LANE;
                 }
             }
-            p->state = State::RUNNABLE;
         }
-        g->mask = 0;
-        g->arrived = 0;
+        g->state = emu::Group::READ;
+        g->readers = __builtin_popcount(mask);
     } else {
         f->state = State::WARP;
         f->waiting_at = what;
         f->waiting_mask = mask;
     }
     emu::yield(w, f);
+    return g->slots;
 }

@@ -324,12 +324,34 @@ std::string run(emu::Launch& l) {
 
 // ------------------------------------------------------------------------------- faults
 
-const emu::Launch* current_launch = nullptr;
-const char* current_function = "";
-
 void append(char*& p, const char* end, const char* s) {
     while (*s && p < end) {
         *p++ = *s++;
+    }
+}
+
+const emu::Launch* current_launch = nullptr;
+const char* current_function = "";
+const std::vector<uint64_t>* current_pointers = nullptr;        // the launch's pointer arguments
+const std::vector<std::string>* current_pointer_names = nullptr;
+
+// Appends " (argument 'x', 'y')" for the launch's pointer arguments into allocation a.
+void append_arguments(char*& p, const char* end, const Allocation& a) {
+    if (current_pointers == nullptr) {
+        return;
+    }
+    bool any = false;
+    for (size_t i = 0; i < current_pointers->size(); i++) {
+        uint64_t v = (*current_pointers)[i];
+        if (v >= (uintptr_t) a.payload && v <= (uintptr_t) a.payload + a.bytes) {
+            append(p, end, any ? ", '" : " (the launch's argument '");
+            append(p, end, (*current_pointer_names)[i].c_str());
+            append(p, end, "'");
+            any = true;
+        }
+    }
+    if (any) {
+        append(p, end, " points into it)");
     }
 }
 
@@ -362,14 +384,16 @@ void on_fault(int sig, siginfo_t* info, void*) {
         if (it != allocations.begin()) {
             const Allocation& a = std::prev(it)->second;
             uint64_t stop = (uintptr_t) a.payload + a.bytes;
-            snprintf(tmp, sizeof tmp, " (%llu bytes past the end of allocation #%llu of %llu bytes)",
+            snprintf(tmp, sizeof tmp, "; %llu bytes past the end of allocation #%llu of %llu bytes",
                      (unsigned long long) (addr - stop), (unsigned long long) a.id, (unsigned long long) a.bytes);
             append(p, end, tmp);
+            append_arguments(p, end, a);
         }
         if (it != allocations.end()) {
-            snprintf(tmp, sizeof tmp, " (%llu bytes before allocation #%llu)",
+            snprintf(tmp, sizeof tmp, "; %llu bytes before allocation #%llu",
                      (unsigned long long) ((uintptr_t) it->second.payload - addr), (unsigned long long) it->second.id);
             append(p, end, tmp);
+            append_arguments(p, end, it->second);
         }
     }
     *p++ = '\n';
@@ -418,6 +442,8 @@ std::string check_guards(const emu::Launch& l, const std::vector<uint64_t>& poin
             if (first == SIZE_MAX || !report.empty()) {
                 continue;
             }
+            first &= ~(size_t) 3;   // whole floats: a NaN written there may share bytes with the pattern
+            last |= 3;
             std::string who;
             for (size_t i = 0; i < pointer_args.size(); i++) {
                 uint64_t p = pointer_args[i];
@@ -548,8 +574,12 @@ void launch(Reader& r) {
     l.tls_size = fn.module->tls_size;
     current_launch = &l;
     current_function = k->name;
+    current_pointers = &pointers;
+    current_pointer_names = &pointer_names;
     std::string err = run(l);
     current_launch = nullptr;
+    current_pointers = nullptr;
+    current_pointer_names = nullptr;
     std::string guards = check_guards(l, pointers, pointer_names);
     if (!err.empty()) {
         throw err;

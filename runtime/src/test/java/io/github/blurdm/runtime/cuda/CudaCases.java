@@ -1,0 +1,298 @@
+package io.github.blurdm.runtime.cuda;
+
+import io.github.blurdm.runtime.Activation;
+import io.github.blurdm.runtime.Backend;
+import io.github.blurdm.runtime.Conv2dParams;
+import io.github.blurdm.runtime.ConvTranspose2dParams;
+import io.github.blurdm.runtime.Op;
+import io.github.blurdm.runtime.OpShapes;
+import io.github.blurdm.runtime.PriorSamplerParams;
+import io.github.blurdm.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The CUDA parity cases: for each op, shapes that reach every tile edge of its kernels (sizes that
+ * are not multiples of the tile, 1-row and 1-column maps, channel counts off 4/8/16/32/64, batch
+ * above 1, grids beyond the grid-stride cap) and one real model shape. Inputs seeded uniform in
+ * [-1,1] (positive where an op needs it), never zeros.
+ */
+final class CudaCases {
+    /** Runs the op on a backend. */
+    interface Run {
+        void run(Backend b, Tensor out, Tensor[] in);
+    }
+
+    /** One case: an op, a name in ggml's style, the output shape, the inputs and the call. */
+    record Case(Op op, String name, int[] outShape, Tensor[] inputs, Run run) {
+    }
+
+    private final Random r = new Random(1234);
+    private final List<Case> cases = new ArrayList<>();
+
+    private CudaCases() {
+    }
+
+    static List<Case> all() {
+        CudaCases c = new CudaCases();
+        c.conv2d();
+        c.convTranspose2d();
+        c.elementwise();
+        c.channelAffine();
+        c.copies();
+        c.resample();
+        c.reductions();
+        c.linear();
+        c.layerNorm();
+        c.priorSampler();
+        return c.cases;
+    }
+
+    Tensor rand(int... shape) {
+        float[] d = new float[(int) Tensor.checkedSize(shape)];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = r.nextFloat() * 2f - 1f;
+        }
+        return Tensor.of(d, shape);
+    }
+
+    Tensor positive(int... shape) {
+        Tensor t = rand(shape);
+        float[] d = t.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = 0.5f + Math.abs(d[i]);
+        }
+        return t;
+    }
+
+    private void add(Op op, String name, int[] out, Tensor[] in, Run run) {
+        cases.add(new Case(op, name, out, in, run));
+    }
+
+    private static String s(int... shape) {
+        return Arrays.toString(shape);
+    }
+
+    // ---------------------------------------------------------------------------- conv2d
+    // v2/v3 tiles: 64 pixels (N*Ho*Wo) x BM output channels per group (64, 32 or 16) x 16 of K = Cin/g*kH*kW.
+
+    private void conv(int[] x, int[] w, boolean bias, Conv2dParams p) {
+        Tensor xt = rand(x);
+        Tensor wt = rand(w);
+        Tensor bt = bias ? rand(w[0]) : null;
+        add(Op.CONV2D, "x=" + s(x) + ",w=" + s(w) + "," + p, OpShapes.conv2d(xt, wt, bt, p), new Tensor[] {xt, wt, bt},
+                (b, o, in) -> b.conv2d(o, in[0], in[1], in[2], p));
+    }
+
+    private void conv2d() {
+        conv(new int[] {2, 5, 17, 13}, new int[] {7, 5, 3, 3}, true, Conv2dParams.of(1, 1).withActivation(Activation.RELU));
+        conv(new int[] {1, 16, 9, 11}, new int[] {32, 16, 1, 1}, false, Conv2dParams.of(1, 0));
+        conv(new int[] {1, 6, 15, 15}, new int[] {6, 3, 3, 3}, true,
+                Conv2dParams.of(2, 1).withGroups(2).withActivation(Activation.leakyRelu(0.1f)));
+        conv(new int[] {1, 3, 33, 33}, new int[] {64, 3, 3, 3}, true, Conv2dParams.of(1, 1).withActivation(Activation.GELU));
+        conv(new int[] {1, 4, 12, 12}, new int[] {5, 4, 3, 3}, true, Conv2dParams.of(1, 2).withDilation(2));
+        conv(new int[] {1, 64, 16, 16}, new int[] {3, 64, 3, 3}, true, Conv2dParams.of(1, 1));
+        conv(new int[] {2, 3, 11, 10}, new int[] {8, 3, 5, 5}, true, Conv2dParams.of(2, 2));
+        conv(new int[] {1, 128, 8, 8}, new int[] {128, 128, 3, 3}, true, Conv2dParams.of(1, 1).withActivation(Activation.RELU));
+        // output channels per group just past each BM (17 -> BM 16, 33 -> 32, 65 -> 64, two tiles each)
+        conv(new int[] {1, 9, 7, 10}, new int[] {17, 9, 3, 3}, true, Conv2dParams.of(1, 1));
+        conv(new int[] {3, 4, 6, 5}, new int[] {33, 4, 3, 3}, false, Conv2dParams.of(1, 1).withActivation(Activation.RELU));
+        conv(new int[] {1, 7, 9, 8}, new int[] {65, 7, 1, 1}, true, Conv2dParams.of(1, 0));
+        conv(new int[] {1, 17, 5, 13}, new int[] {100, 17, 1, 1}, true, Conv2dParams.of(1, 0));
+        // 1-row, 1-column and 1-pixel maps
+        conv(new int[] {1, 8, 1, 37}, new int[] {12, 8, 3, 3}, true, Conv2dParams.of(1, 1));
+        conv(new int[] {2, 8, 29, 1}, new int[] {12, 8, 3, 3}, true, Conv2dParams.of(1, 1).withActivation(Activation.GELU));
+        conv(new int[] {3, 20, 1, 1}, new int[] {9, 20, 1, 1}, true, Conv2dParams.of(1, 0));
+        // groups: several output tiles per group, one output channel per group, depthwise
+        conv(new int[] {2, 12, 10, 9}, new int[] {36, 4, 3, 3}, true, Conv2dParams.of(1, 1).withGroups(3));
+        conv(new int[] {1, 5, 8, 8}, new int[] {5, 1, 3, 3}, true, Conv2dParams.of(1, 1).withGroups(5));
+        conv(new int[] {1, 48, 11, 13}, new int[] {48, 1, 3, 3}, true, Conv2dParams.of(1, 1).withGroups(48));
+        // a real model shape (MIMO-UNet's 32-channel 3x3 ResBlock conv) at 24x40
+        conv(new int[] {1, 32, 24, 40}, new int[] {32, 32, 3, 3}, true, Conv2dParams.of(1, 1).withActivation(Activation.RELU));
+    }
+
+    // ---------------------------------------------------------------------------- conv_transpose2d
+
+    private void convT(int[] x, int[] w, boolean bias, ConvTranspose2dParams p) {
+        Tensor xt = rand(x);
+        Tensor wt = rand(w);
+        Tensor bt = bias ? rand(w[1] * p.groups()) : null;
+        add(Op.CONV_TRANSPOSE2D, "x=" + s(x) + ",w=" + s(w) + "," + p, OpShapes.convTranspose2d(xt, wt, bt, p),
+                new Tensor[] {xt, wt, bt}, (b, o, in) -> b.convTranspose2d(o, in[0], in[1], in[2], p));
+    }
+
+    private void convTranspose2d() {
+        convT(new int[] {1, 8, 7, 9}, new int[] {8, 4, 4, 4}, true, ConvTranspose2dParams.of(2, 1).withActivation(Activation.RELU));
+        convT(new int[] {2, 6, 5, 5}, new int[] {6, 2, 4, 4}, true, ConvTranspose2dParams.of(2, 1).withGroups(3));
+        convT(new int[] {1, 4, 6, 7}, new int[] {4, 3, 3, 3}, false, ConvTranspose2dParams.of(2, 1).withOutputPadding(1, 1));
+        convT(new int[] {1, 4, 6, 7}, new int[] {4, 3, 3, 3}, true, ConvTranspose2dParams.of(1, 1).withDilation(2));
+        convT(new int[] {3, 5, 1, 6}, new int[] {5, 7, 4, 4}, true,
+                ConvTranspose2dParams.of(2, 1).withActivation(Activation.leakyRelu(0.2f)));
+        convT(new int[] {1, 3, 5, 1}, new int[] {3, 2, 2, 2}, true, ConvTranspose2dParams.of(2, 0).withActivation(Activation.GELU));
+        // MIMO-UNet's upsampler shape: 4x4 stride 2, 64 -> 32 channels
+        convT(new int[] {1, 64, 9, 11}, new int[] {64, 32, 4, 4}, true,
+                ConvTranspose2dParams.of(2, 1).withActivation(Activation.RELU));
+    }
+
+    // ---------------------------------------------------------------------------- elementwise
+    // v2 moves float4s: sizes around multiples of 4, and one beyond the grid-stride cap (8192 x 256 x 4).
+
+    private void elementwise() {
+        for (int[] sh : new int[][] {{1}, {3}, {4}, {5}, {7}, {3, 5, 37}, {2, 64, 33, 17}}) {
+            Tensor x = rand(sh);
+            String n = "x=" + s(sh);
+            add(Op.RELU, n, sh, new Tensor[] {x}, (b, o, in) -> b.relu(o, in[0]));
+            add(Op.LEAKY_RELU, n, sh, new Tensor[] {x}, (b, o, in) -> b.leakyRelu(o, in[0], 0.2f));
+            add(Op.GELU, n, sh, new Tensor[] {rand(sh)}, (b, o, in) -> b.gelu(o, in[0]));
+            add(Op.ADD, n, sh, new Tensor[] {x, rand(sh)}, (b, o, in) -> b.add(o, in[0], in[1]));
+            add(Op.MUL, n, sh, new Tensor[] {x, rand(sh)}, (b, o, in) -> b.mul(o, in[0], in[1]));
+        }
+        int[] big = {8192 * 256 * 4 + 13};
+        add(Op.ADD, "x=" + s(big) + " (beyond one grid)", big, new Tensor[] {rand(big), rand(big)},
+                (b, o, in) -> b.add(o, in[0], in[1]));
+    }
+
+    private void channelAffine() {
+        // v2: a block row per (n, c) plane (planes of 1, of 300 over two blocks); v1 past 65535 planes
+        for (int[] sh : new int[][] {{2, 3, 5, 7}, {1, 33, 1, 1}, {3, 4}, {2, 5, 300}, {1, 65537}}) {
+            add(Op.CHANNEL_AFFINE, "x=" + s(sh), sh, new Tensor[] {rand(sh), rand(sh[0], sh[1]), rand(sh[0], sh[1])},
+                    (b, o, in) -> b.channelAffine(o, in[0], in[1], in[2]));
+        }
+    }
+
+    // ---------------------------------------------------------------------------- copies
+
+    private void copies() {
+        add(Op.CONCAT, "[2,3,5,7]+[2,4,5,7]+[2,1,5,7]", new int[] {2, 8, 5, 7},
+                new Tensor[] {rand(2, 3, 5, 7), rand(2, 4, 5, 7), rand(2, 1, 5, 7)}, (b, o, in) -> b.concat(o, in));
+        add(Op.CONCAT, "[3,1,1,1]+[3,2,1,1]", new int[] {3, 3, 1, 1}, new Tensor[] {rand(3, 1, 1, 1), rand(3, 2, 1, 1)},
+                (b, o, in) -> b.concat(o, in));
+        add(Op.SLICE_CHANNELS, "x=[2,9,5,7],start=2,count=4", new int[] {2, 4, 5, 7},
+                new Tensor[] {rand(2, 9, 5, 7)}, (b, o, in) -> b.sliceChannels(o, in[0], 2));
+        add(Op.SLICE_CHANNELS, "x=[3,5,1,1],start=4,count=1", new int[] {3, 1, 1, 1},
+                new Tensor[] {rand(3, 5, 1, 1)}, (b, o, in) -> b.sliceChannels(o, in[0], 4));
+        add(Op.REFLECT_PAD, "x=[2,3,7,9],pad=(1,2,3,1)", new int[] {2, 3, 10, 13},
+                new Tensor[] {rand(2, 3, 7, 9)}, (b, o, in) -> b.reflectPad(o, in[0], 1, 2, 3, 1));
+        add(Op.REFLECT_PAD, "x=[4,5,6],pad=(4,0,0,5)", new int[] {4, 9, 11},
+                new Tensor[] {rand(4, 5, 6)}, (b, o, in) -> b.reflectPad(o, in[0], 4, 0, 0, 5));
+        add(Op.REFLECT_PAD, "x=[1,2,2,9],pad=(0,1,0,7)", new int[] {1, 2, 3, 16},
+                new Tensor[] {rand(1, 2, 2, 9)}, (b, o, in) -> b.reflectPad(o, in[0], 0, 1, 0, 7));
+    }
+
+    // ---------------------------------------------------------------------------- resample
+
+    private void resample() {
+        add(Op.DOWNSAMPLE_NEAREST2, "x=[2,3,9,7]", new int[] {2, 3, 4, 3},
+                new Tensor[] {rand(2, 3, 9, 7)}, (b, o, in) -> b.downsampleNearest2(o, in[0]));
+        add(Op.DOWNSAMPLE_NEAREST2, "x=[1,2,2,17]", new int[] {1, 2, 1, 8},
+                new Tensor[] {rand(1, 2, 2, 17)}, (b, o, in) -> b.downsampleNearest2(o, in[0]));
+        add(Op.UPSAMPLE_NEAREST2, "x=[1,3,5,7]", new int[] {1, 3, 10, 14},
+                new Tensor[] {rand(1, 3, 5, 7)}, (b, o, in) -> b.upsampleNearest2(o, in[0]));
+        add(Op.UPSAMPLE_NEAREST2, "x=[2,1,1,3]", new int[] {2, 1, 2, 6},
+                new Tensor[] {rand(2, 1, 1, 3)}, (b, o, in) -> b.upsampleNearest2(o, in[0]));
+        add(Op.RESIZE_BILINEAR, "x=[1,2,7,9]->[13,5]", new int[] {1, 2, 13, 5},
+                new Tensor[] {rand(1, 2, 7, 9)}, (b, o, in) -> b.resizeBilinear(o, in[0],
+                        OpShapes.bilinearRatio(7, 13, 0), OpShapes.bilinearRatio(9, 5, 0)));
+        add(Op.RESIZE_BILINEAR, "x=[2,3,16,12],scale=0.5", new int[] {2, 3, 8, 6},
+                new Tensor[] {rand(2, 3, 16, 12)}, (b, o, in) -> b.resizeBilinear(o, in[0], 2f, 2f));
+        add(Op.RESIZE_BILINEAR, "x=[1,2,1,5]->[3,10]", new int[] {1, 2, 3, 10},
+                new Tensor[] {rand(1, 2, 1, 5)}, (b, o, in) -> b.resizeBilinear(o, in[0],
+                        OpShapes.bilinearRatio(1, 3, 0), OpShapes.bilinearRatio(5, 10, 0)));
+        add(Op.PIXEL_UNSHUFFLE, "x=[1,3,8,6],r=2", new int[] {1, 12, 4, 3},
+                new Tensor[] {rand(1, 3, 8, 6)}, (b, o, in) -> b.pixelUnshuffle(o, in[0], 2));
+        add(Op.PIXEL_UNSHUFFLE, "x=[2,2,9,3],r=3", new int[] {2, 18, 3, 1},
+                new Tensor[] {rand(2, 2, 9, 3)}, (b, o, in) -> b.pixelUnshuffle(o, in[0], 3));
+        add(Op.PIXEL_SHUFFLE, "x=[1,12,3,5],r=2", new int[] {1, 3, 6, 10},
+                new Tensor[] {rand(1, 12, 3, 5)}, (b, o, in) -> b.pixelShuffle(o, in[0], 2));
+        add(Op.PIXEL_SHUFFLE, "x=[2,9,1,4],r=3", new int[] {2, 1, 3, 12},
+                new Tensor[] {rand(2, 9, 1, 4)}, (b, o, in) -> b.pixelShuffle(o, in[0], 3));
+    }
+
+    // ---------------------------------------------------------------------------- reductions
+    // global_avg_pool v2: a block of 256 per plane; softmax v2: a warp per row, 8 rows per block.
+
+    private void reductions() {
+        for (int[] sh : new int[][] {{2, 33, 7, 9}, {1, 4, 64, 64}, {3, 5, 1, 1}, {1, 2, 1, 257}}) {
+            add(Op.GLOBAL_AVG_POOL, "x=" + s(sh), new int[] {sh[0], sh[1]}, new Tensor[] {rand(sh)},
+                    (b, o, in) -> b.globalAvgPool(o, in[0]));
+        }
+        for (int[] sh : new int[][] {{3, 7, 33}, {2, 1000}, {4, 1}, {9, 32}, {17, 31}}) {
+            add(Op.SOFTMAX, "x=" + s(sh), sh, new Tensor[] {rand(sh)}, (b, o, in) -> b.softmax(o, in[0]));
+        }
+    }
+
+    // ---------------------------------------------------------------------------- linear
+    // v2: a warp per output, 8 outputs per block; lanes stride over K.
+
+    private void lin(int[] x, int nOut, boolean bias, Activation act) {
+        int k = x[x.length - 1];
+        int[] out = x.clone();
+        out[out.length - 1] = nOut;
+        add(Op.LINEAR, "x=" + s(x) + ",w=" + s(nOut, k) + "," + act, out,
+                new Tensor[] {rand(x), rand(nOut, k), bias ? rand(nOut) : null},
+                (b, o, in) -> b.linear(o, in[0], in[1], in[2], act));
+    }
+
+    private void linear() {
+        lin(new int[] {3, 37}, 19, true, Activation.GELU);
+        lin(new int[] {1, 256}, 64, false, Activation.NONE);
+        lin(new int[] {2, 5, 33}, 7, true, Activation.leakyRelu(0.01f));
+        lin(new int[] {4, 1}, 3, true, Activation.RELU);
+        lin(new int[] {1, 32}, 1, true, Activation.NONE);
+        lin(new int[] {6, 100}, 9, true, Activation.NONE);
+    }
+
+    // ---------------------------------------------------------------------------- layer_norm
+    // v2: 32 positions x 8 channel rows per block; N beyond the grid's y limit takes several launches.
+
+    private void norm(int[] x, boolean affine, float eps) {
+        int c = x[1];
+        add(Op.LAYER_NORM, "x=" + s(x) + (affine ? "" : ",no affine"), x,
+                new Tensor[] {rand(x), affine ? positive(c) : null, affine ? rand(c) : null},
+                (b, o, in) -> b.layerNorm(o, in[0], in[1], in[2], eps));
+    }
+
+    private void layerNorm() {
+        norm(new int[] {2, 33, 7, 9}, true, 1e-5f);
+        norm(new int[] {5, 48}, false, 1e-6f);
+        norm(new int[] {3, 7, 1, 1}, true, 1e-5f);
+        norm(new int[] {1, 64, 5, 33}, true, 1e-6f);
+        norm(new int[] {2, 3, 1, 40}, false, 1e-5f);
+        norm(new int[] {65537, 2}, true, 1e-5f);
+    }
+
+    // ---------------------------------------------------------------------------- prior_sampler
+
+    private void sampler(int n, PriorSamplerParams p, boolean given) {
+        Tensor nm = rand((int) p.packedSize());
+        Tensor lm = rand((int) p.packedSize());
+        for (Tensor t : new Tensor[] {nm, lm}) {
+            float[] d = t.data();
+            for (int i = 0; i < d.length; i++) {
+                d[i] *= 0.2f;
+            }
+        }
+        int steps = p.steps();
+        float[] sched = new float[p.scheduleSize()];
+        for (int i = 0; i <= steps; i++) {
+            sched[i] = 1f + 0.2f * i;                        // alphas
+        }
+        for (int i = 0; i < steps; i++) {
+            sched[steps + 1 + i] = 0.04f * i;                // betas_bar
+            sched[2 * steps + 1 + i] = steps - i;            // time stamps T..1
+        }
+        int l = p.latent();
+        add(Op.PRIOR_SAMPLER, "cond=" + s(n, l) + "," + p + (given ? ",noise given" : ",philox"), new int[] {n, l},
+                new Tensor[] {rand(n, l), given ? rand(n, l) : null, nm, lm, Tensor.of(sched, sched.length)},
+                (b, o, in) -> b.priorSampler(o, in[0], in[1], in[2], in[3], in[4], p));
+    }
+
+    private void priorSampler() {
+        sampler(3, new PriorSamplerParams(40, 2, 5, 2023, 3), true);
+        sampler(3, new PriorSamplerParams(40, 2, 5, 2023, 3), false);
+        sampler(1, new PriorSamplerParams(7, 0, 3, 11, 0), false);
+        sampler(2, new PriorSamplerParams(256, 2, 5, 2023, 0), true);
+    }
+}
