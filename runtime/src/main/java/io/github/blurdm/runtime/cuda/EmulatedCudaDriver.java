@@ -151,6 +151,15 @@ final class EmulatedCudaDriver implements CudaDriver {
 
     @Override
     public Kernel kernel(String file, List<String> defines, String entry) {
+        return kernel(file, null, defines, entry);
+    }
+
+    /** {@link #kernel} of a source given as text, not from the kernels module (the emulator's own tests). */
+    Kernel kernelFromSource(String file, String source, List<String> defines, String entry) {
+        return kernel(file, source, defines, entry);
+    }
+
+    private Kernel kernel(String file, String source, List<String> defines, String entry) {
         String mkey = file + " " + String.join(" ", defines);
         String fkey = mkey + " :: " + entry;
         Function f = functions.get(fkey);
@@ -160,7 +169,8 @@ final class EmulatedCudaDriver implements CudaDriver {
         Integer module = modules.get(mkey);
         if (module == null) {
             boolean[] built = new boolean[1];
-            Path so = toolchain.module(file, defines, built);
+            Path so = source == null ? toolchain.module(file, defines, built)
+                    : toolchain.module(file, source, defines, built);
             if (built[0]) {
                 compiled++;
             } else {

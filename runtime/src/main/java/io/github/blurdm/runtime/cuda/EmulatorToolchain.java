@@ -35,8 +35,12 @@ final class EmulatorToolchain {
     private static final String RESOURCES = "/io/github/blurdm/runtime/cuda/emu/";
     private static final List<String> SOURCES =
             List.of("emu_abi.h", "emu_internal.h", "cuda_emu.h", "emu_blocks.cpp", "emu_device.cpp");
+    // -fno-ipa-reference(-addressable): __shared__ variables are thread_local statics that other fibers
+    // (and the device's poisoning) write behind the compiler's back; without these g++ folds reads of one
+    // the function never writes to zero, hiding an uninitialised read the NaN poison should expose.
     private static final List<String> MODULE_FLAGS = List.of("-std=c++17", "-O2", "-fPIC", "-shared",
-            "-ffp-contract=off", "-fno-math-errno", "-fno-strict-aliasing", "-Wno-unknown-pragmas");
+            "-ffp-contract=off", "-fno-math-errno", "-fno-strict-aliasing", "-fno-ipa-reference",
+            "-fno-ipa-reference-addressable", "-Wno-unknown-pragmas");
     private static final long TIMEOUT_SECONDS = 300;
     private static final int MIN_MAJOR = 12;
 
@@ -166,7 +170,11 @@ final class EmulatorToolchain {
 
     /** The module of kernel file {@code file} compiled with {@code defines}, built on first use; true in {@code built[0]} when it was. */
     Path module(String file, List<String> defines, boolean[] built) {
-        String source = Kernels.source(file);
+        return module(file, Kernels.source(file), defines, built);
+    }
+
+    /** {@link #module(String, List, boolean[])} of a source given as text ({@code file} names it in messages). */
+    Path module(String file, String source, List<String> defines, boolean[] built) {
         MessageDigest d = sha256();
         d.update(source.getBytes(StandardCharsets.UTF_8));
         d.update((byte) 0);
