@@ -97,6 +97,27 @@ class TiledPipelineTest {
         }
     }
 
+    /** An original release tiles on its own grid (multiples of 4: 150x202 pads to 152x204, not 152x208). */
+    @Test
+    void anOriginalReleaseTilesAlignedToFour() throws Exception {
+        try (CpuBackend cpu = new CpuBackend(2, true)) {
+            BlurdmModel m = BlurdmModel.load(Path.of(TiledPipelineTest.class.getResource(
+                    "/fixtures/mimo_original/MIMO-UNetPlus-small.zip.pkl").toURI()), cpu);
+            Conventions c = m.conventions().conventions();
+            assertEquals(4, c.padMultiple());
+            Ops ops = new Ops(cpu);
+            Tensor img = image(150, 202, 5);
+            float[] whole = MimoPipeline.deblur(ops, m.backbone(), null, c, img, null).data();
+            float[] tiled = MimoPipeline.deblur(ops, m.backbone(), null, c, img, null, 96, 48,
+                    MimoPipeline.Progress.NONE).data();
+            int maxDiff = 0;
+            for (int i = 0; i < whole.length; i++) {
+                maxDiff = Math.max(maxDiff, (int) Math.abs(whole[i] - tiled[i]));
+            }
+            assertTrue(maxDiff <= 1, "max |tiled - whole| = " + maxDiff + " levels");
+        }
+    }
+
     @Test
     void progressCanCancel() throws Exception {
         try (CpuBackend cpu = new CpuBackend(1, true)) {
