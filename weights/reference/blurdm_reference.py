@@ -311,3 +311,21 @@ def deblur(backbone, dm, img_uint8, noise):
     out = torch.clamp(out, -0.5, 0.5) + 0.5
     q = torch.clamp(out * 255 + 0.5, 0, 255).to(torch.uint8)
     return q[0].permute(1, 2, 0)
+
+
+def deblur_original(backbone, img_uint8):
+    """img_uint8: HxWx3 uint8 tensor. Returns HxWx3 uint8 as the original MIMO-UNet release is evaluated
+    (chosj95/MIMO-UNet eval.py, whose steps these are, in our words): inputs v/255 in [0, 1] with no shift
+    (to_tensor); the full-resolution output out[2]; clamp to [0, 1]; add 0.5/255 (a float32 add of the
+    Python scalar); x255 and truncate to uint8 (to_pil_image's mul(255).byte()). eval.py pads nothing and
+    fails on sides that are not multiples of 4; those are reflect-padded right/bottom to the next multiple
+    of 4 and cropped back here (the engine's extension), so multiples of 4 give eval.py's result exactly."""
+    h, w = img_uint8.shape[:2]
+    x = img_uint8.permute(2, 0, 1)[None].float().div(255)
+    ph, pw = (4 - h % 4) % 4, (4 - w % 4) % 4
+    xp = F.pad(x, (0, pw, 0, ph), mode="reflect") if (ph or pw) else x
+    out = backbone(xp)[2][:, :, :h, :w]
+    out = torch.clamp(out, 0, 1)
+    out += 0.5 / 255
+    q = out.mul(255).byte()
+    return q[0].permute(1, 2, 0)

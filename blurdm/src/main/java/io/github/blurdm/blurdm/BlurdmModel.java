@@ -2,6 +2,7 @@ package io.github.blurdm.blurdm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.blurdm.blurdm.backbone.Backbone;
 import io.github.blurdm.blurdm.backbone.MimoConfig;
 import io.github.blurdm.blurdm.backbone.MimoUNet;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
@@ -17,6 +18,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A loaded BlurDM model: a MIMO-UNet-family backbone and, when it takes one, the prior generator.
@@ -33,7 +36,9 @@ import java.util.Map;
  * <li>Plain state dicts in safetensors (e.g. written by {@code weights convert}).</li>
  * </ul>
  * Without a configuration, sizes are inferred from the names and shapes ({@link ConfigInference}).
- * The prior may come from a second file. Immutable once loaded.
+ * The prior may come from a second file. The conventions images are run with follow the backbone file's
+ * origin ({@link ConventionRules}): original releases ({@code {'model': ...}}, no prior keys) run as their
+ * authors' eval.py, everything from BlurDM's code or this engine as BlurDM's scripts. Immutable once loaded.
  */
 public final class BlurdmModel {
     /** The architecture name of the engine's own weights files. */
@@ -45,8 +50,9 @@ public final class BlurdmModel {
 
     private final MimoUNet backbone;
     private final LatentExposureDiffusion prior;
+    private final ConventionChoice conventions;
 
-    public BlurdmModel(MimoUNet backbone, LatentExposureDiffusion prior) {
+    public BlurdmModel(MimoUNet backbone, LatentExposureDiffusion prior, ConventionChoice conventions) {
         if (backbone.config().withPrior() != (prior != null)) {
             throw new IllegalArgumentException("backbone " + (backbone.config().withPrior() ? "needs" : "takes no")
                     + " prior generator");
@@ -57,6 +63,7 @@ public final class BlurdmModel {
         }
         this.backbone = backbone;
         this.prior = prior;
+        this.conventions = Objects.requireNonNull(conventions, "conventions");
     }
 
     public MimoUNet backbone() {
@@ -68,6 +75,11 @@ public final class BlurdmModel {
         return prior;
     }
 
+    /** The conventions images run with (normalisation, padding, quantisation), and why. */
+    public ConventionChoice conventions() {
+        return conventions;
+    }
+
     /** Loads backbone and (if the backbone takes one) prior from one file. */
     public static BlurdmModel load(Path path, Backend backend) throws WeightsException {
         return load(path, null, backend);
@@ -75,17 +87,27 @@ public final class BlurdmModel {
 
     /**
      * Loads the backbone from {@code path} and the prior from {@code priorPath}, or from {@code path}
-     * too when {@code priorPath} is null.
+     * too when {@code priorPath} is null; conventions from the backbone file's origin.
      */
     public static BlurdmModel load(Path path, Path priorPath, Backend backend) throws WeightsException {
+        return load(path, priorPath, backend, null);
+    }
+
+    /**
+     * As {@link #load(Path, Path, Backend)}, with the conventions of {@code origin} when it is not null
+     * instead of those of the file's own origin.
+     */
+    public static BlurdmModel load(Path path, Path priorPath, Backend backend, Origin origin)
+            throws WeightsException {
         Parts main = read(path);
         if (main.backbone == null) {
             throw new WeightsException(path + ": no MIMO-UNet backbone found (looked for " + BACKBONE_KEYS
                     + ", 'backbone.*' keys, or a plain MIMO-UNet state dict)");
         }
         Parts priorParts = priorPath == null ? main : read(priorPath);
-        MimoConfig mc = main.config != null ? mimoConfig(path, main.config.path("backbone"))
-                : infer(path, () -> ConfigInference.mimo(main.backbone.shapes()));
+        MimoConfig mc = backboneConfig(path, main);
+        ConventionChoice choice = ConventionRules.choose(Backbone.MIMO_UNET, mc.displayName(), mc.withPrior(),
+                main.layout, origin);
         MimoUNet net = new MimoUNet(mc);
         StateLoader.load(net, main.backbone, backend);
         LatentExposureDiffusion dm = null;
@@ -105,11 +127,35 @@ public final class BlurdmModel {
                         + mc.latent() + " in " + path);
             }
         }
-        return new BlurdmModel(net, dm);
+        return new BlurdmModel(net, dm, choice);
     }
 
-    /** The state dicts a file holds: backbone and/or prior, and the engine's configuration if present. */
-    private record Parts(StateDict backbone, StateDict prior, JsonNode config) {
+    /**
+     * The conventions a MIMO-UNet backbone in {@code path} would run with, and why, without building the
+     * network; empty when the file holds no MIMO-UNet backbone (a prior generator alone, other tensors).
+     *
+     * @param origin an explicit origin, or null to decide from the file
+     */
+    public static Optional<ConventionChoice> conventionsOf(Path path, Origin origin) throws WeightsException {
+        Parts parts = read(path);
+        if (parts.backbone == null) {
+            return Optional.empty();
+        }
+        MimoConfig mc = backboneConfig(path, parts);
+        return Optional.of(ConventionRules.choose(Backbone.MIMO_UNET, mc.displayName(), mc.withPrior(), parts.layout,
+                origin));
+    }
+
+    private static MimoConfig backboneConfig(Path path, Parts parts) throws WeightsException {
+        return parts.config != null ? mimoConfig(path, parts.config.path("backbone"))
+                : infer(path, () -> ConfigInference.mimo(parts.backbone.shapes()));
+    }
+
+    /**
+     * The state dicts a file holds: backbone and/or prior, the engine's configuration if present, and what
+     * the container says about the file's origin.
+     */
+    private record Parts(StateDict backbone, StateDict prior, JsonNode config, FileLayout layout) {
     }
 
     private static Parts read(Path path) throws WeightsException {
@@ -119,6 +165,16 @@ public final class BlurdmModel {
                 meta = f.metadata();
             }
             StateDict all = StateDict.load(path);
+            Origin recorded = null;
+            if (meta.containsKey(ConventionRules.METADATA_KEY)) {
+                try {
+                    recorded = Origin.parse(meta.get(ConventionRules.METADATA_KEY),
+                            "__metadata__." + ConventionRules.METADATA_KEY);
+                } catch (IllegalArgumentException e) {
+                    throw new WeightsException(path + ": " + e.getMessage(), e);
+                }
+            }
+            String recordedReason = meta.get(ConventionRules.METADATA_REASON_KEY);
             if (meta.containsKey("architecture")) {
                 if (!ARCHITECTURE.equals(meta.get("architecture"))) {
                     throw new WeightsException(path + ": architecture '" + meta.get("architecture") + "' is not '"
@@ -126,9 +182,11 @@ public final class BlurdmModel {
                 }
                 StateDict prior = all.select("prior.");
                 return new Parts(all.select("backbone."), prior.size() == 0 ? null : prior,
-                        parseConfig(path, meta.get("config")));
+                        parseConfig(path, meta.get("config")), new FileLayout("architecture '" + ARCHITECTURE + "'",
+                                true, false, recorded, recordedReason));
             }
-            return classify(all.stripPrefix("module."), null);
+            return classify(all.stripPrefix("module."), new FileLayout("a plain safetensors state dict", false, false,
+                    recorded, recordedReason));
         }
         try (TorchCheckpoint ck = TorchCheckpoint.open(path)) {
             List<String> dicts = ck.stateDictKeys();
@@ -141,22 +199,32 @@ public final class BlurdmModel {
             }
             StateDict prior = dicts.contains(PRIOR_KEY) ? ck.stateDict(PRIOR_KEY).stripPrefix("module.") : null;
             if (backbone == null && prior == null && dicts.contains("")) {
-                return classify(ck.stateDict("").stripPrefix("module."), null);
+                return classify(ck.stateDict("").stripPrefix("module."), FileLayout.of("a bare state dict"));
             }
-            return new Parts(backbone, prior, null);
+            boolean training = dicts.contains("model_state") || dicts.contains(PRIOR_KEY);
+            return new Parts(backbone, prior, null, new FileLayout(dictLayout(dicts), false, training, null, null));
         }
     }
 
+    /** A dict's state-dict entries as Python would show them: {'model_state': ..., 'model_dm_state': ...}. */
+    private static String dictLayout(List<String> keys) {
+        StringBuilder b = new StringBuilder("{");
+        for (String k : keys) {
+            b.append(b.length() > 1 ? ", " : "").append('\'').append(k).append("': ...");
+        }
+        return b.append('}').toString();
+    }
+
     /** A plain state dict: a backbone or a prior generator, told apart by its names. */
-    private static Parts classify(StateDict sd, JsonNode config) {
+    private static Parts classify(StateDict sd, FileLayout layout) {
         Map<String, long[]> shapes = sd.shapes();
         if (ConfigInference.isMimo(shapes)) {
-            return new Parts(sd, null, config);
+            return new Parts(sd, null, null, layout);
         }
         if (ConfigInference.isPrior(shapes)) {
-            return new Parts(null, sd, config);
+            return new Parts(null, sd, null, layout);
         }
-        return new Parts(null, null, config);
+        return new Parts(null, null, null, layout);
     }
 
     private interface Inference<T> {

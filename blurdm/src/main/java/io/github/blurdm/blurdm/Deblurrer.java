@@ -14,6 +14,8 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deblurs images with a BlurDM model. The library's entry point:
@@ -31,8 +33,14 @@ import java.util.concurrent.CancellationException;
  * <p>Noise: the prior's initial noise is drawn from Philox4x32-10 with the builder's seed and stream 0,
  * so a result depends only on the image, the weights and the seed (not on call order), on CPU and GPU
  * alike; {@link #deblur(Tensor, Tensor, MimoPipeline.Progress)} takes explicit noise instead.
+ *
+ * <p>Conventions: images are normalised, padded and quantised as the weights' origin was trained and
+ * evaluated ({@link ConventionRules}; one log line says which and why when it is built);
+ * {@link Builder#conventions(Origin)} overrides.
  */
 public final class Deblurrer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Deblurrer.class);
+
     private final Backend backend;
     private final BlurdmModel model;
     private final long seed;
@@ -101,7 +109,8 @@ public final class Deblurrer implements AutoCloseable {
         Tensor eps = noise == null ? null : backend.upload(noise);
         try {
             Noise n = eps == null ? Noise.philox(seed, 0) : Noise.of(eps);
-            return MimoPipeline.deblur(new Ops(backend), model.backbone(), model.prior(), rgb, n,
+            return MimoPipeline.deblur(new Ops(backend), model.backbone(), model.prior(),
+                    model.conventions().conventions(), rgb, n,
                     tile > 0 ? tile : autoTile(rgb.dim(0), rgb.dim(1)), overlap,
                     progress == null ? MimoPipeline.Progress.NONE : progress);
         } finally {
@@ -168,6 +177,7 @@ public final class Deblurrer implements AutoCloseable {
         private long seed = 2023;
         private int tile;
         private int overlap = 64;
+        private Origin conventions;
 
         private Builder() {
         }
@@ -190,6 +200,16 @@ public final class Deblurrer implements AutoCloseable {
          */
         public Builder backend(BackendChoice choice) {
             this.backend = Objects.requireNonNull(choice, "backend");
+            return this;
+        }
+
+        /**
+         * Optional: run with the conventions of this origin (ORIGINAL_RELEASE: the authors' eval.py; BLURDM:
+         * BlurDM's scripts) whatever the file says; null restores the default. Default: decided from the
+         * file ({@link ConventionRules}).
+         */
+        public Builder conventions(Origin origin) {
+            this.conventions = origin;
             return this;
         }
 
@@ -236,7 +256,9 @@ public final class Deblurrer implements AutoCloseable {
             }
             Backend b = Backends.create(backend != null ? backend : BackendChoice.configured());
             try {
-                return new Deblurrer(b, BlurdmModel.load(weights, prior, b), seed, tile, overlap);
+                BlurdmModel model = BlurdmModel.load(weights, prior, b, conventions);
+                LOG.info("{}: {}", weights.getFileName(), model.conventions().describe());
+                return new Deblurrer(b, model, seed, tile, overlap);
             } catch (WeightsException | RuntimeException e) {
                 b.close();
                 throw e;

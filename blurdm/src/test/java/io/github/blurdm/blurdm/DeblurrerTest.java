@@ -41,6 +41,27 @@ class DeblurrerTest {
                 .overlap(64).build());
     }
 
+    /** The builder's conventions override the file's origin; the default follows it. */
+    @Test
+    void conventionsFollowTheFileUnlessTheBuilderSaysOtherwise() throws Exception {
+        Path plus = OriginalReleaseTest.fixture("MIMO-UNetPlus-small.pkl");
+        try (Deblurrer d = Deblurrer.builder().weights(plus).backend(BackendChoice.CPU).build()) {
+            assertEquals(Origin.ORIGINAL_RELEASE, d.model().conventions().origin());
+        }
+        try (Deblurrer d = Deblurrer.builder().weights(plus).backend(BackendChoice.CPU).conventions(Origin.BLURDM)
+                .build(); SafetensorsFile f = SafetensorsFile.open(OriginalReleaseTest.fixture("cases.safetensors"))) {
+            assertEquals(Origin.BLURDM, d.model().conventions().origin());
+            assertTrue(d.model().conventions().explicit());
+            float[] got = d.deblur(MimoParityTest.tensor(f, "m4/image"), null, null).data();
+            assertArrayEquals(MimoParityTest.tensor(f, "blurdm/m4/result").data(), got);
+        }
+        try (Deblurrer d = Deblurrer.builder().weights(fixture("model.safetensors")).backend(BackendChoice.CPU)
+                .conventions(Origin.BLURDM).conventions(null).build()) {
+            assertEquals(Origin.BLURDM, d.model().conventions().origin());
+            assertTrue(!d.model().conventions().explicit(), "null restores the file's choice");
+        }
+    }
+
     @Test
     void deblursABufferedImageAsThePyTorchReferenceDoes() throws Exception {
         try (Deblurrer d = Deblurrer.builder().weights(fixture("model.safetensors")).backend(BackendChoice.CPU).build()) {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.TestFactory;
  * latents must match to rel-L2 1e-5, the backbone output to 1e-4, the quantised image to one level.
  */
 class MimoParityTest {
-    private static Path fixture(String name) throws URISyntaxException {
+    static Path fixture(String name) throws URISyntaxException {
         return Path.of(MimoParityTest.class.getResource("/fixtures/mimo_small/" + name).toURI());
     }
 
@@ -81,7 +81,8 @@ class MimoParityTest {
             double e = relL2(out.data(), tensor(f, id + "/out1").data());
             assertTrue(e <= 1e-4, id + " out1: rel-L2 " + e + " > 1e-4");
 
-            Tensor result = MimoPipeline.deblur(ops, model.backbone(), model.prior(), tensor(f, id + "/image"),
+            Tensor result = MimoPipeline.deblur(ops, model.backbone(), model.prior(), model.conventions().conventions(),
+                    tensor(f, id + "/image"),
                     LatentExposureDiffusion.Noise.of(noise));
             assertWithinOneLevel(id, result.data(), tensor(f, id + "/result").data());
         }

@@ -112,7 +112,8 @@ class ShippedModelTest {
             assertEquals(m.withPrior(), model.prior() != null, "prior present");
             Ops ops = new Ops(cpu);
             Tensor image = tensor(f, id + "/image");
-            Tensor x = MimoPipeline.normalise(image);
+            assertEquals(Origin.BLURDM, model.conventions().origin(), model.conventions().describe());
+            Tensor x = model.conventions().conventions().normalise(image);
             x = ops.reflectPad(x, 0, (8 - x.dim(2) % 8) % 8, 0, (8 - x.dim(3) % 8) % 8);
             LatentExposureDiffusion.Noise noise = null;
             Tensor prior = null;
@@ -131,7 +132,8 @@ class ShippedModelTest {
             System.out.printf("ShippedModelTest %s %s: prior rel-L2 %s, out1 rel-L2 %.2g%n",
                     m.file(), id, priorError, eo);
             MimoParityTest.assertWithinOneLevel(id,
-                    MimoPipeline.deblur(ops, model.backbone(), model.prior(), image, noise).data(),
+                    MimoPipeline.deblur(ops, model.backbone(), model.prior(), model.conventions().conventions(), image,
+                            noise).data(),
                     tensor(f, id + "/result").data());
         }
     }

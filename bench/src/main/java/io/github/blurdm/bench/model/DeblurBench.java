@@ -1,7 +1,11 @@
 package io.github.blurdm.bench.model;
 
+import io.github.blurdm.blurdm.ConventionRules;
+import io.github.blurdm.blurdm.Origin;
+import io.github.blurdm.blurdm.backbone.Backbone;
 import io.github.blurdm.blurdm.backbone.MimoConfig;
 import io.github.blurdm.blurdm.backbone.MimoUNet;
+import io.github.blurdm.blurdm.pipeline.Conventions;
 import io.github.blurdm.blurdm.pipeline.MimoPipeline;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
 import io.github.blurdm.blurdm.prior.PriorConfig;
@@ -50,6 +54,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx6g"})
 public class DeblurBench {
+    /** The pipeline as BlurDM files run (the timings in bench/RESULTS.md). */
+    static final Conventions BLURDM = ConventionRules.conventions(Backbone.MIMO_UNET, Origin.BLURDM);
+
     /** WxH of the image. */
     @Param({"256x256", "1280x720"})
     public String size;
@@ -105,7 +112,7 @@ public class DeblurBench {
 
     @Benchmark
     public Tensor deblur() {
-        return MimoPipeline.deblur(ops, net, dm, rgb, LatentExposureDiffusion.Noise.philox(1, 0));
+        return MimoPipeline.deblur(ops, net, dm, BLURDM, rgb, LatentExposureDiffusion.Noise.philox(1, 0));
     }
 
     @TearDown(Level.Trial)

@@ -1,7 +1,11 @@
 package io.github.blurdm.bench.model;
 
+import io.github.blurdm.blurdm.ConventionRules;
+import io.github.blurdm.blurdm.Origin;
+import io.github.blurdm.blurdm.backbone.Backbone;
 import io.github.blurdm.blurdm.backbone.MimoConfig;
 import io.github.blurdm.blurdm.backbone.MimoUNet;
+import io.github.blurdm.blurdm.pipeline.Conventions;
 import io.github.blurdm.blurdm.pipeline.MimoPipeline;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
 import io.github.blurdm.blurdm.prior.PriorConfig;
@@ -23,6 +27,9 @@ import java.util.Random;
  *   io.github.blurdm.bench.model.ModelProfile [small|paper] [W] [H] [runs]</pre>
  */
 public final class ModelProfile {
+    /** The pipeline as BlurDM files run. */
+    private static final Conventions BLURDM = ConventionRules.conventions(Backbone.MIMO_UNET, Origin.BLURDM);
+
     private ModelProfile() {
     }
 
@@ -79,7 +86,7 @@ public final class ModelProfile {
             for (int i = 0; i < runs; i++) {
                 tb.reset();
                 long t0 = System.nanoTime();
-                MimoPipeline.deblur(ops, net, dm, rgb, LatentExposureDiffusion.Noise.philox(1, 0));
+                MimoPipeline.deblur(ops, net, dm, BLURDM, rgb, LatentExposureDiffusion.Noise.philox(1, 0));
                 System.out.printf("run %d: %.2f s (array pool: %s)%n", i, (System.nanoTime() - t0) / 1e9,
                         cpu.poolStats());
             }

@@ -2,6 +2,7 @@ package io.github.blurdm.bench.model;
 
 import io.github.blurdm.blurdm.BlurdmModel;
 import io.github.blurdm.blurdm.pipeline.Images;
+import io.github.blurdm.blurdm.pipeline.Conventions;
 import io.github.blurdm.blurdm.pipeline.MimoPipeline;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion.Noise;
 import io.github.blurdm.runtime.Ops;
@@ -63,9 +64,10 @@ public final class SideBySide {
                 switch (line.trim()) {
                     case "float" -> {
                         long s = System.nanoTime();
-                        Tensor x = MimoPipeline.normalise(rgb);
-                        int ph = (8 - x.dim(2) % 8) % 8;
-                        int pw = (8 - x.dim(3) % 8) % 8;
+                        Conventions conv = model.conventions().conventions();
+                        Tensor x = conv.normalise(rgb);
+                        int ph = conv.padding(x.dim(2));
+                        int pw = conv.padding(x.dim(3));
                         if (ph != 0 || pw != 0) {
                             x = ops.reflectPad(b.upload(x), 0, ph, 0, pw);
                         } else {
@@ -79,7 +81,8 @@ public final class SideBySide {
                     case "run" -> {
                         Tensor nz = b.upload(Tensor.of(noise.clone(), 1, latent));
                         long s = System.nanoTime();
-                        last = MimoPipeline.deblur(ops, model.backbone(), model.prior(), rgb, Noise.of(nz));
+                        last = MimoPipeline.deblur(ops, model.backbone(), model.prior(), model.conventions().conventions(),
+                                rgb, Noise.of(nz));
                         System.out.printf("{\"s\": %.4f}%n", (System.nanoTime() - s) / 1e9);
                     }
                     case "quit" -> {

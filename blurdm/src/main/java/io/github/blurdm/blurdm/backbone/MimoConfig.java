@@ -22,4 +22,15 @@ public record MimoConfig(int baseChannels, int resBlocks, boolean withPrior, int
                     + resBlocks + " ResBlocks, latent " + latent + " (base must be >= 4)");
         }
     }
+
+    /**
+     * The name its papers use: "MIMO-UNet+" (32 channels, 20 ResBlocks per stage), "MIMO-UNet" (32, 8), else
+     * "MIMO-UNet (base B, R ResBlocks)"; " with the BlurDM prior" when it takes one.
+     */
+    public String displayName() {
+        String name = baseChannels == 32 && resBlocks == 20 ? "MIMO-UNet+"
+                : baseChannels == 32 && resBlocks == 8 ? "MIMO-UNet"
+                : "MIMO-UNet (base " + baseChannels + ", " + resBlocks + (resBlocks == 1 ? " ResBlock)" : " ResBlocks)");
+        return withPrior ? name + " with the BlurDM prior" : name;
+    }
 }

@@ -17,6 +17,12 @@ import io.github.blurdm.runtime.Tensor;
  * uses; the 1/4 and 1/2 heads ({@code ConvsOut}) are loaded but skipped.
  */
 public final class MimoUNet extends Module {
+    /**
+     * Input sides must be multiples of this: two stride-2 stages must halve them exactly, or the
+     * 1/4-scale features and the 1/4-scale image differ in size (the original eval.py then fails).
+     */
+    public static final int SIDE_MULTIPLE = 4;
+
     private final MimoConfig config;
     private final ResStack[] encoder;
     private final BasicConv[] feat;
@@ -73,7 +79,8 @@ public final class MimoUNet extends Module {
     }
 
     /**
-     * @param x     [N,3,H,W], H and W multiples of 8, normalised to [-0.5, 0.5]
+     * @param x     [N,3,H,W], H and W multiples of {@value #SIDE_MULTIPLE}, normalised as the weights were
+     *              trained (see {@code pipeline.Conventions})
      * @param prior [N,latent] on the backend, or null for a backbone without prior
      * @return out1, [N,3,H,W]
      */
@@ -82,9 +89,9 @@ public final class MimoUNet extends Module {
             throw new IllegalArgumentException(config.withPrior() ? "this MIMO-UNet needs a prior"
                     : "this MIMO-UNet takes no prior");
         }
-        if (x.rank() != 4 || x.dim(1) != 3 || x.dim(2) % 8 != 0 || x.dim(3) % 8 != 0) {
-            throw new IllegalArgumentException("MIMO-UNet input must be [N,3,H,W] with H and W multiples of 8, found "
-                    + java.util.Arrays.toString(x.shape()));
+        if (x.rank() != 4 || x.dim(1) != 3 || x.dim(2) % SIDE_MULTIPLE != 0 || x.dim(3) % SIDE_MULTIPLE != 0) {
+            throw new IllegalArgumentException("MIMO-UNet input must be [N,3,H,W] with H and W multiples of "
+                    + SIDE_MULTIPLE + ", found " + java.util.Arrays.toString(x.shape()));
         }
         // Intermediates are released as soon as they are dead (x and prior belong to the caller).
         Tensor x2 = ops.downsampleNearest2(x);

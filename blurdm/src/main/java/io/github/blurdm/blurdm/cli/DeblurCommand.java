@@ -1,6 +1,7 @@
 package io.github.blurdm.blurdm.cli;
 
 import io.github.blurdm.blurdm.Deblurrer;
+import io.github.blurdm.blurdm.Origin;
 import io.github.blurdm.blurdm.pipeline.Images;
 import io.github.blurdm.runtime.BackendChoice;
 import io.github.blurdm.runtime.Tensor;
@@ -70,13 +71,21 @@ import picocli.CommandLine.Parameters;
             "  small heap) are refused from their header; BLURDM_JAVA_OPTS=-Xmx16g",
             "  gives the JVM more heap.",
             "",
+            "Conventions: original releases ({'model': ...}, no prior keys, e.g. the",
+            "  authors' MIMO-UNetPlus.pkl) run as their eval.py: v/255, pad only sides",
+            "  that are not multiples of 4, clamp [0,1], +0.5/255, x255 truncated. BlurDM",
+            "  checkpoints and this engine's files run as BlurDM: v/255-0.5, reflect pad",
+            "  to 8, clamp [-0.5,0.5]+0.5, save_image's rounding. One line on stderr says",
+            "  which and why; --conventions overrides.",
+            "",
             "Progress: a bar (count, rate, ETA) when stdout is a terminal, else one",
             "  line per image: [3/10] in.png -> out/in.png (1.2 s). Errors: stderr.",
             "",
             "Exit codes:",
             "  0  every input written",
             "  1  some inputs failed (each reported with its path; the rest written)",
-            "  2  usage error (bad option, duplicate output names, bad --noise shape)",
+            "  2  usage error (bad option or --conventions, duplicate output names, bad",
+            "     --noise shape)",
             "  3  nothing done: weights missing, unreadable or not fitting the model, backend",
             "     unavailable, output folder not creatable or not writable"})
 final class DeblurCommand implements Callable<Integer> {
@@ -94,13 +103,19 @@ final class DeblurCommand implements Callable<Integer> {
 
     @Option(names = "--weights", paramLabel = "FILE",
             description = "Model weights: this project's .safetensors, a checkpoint of the official training code (.pth), "
-                    + "or a converted state dict. Default: $BLURDM_WEIGHTS, else the shipped model "
+                    + "an original MIMO-UNet(+) release (.pkl), or a converted state dict. Default: $BLURDM_WEIGHTS, "
+                    + "else the shipped model "
                     + DefaultWeights.SHIPPED + " of this installation.")
     private Path weights;
 
     @Option(names = "--prior", paramLabel = "FILE",
             description = "The prior generator, when --weights holds only the backbone (e.g. a checkpoint with model_dm_state).")
     private Path priorFile;
+
+    @Option(names = "--conventions", paramLabel = "original|blurdm",
+            description = "original (the authors' eval.py: v/255, clamp [0,1], +0.5/255 truncated) or blurdm (BlurDM's "
+                    + "scripts: v/255-0.5, pad to 8, save_image's rounding). Default: from the weights file's origin.")
+    private String conventionsName;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (created if missing).")
     private Path out;
@@ -182,6 +197,9 @@ final class DeblurCommand implements Callable<Integer> {
         try {
             choice = BackendChoice.parse(backendName, "--backend");
             builder.backend(choice).tileSize(tile).overlap(overlap);
+            if (conventionsName != null) {
+                builder.conventions(Origin.parse(conventionsName, "--conventions"));
+            }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }

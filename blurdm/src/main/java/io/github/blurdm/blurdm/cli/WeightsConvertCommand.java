@@ -1,5 +1,10 @@
 package io.github.blurdm.blurdm.cli;
 
+import io.github.blurdm.blurdm.BlurdmModel;
+import io.github.blurdm.blurdm.ConfigInference;
+import io.github.blurdm.blurdm.ConventionChoice;
+import io.github.blurdm.blurdm.ConventionRules;
+import io.github.blurdm.blurdm.Origin;
 import io.github.blurdm.weights.ModelConfig;
 import io.github.blurdm.weights.SafetensorsWriter;
 import io.github.blurdm.weights.StateDict;
@@ -23,7 +28,10 @@ import picocli.CommandLine.Parameters;
         description = {"Convert one state dict of a PyTorch checkpoint (or a safetensors file) to safetensors.",
                 "Writes a temporary file beside OUT and renames it; never overwrites IN; refuses an existing OUT "
                         + "unless --force. Floating tensors become float32 unless --dtype keep; integer and bool "
-                        + "tensors keep their type."})
+                        + "tensors keep their type.",
+                "A MIMO-UNet backbone's conventions (original or blurdm, from the input's origin or --conventions) "
+                        + "are recorded in the metadata (" + ConventionRules.METADATA_KEY + ", "
+                        + ConventionRules.METADATA_REASON_KEY + "), so the converted file runs as the input did."})
 final class WeightsConvertCommand implements Callable<Integer> {
     enum OutDType { float32, keep }
 
@@ -59,9 +67,21 @@ final class WeightsConvertCommand implements Callable<Integer> {
     @Option(names = "--force", description = "replace OUT if it exists (never IN)")
     private boolean force;
 
+    @Option(names = "--conventions", paramLabel = "original|blurdm", description = "record these conventions: original (the "
+            + "authors' eval.py) or blurdm (BlurDM's scripts); default: those of the input's origin")
+    private String conventionsName;
+
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
+        Origin override = null;
+        if (conventionsName != null) {
+            try {
+                override = Origin.parse(conventionsName, "--conventions");
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
         try {
             ModelConfig cfg = modelConfig();
             if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
@@ -82,13 +102,39 @@ final class WeightsConvertCommand implements Callable<Integer> {
             if (key != null) {
                 meta.put("source_key", key);
             }
+            ConventionChoice conventions = conventions(sd, override);
+            if (conventions != null) {
+                meta.put(ConventionRules.METADATA_KEY, conventions.origin().id());
+                meta.put(ConventionRules.METADATA_REASON_KEY, conventions.reason());
+            }
             SafetensorsWriter.write(out, sd.tensors().values(), meta, cfg, force);
             o.printf("wrote %s: %d tensors, %,d parameters from %s%n", out, sd.size(), sd.parameterCount(),
                     sd.source());
+            if (conventions != null) {
+                o.printf("%s (recorded as %s = %s)%n", conventions.describe(), ConventionRules.METADATA_KEY,
+                        conventions.origin().id());
+            }
             o.flush();
             return 0;
         } catch (WeightsException e) {
             return WeightsCli.fail(spec, e);
+        }
+    }
+
+    /**
+     * The conventions to record when the converted state dict is a MIMO-UNet backbone (null otherwise: a prior
+     * generator alone has none), decided from the whole input file as loading it would.
+     */
+    private ConventionChoice conventions(StateDict sd, Origin override) throws WeightsException {
+        if (!ConfigInference.isMimo(sd.stripPrefix("module.").shapes())) {
+            return null;
+        }
+        try {
+            return BlurdmModel.conventionsOf(in, override).orElse(null);
+        } catch (WeightsException e) {
+            // the tensors convert fine; only the model-level reading failed, so say so and go on
+            spec.commandLine().getErr().println("blurdm weights convert: note: no conventions recorded: " + e.getMessage());
+            return null;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.github.blurdm.blurdm.cli;
 
+import io.github.blurdm.blurdm.BlurdmModel;
+import io.github.blurdm.blurdm.ConventionChoice;
 import io.github.blurdm.weights.ModelConfig;
 import io.github.blurdm.weights.PyObject;
 import io.github.blurdm.weights.PyTuple;
@@ -49,6 +51,7 @@ final class WeightsInspectCommand implements Callable<Integer> {
             } else {
                 inspectTorch(out);
             }
+            printConventions(out);
             out.flush();
             return 0;
         } catch (WeightsException e) {
@@ -130,6 +133,16 @@ final class WeightsInspectCommand implements Callable<Integer> {
                             StateDict.shape(e.getValue().shape()));
                 }
             }
+        }
+    }
+
+    /** For a file with a MIMO-UNet backbone: the conventions it would run with, and why. */
+    private void printConventions(PrintWriter out) {
+        try {
+            Optional<ConventionChoice> c = BlurdmModel.conventionsOf(file, null);
+            c.ifPresent(choice -> out.printf("%s%n", choice.describe()));
+        } catch (WeightsException e) {
+            out.printf("conventions unknown: %s%n", e.getMessage());
         }
     }
 

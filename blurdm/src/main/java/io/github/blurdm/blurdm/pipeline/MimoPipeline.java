@@ -5,14 +5,15 @@ import io.github.blurdm.blurdm.prior.LatentEncoder;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
 import io.github.blurdm.runtime.Ops;
 import io.github.blurdm.runtime.Tensor;
-import io.github.blurdm.runtime.cpu.CpuBackend;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /**
- * The MIMO-UNet+ inference pipeline of spec section 8: v/255 - 0.5, reflect pad right/bottom to a
- * multiple of 8, the prior on the padded image, the backbone's full-resolution output, crop, clamp to
- * [-0.5, 0.5], +0.5, then {@code uint8(clamp(v*255 + 0.5, 0, 255))} (torchvision's save_image).
+ * The MIMO-UNet inference pipeline of spec section 8: normalise and pad as the {@link Conventions} say,
+ * the prior on the padded image, the backbone's full-resolution output ({@code out[2]}), crop, clamp,
+ * de-normalise and quantise as the conventions say (BlurDM's: v/255 - 0.5, reflect pad to a multiple of 8,
+ * clamp [-0.5, 0.5] + 0.5, save_image's rounding; the original release's: v/255, pad only sides that are
+ * not multiples of 4, clamp [0, 1], +0.5/255, x255 truncated).
  * Images are interleaved 8-bit RGB as float values 0..255, row-major [H,W,3].
  *
  * <p>Large images run in tiles: the prior's encoder on non-overlapping tiles extended by its
@@ -35,22 +36,25 @@ public final class MimoPipeline {
     }
 
     /** The whole image at once (no tiling). */
-    public static Tensor deblur(Ops ops, MimoUNet backbone, LatentExposureDiffusion prior, Tensor rgb,
-                                LatentExposureDiffusion.Noise noise) {
-        return deblur(ops, backbone, prior, rgb, noise, Integer.MAX_VALUE / 2 / 8 * 8, 0, Progress.NONE);
+    public static Tensor deblur(Ops ops, MimoUNet backbone, LatentExposureDiffusion prior, Conventions conventions,
+                                Tensor rgb, LatentExposureDiffusion.Noise noise) {
+        return deblur(ops, backbone, prior, conventions, rgb, noise, Integer.MAX_VALUE / 2 / 8 * 8, 0, Progress.NONE);
     }
 
     /**
      * @param rgb     [H,W,3] values 0..255 on the host
      * @param prior   the prior generator, or null for a backbone without prior
+     * @param conventions normalisation, padding and quantisation (the file's origin decides them); their
+     *                padding multiple must be a multiple of 4, the sides MIMO-UNet takes
      * @param noise   the prior's initial noise (ignored without prior)
      * @param tile    tile side in pixels, a multiple of 8 (images that fit run whole)
      * @param overlap tile overlap in pixels, a multiple of 8 smaller than {@code tile}
      * @return [H,W,3] quantised values 0..255 on the host
      * @throws CancellationException when {@code progress} returns false
      */
-    public static Tensor deblur(Ops ops, MimoUNet backbone, LatentExposureDiffusion prior, Tensor rgb,
-                                LatentExposureDiffusion.Noise noise, int tile, int overlap, Progress progress) {
+    public static Tensor deblur(Ops ops, MimoUNet backbone, LatentExposureDiffusion prior, Conventions conventions,
+                                Tensor rgb, LatentExposureDiffusion.Noise noise, int tile, int overlap,
+                                Progress progress) {
         if (rgb.rank() != 3 || rgb.dim(2) != 3) {
             throw new IllegalArgumentException("image must be [H,W,3] RGB, found " + java.util.Arrays.toString(rgb.shape()));
         }
@@ -60,11 +64,18 @@ public final class MimoPipeline {
             throw new IllegalArgumentException("image is " + w + "x" + h + " pixels; MIMO-UNet needs at least "
                     + MIN_SIDE + "x" + MIN_SIDE);
         }
-        Tensor xp = padToMultipleOf8(normalise(rgb));
+        int align = conventions.padMultiple();
+        if (align % MimoUNet.SIDE_MULTIPLE != 0) {
+            throw new IllegalArgumentException("MIMO-UNet takes sides that are multiples of " + MimoUNet.SIDE_MULTIPLE
+                    + "; these conventions pad to multiples of " + align);
+        }
+        Tensor xp = conventions.pad(conventions.normalise(rgb));
         int hp = xp.dim(2);
         int wp = xp.dim(3);
         boolean whole = hp <= tile && wp <= tile;
-        List<Tiling.Tile> tiles = whole ? List.of(new Tiling.Tile(0, hp, 0, wp)) : Tiling.tiles(hp, wp, tile, overlap, 8);
+        // tiles start at multiples of the padding multiple, so each has sides the network takes
+        List<Tiling.Tile> tiles = whole ? List.of(new Tiling.Tile(0, hp, 0, wp))
+                : Tiling.tiles(hp, wp, tile, overlap, align);
         List<Tiling.Tile> encoderTiles = Tiling.partition(hp / 4, wp / 4, Math.max(1, tile / 4));
         int total = (prior == null || whole ? 0 : encoderTiles.size()) + tiles.size();
         int[] done = {0};
@@ -87,7 +98,7 @@ public final class MimoPipeline {
                 Tensor out = ops.backend().download(y);
                 ops.release(y);
                 report(progress, ++done[0], total);
-                return quantise(out, h, w);
+                return conventions.quantise(out, h, w);
             }
             float[] acc = new float[3 * hp * wp];
             float[] wsum = new float[hp * wp];
@@ -99,19 +110,19 @@ public final class MimoPipeline {
                 blend(acc, wsum, y.data(), t, hp, wp, overlap);
                 report(progress, ++done[0], total);
             }
-            return blended(acc, wsum, hp, wp, h, w);
+            return blended(acc, wsum, hp, wp, h, w, conventions);
         } finally {
             ops.release(xWhole, p);
         }
     }
 
-    private static Tensor blended(float[] acc, float[] wsum, int hp, int wp, int h, int w) {
+    private static Tensor blended(float[] acc, float[] wsum, int hp, int wp, int h, int w, Conventions conventions) {
         for (int c = 0; c < 3; c++) {
             for (int i = 0; i < hp * wp; i++) {
                 acc[c * hp * wp + i] /= wsum[i];
             }
         }
-        return quantise(Tensor.of(acc, 1, 3, hp, wp), h, w);
+        return conventions.quantise(Tensor.of(acc, 1, 3, hp, wp), h, w);
     }
 
     private static void report(Progress progress, int done, int total) {
@@ -198,49 +209,5 @@ public final class MimoPipeline {
             }
         }
         return Tensor.of(out, 1, c, ch, cw);
-    }
-
-    /** Reflect padding right and bottom to multiples of 8, on the host. */
-    static Tensor padToMultipleOf8(Tensor x) {
-        int ph = (8 - x.dim(2) % 8) % 8;
-        int pw = (8 - x.dim(3) % 8) % 8;
-        if (ph == 0 && pw == 0) {
-            return x;
-        }
-        try (CpuBackend host = new CpuBackend(1, false)) {
-            return new Ops(host).reflectPad(x, 0, ph, 0, pw);
-        }
-    }
-
-    /** [H,W,3] 0..255 -> [1,3,H,W] v/255 - 0.5 (float32, rounded after each operation). */
-    public static Tensor normalise(Tensor rgb) {
-        int h = rgb.dim(0);
-        int w = rgb.dim(1);
-        float[] in = rgb.data();
-        float[] out = new float[3 * h * w];
-        for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < h * w; i++) {
-                out[c * h * w + i] = in[i * 3 + c] / 255f - 0.5f;
-            }
-        }
-        return Tensor.of(out, 1, 3, h, w);
-    }
-
-    /** Crop [1,3,Hp,Wp] to h x w, clamp, shift, quantise as save_image does; returns [h,w,3]. */
-    public static Tensor quantise(Tensor out, int h, int w) {
-        int hp = out.dim(2);
-        int wp = out.dim(3);
-        float[] o = out.data();
-        float[] q = new float[h * w * 3];
-        for (int c = 0; c < 3; c++) {
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    float v = Math.min(0.5f, Math.max(-0.5f, o[(c * hp + y) * wp + x])) + 0.5f;
-                    float s = Math.min(255f, Math.max(0f, v * 255f + 0.5f));
-                    q[(y * w + x) * 3 + c] = (int) s;
-                }
-            }
-        }
-        return Tensor.of(q, h, w, 3);
     }
 }
