@@ -3,9 +3,9 @@
 
 Run from the repository root with Debian's PyTorch:
 
-    /usr/bin/python3 weights/reference/make_op_fixtures.py
+    /usr/bin/python3 weights/reference/make_op_fixtures.py [OP_ID ...]
 
-It rewrites runtime/src/test/resources/fixtures/<op_id>.safetensors for every op of
+(op ids to rewrite only those fixtures; default: all). It rewrites runtime/src/test/resources/fixtures/<op_id>.safetensors for every op of
 io.github.blurdm.runtime.Op. The output is deterministic (torch.manual_seed per case, one thread).
 Fixtures are never edited by hand: change this script and rerun it. The format is described in
 weights/reference/README.md.
@@ -513,6 +513,161 @@ def make_softmax():
     return f
 
 
+# ---------------------------------------------------------------------------- FFTformer (spec 5.3)
+
+def _fft_ref():
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import fftformer_reference
+    return fftformer_reference
+
+
+def make_patch_fft_filter():
+    """DFFN's filter through torch.fft itself (rfft2 of each 8x8 patch x filter, irfft2 s=(8, 8)); the
+    engine's filter is [C,8,5] (the checkpoint's [C,1,1,8,5] without its unit dims)."""
+    f = OpFixture("patch_fft_filter")
+    ref = _fft_ref()
+    fn = lambda t, p: ref.patch_fft_filter(t["x"], t["filter"].reshape(-1, 1, 1, 8, 5))
+    for label, shape, fixed in [
+        ("one patch C=3", [1, 3, 8, 8], None),
+        ("batch 2 C=5 8x24", [2, 5, 8, 24], None),
+        ("one patch row C=9 8x24", [1, 9, 8, 24], None),
+        ("one patch column C=1 56x8", [1, 1, 56, 8], None),
+        ("filter of ones (the official init): identity", [1, 4, 16, 8], "ones"),
+        ("filter symmetric in u: no imaginary part dropped", [1, 2, 8, 16], "symmetric"),
+        ("FFTformer DFFN 2*hidden=48 (dim 8) @8x8", [1, 48, 8, 8], None),
+    ]:
+        fx = None
+        if fixed == "ones":
+            fx = {"filter": torch.ones(shape[1], 8, 5)}
+        elif fixed == "symmetric":
+            g = torch.rand(shape[1], 8, 5) * 2 - 1
+            fx = {"filter": (g + g[:, [0, 7, 6, 5, 4, 3, 2, 1], :]) / 2}
+        f.case(label, {}, [("x", shape), ("filter", [shape[1], 8, 5])], fn, fixed=fx)
+    # the official code splits maps into 8x8 patches with no remainder: other sizes are refused there too
+    for bad in ([1, 1, 12, 8], [1, 1, 8, 20]):
+        try:
+            ref.to_patches(torch.zeros(bad))
+        except ValueError:
+            continue
+        raise AssertionError("the patch split accepted %s" % bad)
+    return f
+
+
+def make_fsas_attention():
+    """out = v * LayerNorm_C(irfft2(rfft2(q) * rfft2(k))) per 8x8 patch, q, k, v the thirds of qkv [N,3C,H,W]
+    along channels (FSAS after its depthwise conv, spec 5.3 steps 3-5); LayerNorm over the C channels at each
+    pixel (biased variance), with weight and bias as FSAS's norm, or none."""
+    f = OpFixture("fsas_attention")
+    ref = _fft_ref()
+
+    def fn(t, p):
+        q, k, v = t["qkv"].chunk(3, dim=1)
+        o = ref.patch_product(q, k).double()
+        mu = o.mean(1, keepdim=True)
+        y = (o - mu) / torch.sqrt(((o - mu) ** 2).mean(1, keepdim=True) + p["eps"])
+        if "weight" in t:
+            y = y * t["weight"].double()[None, :, None, None] + t["bias"].double()[None, :, None, None]
+        return (v.double() * y).float()
+
+    for label, c, shape, affine in [
+        ("one patch C=3", 3, [1, 8, 8], True),
+        ("batch 2 C=5 8x16", 5, [2, 8, 16], True),
+        ("no affine C=4 8x16", 4, [1, 8, 16], False),
+        ("one channel 16x8", 1, [1, 16, 8], True),
+        ("C=9 one patch row 8x24", 9, [1, 8, 24], True),
+        ("FFTformer FSAS 2*dim=16 (dim 8) @8x8", 16, [1, 8, 8], True),
+    ]:
+        n, h, w = shape
+        ins = [("qkv", [n, 3 * c, h, w])] + ([("weight", [c]), ("bias", [c])] if affine else [])
+        f.case(label, {"eps": float(np.float32(1e-5))}, ins, fn)
+    # the double formula is the spec's LayerNorm over channels: check it against FFTformer's own form
+    torch.manual_seed(0)
+    o = torch.rand(1, 6, 8, 8)
+    ln = ref.ChannelLayerNorm(6)
+    mu = o.mean(1, keepdim=True)
+    mine = (o - mu) / torch.sqrt(((o - mu) ** 2).mean(1, keepdim=True) + 1e-5)
+    assert torch.allclose(mine, ln(o), atol=1e-5)
+    return f
+
+
+def make_depthwise_conv2d():
+    """Depthwise k x k convolution, stride 1, zero padding k/2 (k odd): weight [C,1,k,k], optional bias."""
+    f = OpFixture("depthwise_conv2d")
+    fn = lambda t, p: F.conv2d(t["x"], t["weight"], t.get("bias"), padding=t["weight"].shape[-1] // 2,
+                               groups=t["x"].shape[1])
+    for label, shape, k, bias in [
+        ("3x3 bias odd 7x9", [1, 3, 7, 9], 3, True),
+        ("3x3 no bias batch 2 C=17", [2, 17, 5, 7], 3, False),
+        ("3x3 1x1 map", [1, 4, 1, 1], 3, True),
+        ("3x3 one row 1x37", [1, 5, 1, 37], 3, False),
+        ("3x3 one column 29x1", [1, 6, 29, 1], 3, True),
+        ("5x5 bias 11x6", [1, 3, 11, 6], 5, True),
+        ("1x1 C=9", [1, 9, 4, 5], 1, True),
+        ("FFTformer DFFN dwconv 2*hidden=48 (dim 8) no bias @8x16", [1, 48, 8, 16], 3, False),
+    ]:
+        c = shape[1]
+        ins = [("x", shape), ("weight", [c, 1, k, k])] + ([("bias", [c])] if bias else [])
+        f.case(label, {}, ins, fn)
+    return f
+
+
+def make_gelu_gate():
+    """out[N,C,...] = GELU(x[:, :C]) * x[:, C:] for x [N,2C,...] (DFFN's gate after the chunk)."""
+    f = OpFixture("gelu_gate")
+
+    def fn(t, p):
+        x1, x2 = t["x"].chunk(2, dim=1)
+        return F.gelu(x1) * x2
+
+    for label, shape, scale in [
+        ("rank 2 [3,2]", [3, 2], None),
+        ("NCHW odd C=1", [1, 2, 5, 7], None),
+        ("batch 2 C=17 non-square", [2, 34, 5, 7], None),
+        ("1x1 spatial C=33", [2, 66, 1, 1], None),
+        ("rank 3", [2, 10, 11], None),
+        ("wide range x*6", [1, 8, 4, 4], 6.0),
+        ("FFTformer DFFN hidden=24 (dim 8) @8x8", [1, 48, 8, 8], None),
+    ]:
+        f.case(label, {}, [("x", shape)], fn, scale={"x": scale} if scale else None)
+    return f
+
+
+def make_bias_free_layer_norm():
+    """FFTformer's BiasFree LayerNorm over channels: x / sqrt(var + eps) * weight, var biased over C, the
+    numerator NOT centred (unlike layer_norm); computed in float64 and rounded."""
+    f = OpFixture("bias_free_layer_norm")
+    ref = _fft_ref()
+
+    def fn(t, p):
+        x = t["x"].double()
+        var = ((x - x.mean(1, keepdim=True)) ** 2).mean(1, keepdim=True)
+        sh = [1, -1] + [1] * (x.dim() - 2)
+        return (x / torch.sqrt(var + p["eps"]) * t["weight"].double().reshape(sh)).float()
+
+    for label, shape, eps, offset in [
+        ("NCHW odd", [1, 8, 7, 9], 1e-5, 0.0),
+        ("batch 2 C=3", [2, 3, 5, 5], 1e-5, 0.0),
+        ("rank 2", [7, 33], 1e-5, 0.0),
+        ("1x1 spatial C=17", [2, 17, 1, 1], 1e-6, 0.0),
+        ("one channel (var 0: x/sqrt(eps))", [1, 1, 3, 4], 1e-5, 0.0),
+        ("mean far from 0 (x+3)", [1, 6, 4, 4], 1e-5, 3.0),
+        ("FFTformer C=16 @8x8", [1, 16, 8, 8], 1e-5, 0.0),
+    ]:
+        fx = None
+        if offset:
+            torch.manual_seed(7)
+            fx = {"x": torch.rand(shape) * 2 - 1 + offset}
+        f.case(label, {"eps": float(np.float32(eps))}, [("x", shape), ("weight", [shape[1]])], fn, fixed=fx)
+    # the float64 formula is FFTformer's BiasFree_LayerNorm (to_3d, last-dim var) in float32
+    torch.manual_seed(0)
+    x = torch.rand(1, 5, 3, 4)
+    ln = ref.ChannelLayerNorm(5, with_bias=False)
+    with torch.no_grad():
+        ln.body.weight.copy_(torch.rand(5))
+    assert torch.allclose(fn({"x": x, "weight": ln.body.weight.detach()}, {"eps": 1e-5}), ln(x), atol=1e-5)
+    return f
+
+
 MAKERS = {
     "conv2d": make_conv2d,
     "conv_transpose2d": make_conv_transpose2d,
@@ -536,13 +691,25 @@ MAKERS = {
     "layer_norm": make_layer_norm,
     "softmax": make_softmax,
     "prior_sampler": make_prior_sampler,
+    "patch_fft_filter": make_patch_fft_filter,
+    "fsas_attention": make_fsas_attention,
+    "depthwise_conv2d": make_depthwise_conv2d,
+    "gelu_gate": make_gelu_gate,
+    "bias_free_layer_norm": make_bias_free_layer_norm,
 }
 
 
 def main():
     os.makedirs(OUT_DIR, exist_ok=True)
     total = 0
+    only = sys.argv[1:]  # op ids to regenerate (default: all)
+    unknown = [op for op in only if op not in MAKERS]
+    if unknown:
+        print("unknown op ids %s; known: %s" % (unknown, sorted(MAKERS)), file=sys.stderr)
+        return 2
     for op, make in MAKERS.items():
+        if only and op not in only:
+            continue
         path, n, size = make().write()
         total += size
         print("%-20s %3d cases %8d bytes  %s" % (op, n, size, os.path.relpath(path, ROOT)))

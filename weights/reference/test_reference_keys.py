@@ -10,6 +10,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import blurdm_reference as ref  # noqa: E402
+import fftformer_reference as fft  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 KEYS_DIRS = [os.path.join(ROOT, "..", "shared", "design", "keys"),
@@ -29,8 +30,10 @@ def read_tsv(name):
     return rows
 
 
-def compare(label, model, tsv):
+def compare(label, model, tsv, drop=None):
     want = read_tsv(tsv)
+    if drop:
+        want = {k: v for k, v in want.items() if not drop(k)}
     got = {k: (tuple(v.shape), str(v.dtype).replace("torch.", "")) for k, v in model.state_dict().items()}
     problems = []
     for k in want:
@@ -49,6 +52,15 @@ def main():
     ok = compare("MIMO-UNet+ with prior", ref.mimo_unet_plus_prior(), "mimo_unet_plus_prior.tsv")
     ok &= compare("LatentExposureDiffusion", ref.LatentExposureDiffusion(), "latent_exposure_diffusion.tsv")
     ok &= compare("sharp encoder (BN)", ref.LatentEncoder(bn=True), "sharp_encoder_stage1_bn.tsv")
+    ok &= compare("FFTformer with prior", fft.FFTformer(), "fftformer_prior.tsv")
+    # the original release (kkkls/FFTformer's fftformer_GoPro.pth): the same names without the 28 kv layers
+    original = fft.FFTformer(latent=None)
+    ok &= compare("FFTformer original", original, "fftformer_prior.tsv", drop=lambda k: k.endswith(".kv.weight"))
+    counts = (sum(p.numel() for p in fft.FFTformer().parameters()), sum(p.numel() for p in original.parameters()))
+    counts_ok = counts == (18280794, 16560474) and len(original.state_dict()) == 535
+    print(f"FFTformer parameters {counts}, original tensors {len(original.state_dict())}: "
+          f"{'ok' if counts_ok else 'expected (18280794, 16560474) and 535'}")
+    ok &= counts_ok
     dm = ref.LatentExposureDiffusion()
     want_bars = [0.0, 0.0606091581, 0.102316909, 0.141857177, 0.180277556]
     bars_ok = all(abs(a - b) < 1e-8 for a, b in zip(dm.betas_bar.tolist(), want_bars))

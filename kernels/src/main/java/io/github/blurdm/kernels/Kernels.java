@@ -63,7 +63,7 @@ public final class Kernels {
 
     public static final KernelFile ELEMENTWISE = new KernelFile("elementwise.cu",
             List.of("relu_v1", "leaky_relu_v1", "gelu_v1", "add_v1", "mul_v1", "channel_affine_v1",
-                    "relu_v2", "leaky_relu_v2", "gelu_v2", "add_v2", "mul_v2", "channel_affine_v2"),
+                    "relu_v2", "leaky_relu_v2", "gelu_v2", "add_v2", "mul_v2", "channel_affine_v2", "gelu_gate_v1"),
             List.of(List.of()));
 
     public static final KernelFile RESAMPLE = new KernelFile("resample.cu",
@@ -72,7 +72,7 @@ public final class Kernels {
             List.of(List.of()));
 
     public static final KernelFile NORM = new KernelFile("norm.cu",
-            List.of("layer_norm_v1", "layer_norm_v2"),
+            List.of("layer_norm_v1", "layer_norm_v2", "bias_free_layer_norm_v1", "bias_free_layer_norm_v2"),
             List.of(List.of(), List.of("-DLN_BY=4")));
 
     public static final KernelFile REDUCE = new KernelFile("reduce.cu",
@@ -88,8 +88,18 @@ public final class Kernels {
             List.of("philox_gaussian_v1", "prior_sampler_v1"),
             List.of(List.of(), List.of("-DSAMPLER_THREADS=256")));
 
+    /** FFTformer's 8x8 frequency-domain ops: the DFFN filter and FSAS's patch product fused with its norm and gate. */
+    public static final KernelFile PATCH8 = new KernelFile("patch8.cu",
+            List.of("patch_fft_kernel_v1", "patch_fft_filter_v1", "patch_fft_filter_v2", "fsas_attention_v1",
+                    "fsas_attention_v2"),
+            List.of(List.of()));
+
+    public static final KernelFile DEPTHWISE_CONV2D = new KernelFile("depthwise_conv2d.cu",
+            List.of("depthwise_conv2d_v1", "depthwise_conv2d_v2"),
+            List.of(List.of()));
+
     private static final List<KernelFile> ALL = List.of(CONV2D, CONV_TRANSPOSE2D, ELEMENTWISE, RESAMPLE, NORM,
-            REDUCE, LINEAR, PRIOR_SAMPLER);
+            REDUCE, LINEAR, PRIOR_SAMPLER, PATCH8, DEPTHWISE_CONV2D);
 
     private static final Map<String, String> SOURCES = new ConcurrentHashMap<>();
 

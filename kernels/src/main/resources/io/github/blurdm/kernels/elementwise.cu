@@ -9,6 +9,9 @@
 //       done by the first threads; channel_affine_v2 runs one block row per (n,c) plane so the
 //       per-plane scale and shift are read once. Needs 16-byte aligned pointers (pool blocks are).
 //       Launch: block 256, grid ceil(n/4/256) capped (grid-stride); channel_affine_v2 grid (x, N*C).
+//   v1  gelu_gate_v1: out[n,c,q] = gelu(x[n,c,q]) * x[n,C+c,q] for x [N,2C,...] (FFTformer's DFFN gate),
+//       one thread per output, grid-stride; no v2: it reads two inputs per output, as add does.
+//       Launch: block 256, grid min(ceil(n/256), 8192).
 //   H100 time at the benchmark shape: not yet measured (no GPU run so far).
 //
 // Semantics match runtime/.../cpu/*Cpu.java exactly: relu is v > 0 ? v : 0, leaky_relu is
@@ -127,5 +130,17 @@ extern "C" __global__ void channel_affine_v2(float* out, const float* x, const f
     float* dst = out + (long long) nc * plane;
     for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < plane; i += gridDim.x * blockDim.x) {
         dst[i] = __fmul_rn(src[i], k) + v;
+    }
+}
+
+// ------------------------------------------------------------------------------------------ gelu_gate
+
+extern "C" __global__ void gelu_gate_v1(float* __restrict__ out, const float* __restrict__ x, int C, int inner,
+                                        int n) {
+    int half = C * inner;
+    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
+        int img = i / half;
+        int src = i + img * half;   // x[img, c, q] sits at img*2*half + c*inner + q
+        out[i] = ew_gelu(x[src]) * x[src + half];
     }
 }

@@ -13,6 +13,12 @@
 //       case where v1 leaves most of the GPU idle. Two passes (mean, then centred variance) keep
 //       the variance exact enough for rel-L2 1e-5.
 //       Launch: block (32, LN_BY), grid (ceil(positions/32), N).
+//   v1  bias_free_layer_norm_v1: FFTformer's BiasFree LayerNorm, out = x / sqrt(var + eps) * weight[c]
+//       (x not centred; var the biased variance over C): layer_norm_v1's scheme, double sums.
+//       Launch: block 256, grid (ceil(positions/256), N).
+//   v2  bias_free_layer_norm_v2: layer_norm_v2's scheme (32 positions x LN_BY channel rows, float sums
+//       combined in shared memory, two passes for the variance). Launch: block (32, LN_BY),
+//       grid (ceil(positions/32), N).
 //   H100 time at the benchmark shape: not yet measured (no GPU run so far).
 //
 // Compile-time option: LN_BY (v2 thread rows, default 8).
@@ -103,6 +109,88 @@ layer_norm_v2(float* out, const float* x, const float* __restrict__ weight, cons
             float g = weight != 0 ? weight[c] : 1.0f;
             float b = bias != 0 ? bias[c] : 0.0f;
             op[c * positions] = (xp[c * positions] - mean) * inv * g + b;
+        }
+    }
+}
+
+extern "C" __global__ void bias_free_layer_norm_v1(float* out, const float* x, const float* __restrict__ weight,
+                                                   int N, int C, int positions, float eps) {
+    int n = blockIdx.y;
+    int p = blockIdx.x * blockDim.x + threadIdx.x;
+    if (p >= positions) {
+        return;
+    }
+    const float* xp = x + n * C * positions + p;
+    float* op = out + n * C * positions + p;
+    double mean = 0.0;
+    for (int c = 0; c < C; c++) {
+        mean += xp[c * positions];
+    }
+    mean /= C;
+    double var = 0.0;
+    for (int c = 0; c < C; c++) {
+        double d = xp[c * positions] - mean;
+        var += d * d;
+    }
+    double inv = 1.0 / sqrt(var / C + eps);
+    for (int c = 0; c < C; c++) {
+        op[c * positions] = __fmul_rn((float) (xp[c * positions] * inv), weight[c]);
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(32 * LN_BY)
+bias_free_layer_norm_v2(float* out, const float* x, const float* __restrict__ weight, int N, int C,
+                        int positions, float eps) {
+    __shared__ float part[LN_BY][33];
+    __shared__ float stat[2][32];
+    int n = blockIdx.y;
+    int tx = threadIdx.x;
+    int ty = threadIdx.y;
+    int p = blockIdx.x * 32 + tx;
+    bool valid = p < positions;
+    const float* xp = x + n * C * positions + p;
+    float* op = out + n * C * positions + p;
+
+    float s = 0.0f;
+    if (valid) {
+        for (int c = ty; c < C; c += LN_BY) {
+            s += xp[c * positions];
+        }
+    }
+    part[ty][tx] = s;
+    __syncthreads();
+    if (ty == 0) {
+        float t = 0.0f;
+#pragma unroll
+        for (int k = 0; k < LN_BY; k++) {
+            t += part[k][tx];
+        }
+        stat[0][tx] = t / C;
+    }
+    __syncthreads();
+    float mean = stat[0][tx];
+    float v = 0.0f;
+    if (valid) {
+        for (int c = ty; c < C; c += LN_BY) {
+            float d = xp[c * positions] - mean;
+            v = fmaf(d, d, v);
+        }
+    }
+    part[ty][tx] = v;
+    __syncthreads();
+    if (ty == 0) {
+        float t = 0.0f;
+#pragma unroll
+        for (int k = 0; k < LN_BY; k++) {
+            t += part[k][tx];
+        }
+        stat[1][tx] = rsqrtf(t / C + eps);
+    }
+    __syncthreads();
+    float inv = stat[1][tx];
+    if (valid) {
+        for (int c = ty; c < C; c += LN_BY) {
+            op[c * positions] = xp[c * positions] * inv * weight[c];
         }
     }
 }

@@ -228,4 +228,58 @@ public abstract class AbstractBackend implements Backend {
 
     /** {@link #priorSampler} with arguments already checked. */
     protected abstract void doPriorSampler(Tensor out, Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel, Tensor schedule, PriorSamplerParams p);
+
+    @Override
+    public final void patchFftFilter(Tensor out, Tensor x, Tensor filter) {
+        OpShapes.requireOut(Op.PATCH_FFT_FILTER, out, OpShapes.patchFftFilter(x, filter));
+        requireResident(Op.PATCH_FFT_FILTER, out, x, filter);
+        OpShapes.requireDistinct(Op.PATCH_FFT_FILTER, out, x, "x");
+        doPatchFftFilter(out, x, filter);
+    }
+
+    /** {@link #patchFftFilter} with arguments already checked. */
+    protected abstract void doPatchFftFilter(Tensor out, Tensor x, Tensor filter);
+
+    @Override
+    public final void fsasAttention(Tensor out, Tensor qkv, Tensor weight, Tensor bias, float eps) {
+        OpShapes.requireOut(Op.FSAS_ATTENTION, out, OpShapes.fsasAttention(qkv, weight, bias, eps));
+        requireResident(Op.FSAS_ATTENTION, out, qkv, weight, bias);
+        OpShapes.requireDistinct(Op.FSAS_ATTENTION, out, qkv, "qkv");
+        doFsasAttention(out, qkv, weight, bias, eps);
+    }
+
+    /** {@link #fsasAttention} with arguments already checked. */
+    protected abstract void doFsasAttention(Tensor out, Tensor qkv, Tensor weight, Tensor bias, float eps);
+
+    @Override
+    public final void depthwiseConv2d(Tensor out, Tensor x, Tensor weight, Tensor bias) {
+        OpShapes.requireOut(Op.DEPTHWISE_CONV2D, out, OpShapes.depthwiseConv2d(x, weight, bias));
+        requireResident(Op.DEPTHWISE_CONV2D, out, x, weight, bias);
+        OpShapes.requireDistinct(Op.DEPTHWISE_CONV2D, out, x, "x");
+        doDepthwiseConv2d(out, x, weight, bias);
+    }
+
+    /** {@link #depthwiseConv2d} with arguments already checked. */
+    protected abstract void doDepthwiseConv2d(Tensor out, Tensor x, Tensor weight, Tensor bias);
+
+    @Override
+    public final void geluGate(Tensor out, Tensor x) {
+        OpShapes.requireOut(Op.GELU_GATE, out, OpShapes.geluGate(x));
+        requireResident(Op.GELU_GATE, out, x);
+        OpShapes.requireDistinct(Op.GELU_GATE, out, x, "x");
+        doGeluGate(out, x);
+    }
+
+    /** {@link #geluGate} with arguments already checked. */
+    protected abstract void doGeluGate(Tensor out, Tensor x);
+
+    @Override
+    public final void biasFreeLayerNorm(Tensor out, Tensor x, Tensor weight, float eps) {
+        OpShapes.requireOut(Op.BIAS_FREE_LAYER_NORM, out, OpShapes.biasFreeLayerNorm(x, weight, eps));
+        requireResident(Op.BIAS_FREE_LAYER_NORM, out, x, weight);
+        doBiasFreeLayerNorm(out, x, weight, eps);
+    }
+
+    /** {@link #biasFreeLayerNorm} with arguments already checked. */
+    protected abstract void doBiasFreeLayerNorm(Tensor out, Tensor x, Tensor weight, float eps);
 }

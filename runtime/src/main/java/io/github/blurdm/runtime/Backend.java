@@ -133,6 +133,40 @@ public interface Backend extends AutoCloseable {
     void priorSampler(Tensor out, Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel, Tensor schedule,
                       PriorSamplerParams p);
 
+    /**
+     * patch_fft_filter (FFTformer's DFFN filter): x [N,C,H,W] with H and W multiples of 8 is cut into 8x8
+     * patches aligned to the top-left; each patch of channel c becomes irfft2(rfft2(patch) * filter[c], s=(8,8))
+     * with PyTorch's semantics (forward unscaled, inverse /64, the imaginary parts of the half spectrum's
+     * first and last columns dropped). filter [C,8,5] is real (the checkpoint's [C,1,1,8,5] without its unit
+     * dims). out [N,C,H,W] must not alias x.
+     */
+    void patchFftFilter(Tensor out, Tensor x, Tensor filter);
+
+    /**
+     * fsas_attention (FFTformer's FSAS after its depthwise conv): qkv [N,3C,H,W] (H, W multiples of 8) holds
+     * q, k, v as its channel thirds; per 8x8 patch and channel o = irfft2(rfft2(q) * rfft2(k)) (the circular
+     * convolution of the q and k patches), then out = v * LayerNorm_C(o) at each pixel: (o - mean) / sqrt(var +
+     * eps) * weight[c] + bias[c] over the C channels, biased variance; weight and bias may be null (no affine).
+     * out [N,C,H,W] must not alias qkv.
+     */
+    void fsasAttention(Tensor out, Tensor qkv, Tensor weight, Tensor bias, float eps);
+
+    /**
+     * depthwise_conv2d: out[n,c] = conv(x[n,c], weight[c,0]) + bias[c], weight [C,1,k,k] with k odd, stride 1,
+     * zero padding k/2 (same size); bias may be null. out must not alias x.
+     */
+    void depthwiseConv2d(Tensor out, Tensor x, Tensor weight, Tensor bias);
+
+    /** gelu_gate: x [N,2C,...] -> out [N,C,...] = GELU(x[:, :C]) * x[:, C:] (exact erf GELU). */
+    void geluGate(Tensor out, Tensor x);
+
+    /**
+     * bias_free_layer_norm over channels of x [N,C,...]: out = x / sqrt(var + eps) * weight[c], var the biased
+     * variance of the C values at each (n, position); x is not centred (FFTformer's BiasFree LayerNorm).
+     * weight [C] is required; out may be x.
+     */
+    void biasFreeLayerNorm(Tensor out, Tensor x, Tensor weight, float eps);
+
     /** Releases what the backend holds (threads, device memory). */
     @Override
     void close();

@@ -48,7 +48,17 @@ public enum Op {
     /** Softmax over the last dimension. */
     SOFTMAX("softmax", "Softmax"),
     /** The BlurDM prior's fused reverse diffusion sampler. */
-    PRIOR_SAMPLER("prior_sampler", "PriorSampler");
+    PRIOR_SAMPLER("prior_sampler", "PriorSampler"),
+    /** FFTformer's DFFN filter: irfft2(rfft2(8x8 patch) * filter[c]) per channel. */
+    PATCH_FFT_FILTER("patch_fft_filter", "PatchFftFilter"),
+    /** FFTformer's FSAS core: v * LayerNorm(irfft2(rfft2(q) * rfft2(k))) per 8x8 patch, fused. */
+    FSAS_ATTENTION("fsas_attention", "FsasAttention"),
+    /** Depthwise k x k convolution (k odd), stride 1, zero padding k/2, optional bias. */
+    DEPTHWISE_CONV2D("depthwise_conv2d", "DepthwiseConv2d"),
+    /** GELU(x1) * x2 for the two channel halves of x. */
+    GELU_GATE("gelu_gate", "GeluGate"),
+    /** FFTformer's BiasFree LayerNorm over channels: x / sqrt(var + eps) * weight (x not centred). */
+    BIAS_FREE_LAYER_NORM("bias_free_layer_norm", "BiasFreeLayerNorm");
 
     private final String id;
     private final String className;

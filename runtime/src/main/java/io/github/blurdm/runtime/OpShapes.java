@@ -358,4 +358,101 @@ public final class OpShapes {
         }
         return cond.shape();
     }
+
+    // ---------------------------------------------------------------- FFTformer
+
+    /** The side of FFTformer's frequency-domain patches. */
+    public static final int PATCH = 8;
+
+    /**
+     * Throws naming {@code op} when {@code out} and an input share storage: the op reads neighbours (a patch,
+     * a window) of each output value, so it cannot write in place.
+     */
+    static void requireDistinct(Op op, Tensor out, Tensor in, String name) {
+        if (out.storage() == in.storage()) {
+            throw bad(op, "out must not alias " + name + " " + s(in));
+        }
+    }
+
+    private static void requirePatchGrid(Op op, String name, Tensor x) {
+        requireRank(op, name, x, 4);
+        if (x.dim(2) % PATCH != 0 || x.dim(3) % PATCH != 0) {
+            throw bad(op, name + " " + s(x) + ": height and width must be multiples of " + PATCH
+                    + " (8x8 patches with no remainder, as FFTformer splits maps), found " + x.dim(2) + "x" + x.dim(3));
+        }
+    }
+
+    /** Output shape of {@link Op#PATCH_FFT_FILTER} after checking x [N,C,H,W] (H, W multiples of 8), filter [C,8,5]. */
+    public static int[] patchFftFilter(Tensor x, Tensor filter) {
+        Op op = Op.PATCH_FFT_FILTER;
+        requirePatchGrid(op, "x", x);
+        requireRank(op, "filter", filter, 3);
+        if (filter.dim(0) != x.dim(1) || filter.dim(1) != PATCH || filter.dim(2) != PATCH / 2 + 1) {
+            throw bad(op, "filter: expected [" + x.dim(1) + ", 8, 5] for x " + s(x) + ", found " + s(filter));
+        }
+        return x.shape();
+    }
+
+    /** Output shape of {@link Op#FSAS_ATTENTION}: [N,C,H,W] from qkv [N,3C,H,W] (H, W multiples of 8). */
+    public static int[] fsasAttention(Tensor qkv, Tensor weight, Tensor bias, float eps) {
+        Op op = Op.FSAS_ATTENTION;
+        requirePatchGrid(op, "qkv", qkv);
+        if (qkv.dim(1) % 3 != 0) {
+            throw bad(op, "qkv " + s(qkv) + ": channels must be 3C (q, k, v), found " + qkv.dim(1));
+        }
+        int c = qkv.dim(1) / 3;
+        for (Tensor t : new Tensor[] {weight, bias}) {
+            if (t != null && (t.rank() != 1 || t.dim(0) != c)) {
+                throw bad(op, (t == weight ? "weight" : "bias") + ": expected [" + c + "] for qkv " + s(qkv)
+                        + ", found " + s(t));
+            }
+        }
+        if (!(eps > 0) || Float.isInfinite(eps)) {
+            throw bad(op, "eps must be finite and > 0, found " + eps);
+        }
+        return new int[] {qkv.dim(0), c, qkv.dim(2), qkv.dim(3)};
+    }
+
+    /** Output shape of {@link Op#DEPTHWISE_CONV2D} after checking x [N,C,H,W], weight [C,1,k,k] (k odd), bias [C]. */
+    public static int[] depthwiseConv2d(Tensor x, Tensor weight, Tensor bias) {
+        Op op = Op.DEPTHWISE_CONV2D;
+        requireRank(op, "x", x, 4);
+        requireRank(op, "weight", weight, 4);
+        int c = x.dim(1);
+        int k = weight.dim(2);
+        if (weight.dim(0) != c || weight.dim(1) != 1 || weight.dim(3) != k || k % 2 == 0) {
+            throw bad(op, "weight: expected [" + c + ", 1, k, k] with k odd for x " + s(x) + ", found " + s(weight));
+        }
+        checkBias(op, bias, c);
+        return x.shape();
+    }
+
+    /** Output shape of {@link Op#GELU_GATE}: x [N,2C,...] gives [N,C,...]. */
+    public static int[] geluGate(Tensor x) {
+        Op op = Op.GELU_GATE;
+        requireNonNull(op, "x", x);
+        if (x.rank() < 2 || x.dim(1) % 2 != 0) {
+            throw bad(op, "x must be [N,2C,...] (an even channel count), found " + s(x));
+        }
+        int[] out = x.shape();
+        out[1] /= 2;
+        return out;
+    }
+
+    /** Output shape of {@link Op#BIAS_FREE_LAYER_NORM}: x's, after checking weight [C] and eps. */
+    public static int[] biasFreeLayerNorm(Tensor x, Tensor weight, float eps) {
+        Op op = Op.BIAS_FREE_LAYER_NORM;
+        requireNonNull(op, "x", x);
+        if (x.rank() < 2) {
+            throw bad(op, "x must be [N,C,...], found " + s(x));
+        }
+        requireNonNull(op, "weight", weight);
+        if (weight.rank() != 1 || weight.dim(0) != x.dim(1)) {
+            throw bad(op, "weight: expected [" + x.dim(1) + "] for x " + s(x) + ", found " + s(weight));
+        }
+        if (!(eps > 0) || Float.isInfinite(eps)) {
+            throw bad(op, "eps must be finite and > 0, found " + eps);
+        }
+        return x.shape();
+    }
 }

@@ -215,4 +215,39 @@ public final class Ops {
         b.priorSampler(out, cond, noise, noiseModel, lcrModel, schedule, p);
         return out;
     }
+
+    /** {@link Backend#patchFftFilter} into a new output tensor, which it returns. */
+    public Tensor patchFftFilter(Tensor x, Tensor filter) {
+        Tensor out = b.allocate(OpShapes.patchFftFilter(x, filter));
+        b.patchFftFilter(out, x, filter);
+        return out;
+    }
+
+    /** {@link Backend#fsasAttention} into a new output tensor, which it returns. */
+    public Tensor fsasAttention(Tensor qkv, Tensor weight, Tensor bias, float eps) {
+        Tensor out = b.allocate(OpShapes.fsasAttention(qkv, weight, bias, eps));
+        b.fsasAttention(out, qkv, weight, bias, eps);
+        return out;
+    }
+
+    /** {@link Backend#depthwiseConv2d} into a new output tensor, which it returns. */
+    public Tensor depthwiseConv2d(Tensor x, Tensor weight, Tensor bias) {
+        Tensor out = b.allocate(OpShapes.depthwiseConv2d(x, weight, bias));
+        b.depthwiseConv2d(out, x, weight, bias);
+        return out;
+    }
+
+    /** {@link Backend#geluGate} into a new output tensor, which it returns. */
+    public Tensor geluGate(Tensor x) {
+        Tensor out = b.allocate(OpShapes.geluGate(x));
+        b.geluGate(out, x);
+        return out;
+    }
+
+    /** {@link Backend#biasFreeLayerNorm} into a new output tensor, which it returns. */
+    public Tensor biasFreeLayerNorm(Tensor x, Tensor weight, float eps) {
+        Tensor out = b.allocate(OpShapes.biasFreeLayerNorm(x, weight, eps));
+        b.biasFreeLayerNorm(out, x, weight, eps);
+        return out;
+    }
 }

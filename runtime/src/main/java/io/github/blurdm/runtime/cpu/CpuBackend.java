@@ -249,6 +249,47 @@ public final class CpuBackend extends AbstractBackend {
     }
 
     @Override
+    protected void doPatchFftFilter(Tensor out, Tensor x, Tensor filter) {
+        if (vector && PatchFftFilterVector.applies()) {
+            PatchFftFilterVector.forward(par, out, x, filter);
+        } else {
+            PatchFftFilterCpu.forward(par, out, x, filter);
+        }
+    }
+
+    @Override
+    protected void doFsasAttention(Tensor out, Tensor qkv, Tensor weight, Tensor bias, float eps) {
+        if (vector && FsasAttentionVector.applies()) {
+            FsasAttentionVector.forward(par, out, qkv, weight, bias, eps);
+        } else {
+            FsasAttentionCpu.forward(par, out, qkv, weight, bias, eps);
+        }
+    }
+
+    @Override
+    protected void doDepthwiseConv2d(Tensor out, Tensor x, Tensor weight, Tensor bias) {
+        if (vector) {
+            DepthwiseConv2dVector.forward(par, out, x, weight, bias);
+        } else {
+            DepthwiseConv2dCpu.forward(par, out, x, weight, bias);
+        }
+    }
+
+    @Override
+    protected void doGeluGate(Tensor out, Tensor x) {
+        if (vector) {
+            GeluGateVector.forward(par, out, x);
+        } else {
+            GeluGateCpu.forward(par, out, x);
+        }
+    }
+
+    @Override
+    protected void doBiasFreeLayerNorm(Tensor out, Tensor x, Tensor weight, float eps) {
+        BiasFreeLayerNormCpu.forward(par, out, x, weight, eps);
+    }
+
+    @Override
     public void close() {
         pool.clear();
         par.close();

@@ -407,6 +407,35 @@ public final class CudaBackend extends AbstractBackend {
                 PriorSamplerCuda.VERSIONS), out, cond, noise, noiseModel, lcrModel, schedule, p);
     }
 
+    @Override
+    protected void doPatchFftFilter(Tensor out, Tensor x, Tensor filter) {
+        PatchFftFilterCuda.launch(this, KernelVersion.pick(this, Op.PATCH_FFT_FILTER, PatchFftFilterCuda.DEFAULT_VERSION,
+                PatchFftFilterCuda.VERSIONS), out, x, filter);
+    }
+
+    @Override
+    protected void doFsasAttention(Tensor out, Tensor qkv, Tensor weight, Tensor bias, float eps) {
+        FsasAttentionCuda.launch(this, KernelVersion.pick(this, Op.FSAS_ATTENTION, FsasAttentionCuda.DEFAULT_VERSION,
+                FsasAttentionCuda.VERSIONS), out, qkv, weight, bias, eps);
+    }
+
+    @Override
+    protected void doDepthwiseConv2d(Tensor out, Tensor x, Tensor weight, Tensor bias) {
+        DepthwiseConv2dCuda.launch(this, KernelVersion.pick(this, Op.DEPTHWISE_CONV2D,
+                DepthwiseConv2dCuda.DEFAULT_VERSION, DepthwiseConv2dCuda.VERSIONS), out, x, weight, bias);
+    }
+
+    @Override
+    protected void doGeluGate(Tensor out, Tensor x) {
+        GeluGateCuda.launch(this, out, x);
+    }
+
+    @Override
+    protected void doBiasFreeLayerNorm(Tensor out, Tensor x, Tensor weight, float eps) {
+        BiasFreeLayerNormCuda.launch(this, KernelVersion.pick(this, Op.BIAS_FREE_LAYER_NORM,
+                BiasFreeLayerNormCuda.DEFAULT_VERSION, BiasFreeLayerNormCuda.VERSIONS), out, x, weight, eps);
+    }
+
     /** Frees device memory, then releases the device (modules, stream, context; the emulator's process). Idempotent. */
     @Override
     public void close() {

@@ -49,6 +49,11 @@ final class KernelVersion {
             case LAYER_NORM: return LayerNormCuda.VERSIONS;
             case GLOBAL_AVG_POOL: return GlobalAvgPoolCuda.VERSIONS;
             case SOFTMAX: return SoftmaxCuda.VERSIONS;
+            case PATCH_FFT_FILTER: return PatchFftFilterCuda.VERSIONS;
+            case FSAS_ATTENTION: return FsasAttentionCuda.VERSIONS;
+            case DEPTHWISE_CONV2D: return DepthwiseConv2dCuda.VERSIONS;
+            case GELU_GATE: return GeluGateCuda.VERSIONS;
+            case BIAS_FREE_LAYER_NORM: return BiasFreeLayerNormCuda.VERSIONS;
             default: return 1;
         }
     }
@@ -68,6 +73,11 @@ final class KernelVersion {
             case LAYER_NORM: return LayerNormCuda.DEFAULT_VERSION;
             case GLOBAL_AVG_POOL: return GlobalAvgPoolCuda.DEFAULT_VERSION;
             case SOFTMAX: return SoftmaxCuda.DEFAULT_VERSION;
+            case PATCH_FFT_FILTER: return PatchFftFilterCuda.DEFAULT_VERSION;
+            case FSAS_ATTENTION: return FsasAttentionCuda.DEFAULT_VERSION;
+            case DEPTHWISE_CONV2D: return DepthwiseConv2dCuda.DEFAULT_VERSION;
+            case GELU_GATE: return GeluGateCuda.DEFAULT_VERSION;
+            case BIAS_FREE_LAYER_NORM: return BiasFreeLayerNormCuda.DEFAULT_VERSION;
             default: return 1;
         }
     }

@@ -47,6 +47,11 @@ final class CudaCases {
         c.linear();
         c.layerNorm();
         c.priorSampler();
+        c.patchFftFilter();
+        c.fsasAttention();
+        c.depthwiseConv2d();
+        c.geluGate();
+        c.biasFreeLayerNorm();
         return c.cases;
     }
 
@@ -294,5 +299,79 @@ final class CudaCases {
         sampler(3, new PriorSamplerParams(40, 2, 5, 2023, 3), false);
         sampler(1, new PriorSamplerParams(7, 0, 3, 11, 0), false);
         sampler(2, new PriorSamplerParams(256, 2, 5, 2023, 0), true);
+    }
+
+    // ---------------------------------------------------------------------------- FFTformer
+    // patch_fft_filter v2: 4 patches (32 columns) x one band of 8 rows per block; fsas_attention v2: a block per
+    // patch; depthwise_conv2d v2: a 32x8 output tile per block. Maps are whole 8x8 patches for the patch ops.
+
+    private void patchFilter(int... x) {
+        add(Op.PATCH_FFT_FILTER, "x=" + s(x), x, new Tensor[] {rand(x), rand(x[1], 8, 5)},
+                (b, o, in) -> b.patchFftFilter(o, in[0], in[1]));
+    }
+
+    private void patchFftFilter() {
+        patchFilter(1, 3, 8, 8);        // one patch: a block with 3 of its 4 patches outside the map
+        patchFilter(2, 5, 16, 40);      // 5 patches a row: one full block and one with a single patch
+        patchFilter(1, 7, 24, 32);      // exactly one block wide, 3 bands
+        patchFilter(3, 1, 8, 72);       // one channel, batch 3, 9 patches a row
+        patchFilter(1, 48, 16, 64);     // FFTformer dim 8's DFFN: 2*hidden = 48
+    }
+
+    private void fsas(int n, int c, int h, int w, boolean affine) {
+        int[] x = {n, 3 * c, h, w};
+        add(Op.FSAS_ATTENTION, "qkv=" + s(x) + (affine ? "" : ",no affine"), new int[] {n, c, h, w},
+                new Tensor[] {rand(x), affine ? positive(c) : null, affine ? rand(c) : null},
+                (b, o, in) -> b.fsasAttention(o, in[0], in[1], in[2], 1e-5f));
+    }
+
+    private void fsasAttention() {
+        fsas(1, 1, 8, 8, true);         // one channel: the variance is 0, out = v * bias
+        fsas(2, 3, 8, 16, true);
+        fsas(1, 5, 16, 8, false);
+        fsas(1, 17, 8, 24, true);
+        fsas(1, 16, 16, 32, true);      // FFTformer dim 8's FSAS: 2*dim = 16
+    }
+
+    private void dw(int[] x, int k, boolean bias) {
+        int c = x[1];
+        add(Op.DEPTHWISE_CONV2D, "x=" + s(x) + ",k=" + k + (bias ? "" : ",no bias"), x,
+                new Tensor[] {rand(x), rand(c, 1, k, k), bias ? rand(c) : null},
+                (b, o, in) -> b.depthwiseConv2d(o, in[0], in[1], in[2]));
+    }
+
+    private void depthwiseConv2d() {
+        dw(new int[] {2, 5, 9, 33}, 3, true);      // one column and one row past the 32x8 tile
+        dw(new int[] {1, 3, 1, 37}, 3, false);     // one row
+        dw(new int[] {1, 6, 29, 1}, 3, true);      // one column
+        dw(new int[] {1, 4, 1, 1}, 3, true);       // one pixel: every tap but the centre is padding
+        dw(new int[] {1, 3, 11, 6}, 5, true);
+        dw(new int[] {3, 7, 8, 32}, 1, false);     // exactly one tile
+        dw(new int[] {1, 96, 16, 40}, 3, false);   // FFTformer dim 16's to_hidden_dw: 6*dim = 96
+        dw(new int[] {1, 65537, 1, 1}, 3, false);  // planes beyond one grid's z limit
+    }
+
+    private void geluGate() {
+        for (int[] sh : new int[][] {{3, 2}, {1, 2, 5, 7}, {2, 34, 5, 7}, {2, 66, 1, 1}, {2, 10, 11}}) {
+            int[] out = sh.clone();
+            out[1] /= 2;
+            add(Op.GELU_GATE, "x=" + s(sh), out, new Tensor[] {rand(sh)}, (b, o, in) -> b.geluGate(o, in[0]));
+        }
+        int[] big = {1, 2, 8192 * 256 + 13};
+        add(Op.GELU_GATE, "x=" + s(big) + " (beyond one grid)", new int[] {1, 1, big[2]}, new Tensor[] {rand(big)},
+                (b, o, in) -> b.geluGate(o, in[0]));
+    }
+
+    private void bfNorm(int[] x, float eps) {
+        add(Op.BIAS_FREE_LAYER_NORM, "x=" + s(x), x, new Tensor[] {rand(x), positive(x[1])},
+                (b, o, in) -> b.biasFreeLayerNorm(o, in[0], in[1], eps));
+    }
+
+    private void biasFreeLayerNorm() {
+        bfNorm(new int[] {2, 33, 7, 9}, 1e-5f);
+        bfNorm(new int[] {5, 48}, 1e-6f);
+        bfNorm(new int[] {3, 7, 1, 1}, 1e-5f);
+        bfNorm(new int[] {1, 64, 5, 33}, 1e-5f);
+        bfNorm(new int[] {65537, 2}, 1e-5f);
     }
 }
