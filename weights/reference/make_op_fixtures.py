@@ -529,12 +529,12 @@ def make_patch_fft_filter():
     fn = lambda t, p: ref.patch_fft_filter(t["x"], t["filter"].reshape(-1, 1, 1, 8, 5))
     for label, shape, fixed in [
         ("one patch C=3", [1, 3, 8, 8], None),
-        ("batch 2 C=5 8x24", [2, 5, 8, 24], None),
-        ("one patch row C=9 8x24", [1, 9, 8, 24], None),
-        ("one patch column C=1 56x8", [1, 1, 56, 8], None),
+        ("batch 2 C=2 8x16", [2, 2, 8, 16], None),
+        ("one patch row C=5 8x24", [1, 5, 8, 24], None),
+        ("one patch column C=1 40x8", [1, 1, 40, 8], None),
         ("filter of ones (the official init): identity", [1, 4, 16, 8], "ones"),
         ("filter symmetric in u: no imaginary part dropped", [1, 2, 8, 16], "symmetric"),
-        ("FFTformer DFFN 2*hidden=48 (dim 8) @8x8", [1, 48, 8, 8], None),
+        ("FFTformer DFFN 2*hidden=24 (dim 4) @8x8", [1, 24, 8, 8], None),
     ]:
         fx = None
         if fixed == "ones":
@@ -571,11 +571,11 @@ def make_fsas_attention():
 
     for label, c, shape, affine in [
         ("one patch C=3", 3, [1, 8, 8], True),
-        ("batch 2 C=5 8x16", 5, [2, 8, 16], True),
-        ("no affine C=4 8x16", 4, [1, 8, 16], False),
+        ("batch 2 C=3 8x8", 3, [2, 8, 8], True),
+        ("no affine C=4 8x8", 4, [1, 8, 8], False),
         ("one channel 16x8", 1, [1, 16, 8], True),
-        ("C=9 one patch row 8x24", 9, [1, 8, 24], True),
-        ("FFTformer FSAS 2*dim=16 (dim 8) @8x8", 16, [1, 8, 8], True),
+        ("C=7 one patch row 8x16", 7, [1, 8, 16], True),
+        ("FFTformer FSAS 2*dim=8 (dim 4) @8x8", 8, [1, 8, 8], True),
     ]:
         n, h, w = shape
         ins = [("qkv", [n, 3 * c, h, w])] + ([("weight", [c]), ("bias", [c])] if affine else [])
@@ -603,7 +603,7 @@ def make_depthwise_conv2d():
         ("3x3 one column 29x1", [1, 6, 29, 1], 3, True),
         ("5x5 bias 11x6", [1, 3, 11, 6], 5, True),
         ("1x1 C=9", [1, 9, 4, 5], 1, True),
-        ("FFTformer DFFN dwconv 2*hidden=48 (dim 8) no bias @8x16", [1, 48, 8, 16], 3, False),
+        ("FFTformer DFFN dwconv 2*hidden=24 (dim 4) no bias @8x8", [1, 24, 8, 8], 3, False),
     ]:
         c = shape[1]
         ins = [("x", shape), ("weight", [c, 1, k, k])] + ([("bias", [c])] if bias else [])
@@ -626,7 +626,7 @@ def make_gelu_gate():
         ("1x1 spatial C=33", [2, 66, 1, 1], None),
         ("rank 3", [2, 10, 11], None),
         ("wide range x*6", [1, 8, 4, 4], 6.0),
-        ("FFTformer DFFN hidden=24 (dim 8) @8x8", [1, 48, 8, 8], None),
+        ("FFTformer DFFN hidden=12 (dim 4) @8x8", [1, 24, 8, 8], None),
     ]:
         f.case(label, {}, [("x", shape)], fn, scale={"x": scale} if scale else None)
     return f
