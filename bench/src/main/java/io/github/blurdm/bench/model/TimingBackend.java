@@ -256,4 +256,39 @@ public final class TimingBackend implements Backend {
     public void close() {
         b.close();
     }
+
+    @Override
+    public void patchFftFilter(Tensor out, Tensor x, Tensor filter) {
+        long t0 = System.nanoTime();
+        b.patchFftFilter(out, x, filter);
+        add(Op.PATCH_FFT_FILTER, t0);
+    }
+
+    @Override
+    public void fsasAttention(Tensor out, Tensor qkv, Tensor weight, Tensor bias, float eps) {
+        long t0 = System.nanoTime();
+        b.fsasAttention(out, qkv, weight, bias, eps);
+        add(Op.FSAS_ATTENTION, t0);
+    }
+
+    @Override
+    public void depthwiseConv2d(Tensor out, Tensor x, Tensor weight, Tensor bias) {
+        long t0 = System.nanoTime();
+        b.depthwiseConv2d(out, x, weight, bias);
+        add(Op.DEPTHWISE_CONV2D, t0);
+    }
+
+    @Override
+    public void geluGate(Tensor out, Tensor x) {
+        long t0 = System.nanoTime();
+        b.geluGate(out, x);
+        add(Op.GELU_GATE, t0);
+    }
+
+    @Override
+    public void biasFreeLayerNorm(Tensor out, Tensor x, Tensor weight, float eps) {
+        long t0 = System.nanoTime();
+        b.biasFreeLayerNorm(out, x, weight, eps);
+        add(Op.BIAS_FREE_LAYER_NORM, t0);
+    }
 }

@@ -22,6 +22,10 @@ final class Patch8 {
     static final int P = 8;
     /** cos(pi/4) = sin(pi/4). */
     static final float C = 0.70710678118654752440f;
+    private static final double R = 0.70710678118654752440;
+    /** cos and sin of k pi/4, k = 0..7: every angle of an 8-point DFT, exact to double rounding. */
+    private static final double[] COS8 = {1, R, 0, -R, -1, -R, 0, R};
+    private static final double[] SIN8 = {0, R, 1, R, 0, -R, -1, -R};
 
     private Patch8() {
     }
@@ -40,17 +44,15 @@ final class Patch8 {
             double[] zi = new double[5];
             for (int v = 0; v < 5; v++) {
                 for (int u = 0; u < P; u++) {
-                    double a = 2 * Math.PI * u * m / P;
                     double wv = filter[base + u * 5 + v];
-                    zr[v] += wv * Math.cos(a);
-                    zi[v] += wv * Math.sin(a);
+                    zr[v] += wv * COS8[(u * m) & 7];
+                    zi[v] += wv * SIN8[(u * m) & 7];
                 }
             }
             for (int n = 0; n < P; n++) {
                 double s = zr[0] + ((n & 1) == 0 ? zr[4] : -zr[4]);
                 for (int v = 1; v <= 3; v++) {
-                    double a = 2 * Math.PI * v * n / P;
-                    s += 2 * (zr[v] * Math.cos(a) - zi[v] * Math.sin(a));
+                    s += 2 * (zr[v] * COS8[(v * n) & 7] - zi[v] * SIN8[(v * n) & 7]);
                 }
                 h[m * P + n] = s / 64;
             }
@@ -79,9 +81,8 @@ final class Patch8 {
                 double re = 0;
                 double im = 0;
                 for (int r = 0; r < P; r++) {
-                    double a = 2 * Math.PI * u * r / P;
-                    re += h[r * P + s] * Math.cos(a);
-                    im -= h[r * P + s] * Math.sin(a);
+                    re += h[r * P + s] * COS8[(u * r) & 7];
+                    im -= h[r * P + s] * SIN8[(u * r) & 7];
                 }
                 g[2 * P * u + s] = (float) (re / 4);
                 g[2 * P * u + P + s] = (float) (im / 4);

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The Vector API fast paths ({@link Conv2dVector}, {@link ConvTranspose2dVector}, {@link LinearVector})
+ * The Vector API fast paths ({@link Conv2dVector}, {@link ConvTranspose2dVector}, {@link LinearVector}, and
+ * FFTformer's {@link PatchFftFilterVector}, {@link FsasAttentionVector}, {@link DepthwiseConv2dVector},
+ * {@link GeluGateVector})
  * against the scalar reference loops: {@code new CpuBackend(2, true)} vs {@code new CpuBackend(2, false)}.
  * Inputs seeded uniform in [-1,1] (never zero); outputs pre-filled with NaN and followed by a NaN guard
  * region that must stay untouched; rel-L2 = ||a-b||/||b|| <= 1e-5 and no NaN. Every {@link Scratch} buffer
@@ -361,6 +363,66 @@ class VectorPathsTest {
                     }));
                 }
             }
+        }
+        return tests.stream();
+    }
+
+    // ---------------------------------------------------------------- FFTformer
+    // Widths reach whole vectors of patch rows (16 or 8 lanes) and the tail the reference takes (W % 16 = 8);
+    // channel counts off 4/8; batch 2; FFTformer's own widths.
+
+    private static final int[][] PATCH_MAPS = {{1, 3, 8, 16}, {2, 5, 16, 40}, {1, 17, 24, 32}, {1, 1, 8, 8},
+        {1, 48, 16, 72}, {2, 7, 8, 120}};
+
+    @TestFactory
+    Stream<DynamicTest> patchOps() {
+        List<DynamicTest> tests = new ArrayList<>();
+        int seed = 5000;
+        for (int[] x : PATCH_MAPS) {
+            Random rnd = new Random(seed++);
+            Tensor in = random(rnd, x);
+            Tensor filter = random(rnd, x[1], 8, 5);
+            tests.add(DynamicTest.dynamicTest("PATCH_FFT_FILTER(x=" + Arrays.toString(x) + ")", () ->
+                    compare("patch_fft_filter " + Arrays.toString(x), x, (b, out) -> b.patchFftFilter(out, in, filter))));
+            int[] qkv = {x[0], 3 * x[1], x[2], x[3]};
+            Tensor q = random(rnd, qkv);
+            Tensor w = random(rnd, x[1]);
+            Tensor bias = random(rnd, x[1]);
+            tests.add(DynamicTest.dynamicTest("FSAS_ATTENTION(qkv=" + Arrays.toString(qkv) + ")", () ->
+                    compare("fsas_attention " + Arrays.toString(qkv), x, (b, out) -> b.fsasAttention(out, q, w, bias,
+                            1e-5f))));
+            tests.add(DynamicTest.dynamicTest("FSAS_ATTENTION(qkv=" + Arrays.toString(qkv) + ",no affine)", () ->
+                    compare("fsas_attention no affine " + Arrays.toString(qkv), x, (b, out) -> b.fsasAttention(out, q,
+                            null, null, 1e-5f))));
+        }
+        return tests.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> depthwiseAndGate() {
+        List<DynamicTest> tests = new ArrayList<>();
+        int seed = 6000;
+        for (int[] x : new int[][] {{1, 5, 7, 9}, {2, 17, 13, 40}, {1, 3, 1, 1}, {1, 4, 1, 37}, {1, 6, 29, 1},
+            {1, 96, 16, 48}}) {
+            for (int k : new int[] {1, 3, 5}) {
+                for (boolean withBias : new boolean[] {true, false}) {
+                    Random rnd = new Random(seed++);
+                    Tensor in = random(rnd, x);
+                    Tensor w = random(rnd, x[1], 1, k, k);
+                    Tensor bias = withBias ? random(rnd, x[1]) : null;
+                    tests.add(DynamicTest.dynamicTest("DEPTHWISE_CONV2D(x=" + Arrays.toString(x) + ",k=" + k
+                            + (withBias ? "" : ",no bias") + ")", () -> compare("depthwise_conv2d " + Arrays.toString(x)
+                            + " k" + k, x, (b, out) -> b.depthwiseConv2d(out, in, w, bias))));
+                }
+            }
+            Random rnd = new Random(seed++);
+            int[] wide = {x[0], 2 * x[1], x[2], x[3]};
+            Tensor g = random(rnd, wide);
+            for (int i = 0; i < g.size(); i += 7) {
+                g.data()[i] *= 6f;   // GELU's tails too
+            }
+            tests.add(DynamicTest.dynamicTest("GELU_GATE(x=" + Arrays.toString(wide) + ")", () ->
+                    compare("gelu_gate " + Arrays.toString(wide), x, (b, out) -> b.geluGate(out, g))));
         }
         return tests.stream();
     }
