@@ -43,7 +43,7 @@ class CudaModelTest {
     private static float[][] run(io.github.blurdm.runtime.Backend backend, Tensor image, Tensor noise) throws Exception {
         BlurdmModel model = BlurdmModel.load(ShippedModelTest.shipped(), backend);
         Ops ops = new Ops(backend);
-        Tensor x = io.github.blurdm.blurdm.pipeline.MimoPipeline.normalise(image);
+        Tensor x = model.conventions().conventions().normalise(image);
         Tensor padded = backend.upload(x);
         padded = ops.reflectPad(padded, 0, (8 - x.dim(2) % 8) % 8, 0, (8 - x.dim(3) % 8) % 8);
         Tensor prior = model.prior().sample(ops, padded, LatentExposureDiffusion.Noise.of(backend.upload(noise)), null);

@@ -131,7 +131,8 @@ final class DeblurCommand implements Callable<Integer> {
     private long seed;
 
     @Option(names = "--backend", defaultValue = "${sys:blurdm.backend:-${env:BLURDM_BACKEND:-auto}}",
-            description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}; auto takes CUDA when usable).")
+            description = "auto, cpu, cuda or cuda-emulated (default: ${DEFAULT-VALUE}; auto takes CUDA when usable; "
+                    + "cuda-emulated runs the CUDA kernels on the CPU's emulated device: for debugging, very slow).")
     private String backendName;
 
     @Option(names = "--tile", defaultValue = "0", paramLabel = "N",
