@@ -6,7 +6,7 @@
 #      PATH), libcuda.so.1 and NVRTC; when only CUDA 13's libnvrtc.so.13 exists, a private folder
 #      on LD_LIBRARY_PATH gets libnvrtc.so.12 -> it (JCuda 12.6 links that name);
 #   2. `blurdm info`;
-#   3. the CUDA tests (runtime's io.github.blurdm.runtime.cuda package, BackendChoiceTest,
+#   3. the CUDA tests (runtime's io.github.blurdm.runtime.cuda package but the emulator's own EmulatedDeviceTest, BackendChoiceTest,
 #      LibraryExampleTest) with the JUnit console launcher, XML reports into the output folder;
 #   4. GpuKernelBench (every kernel version, CUDA events, median) and torch_ops.py (PyTorch, same
 #      shapes from bench/gpu/cases.json);
@@ -126,6 +126,7 @@ EOF
     --select-package io.github.blurdm.runtime.cuda \
     --select-class io.github.blurdm.runtime.BackendChoiceTest \
     --select-class io.github.blurdm.runtime.LibraryExampleTest \
+    --exclude-classname '.*EmulatedDeviceTest' \
     --reports-dir "$out/junit" --details tree --disable-banner --disable-ansi-colors 2>&1 \
     | grep -v '^WARNING: Using incubator modules'
   local t=${PIPESTATUS[0]}

@@ -45,13 +45,35 @@ class BackendChoiceTest {
     }
 
     @Test
-    void probeReportsBothBackends() {
+    void probeReportsEveryBackend() {
         List<BackendStatus> p = Backends.probe();
-        assertEquals(List.of("cpu", "cuda"), p.stream().map(BackendStatus::name).toList());
+        assertEquals(List.of("cpu", "cuda", "cuda-emulated"), p.stream().map(BackendStatus::name).toList());
         BackendStatus cuda = p.get(1);
         System.out.println("[BackendChoiceTest] probe: " + p);
         assertTrue(cuda.detail().contains("kernel cache"), cuda.detail());
         assertEquals(CudaSupport.usable(), cuda.available());
+        BackendStatus emulated = p.get(2);
+        assertEquals(CudaSupport.emulatorStatus().usable(), emulated.available());
+        assertTrue(emulated.detail().contains(emulated.available() ? "g++" : CudaSupport.emulatorStatus().reason()),
+                emulated.detail());
+    }
+
+    @Test
+    void theEmulatedDeviceIsChosenByName() {
+        assertEquals(BackendChoice.CUDA_EMULATED, BackendChoice.parse("CUDA-Emulated", "test"));
+        assertEquals("cuda-emulated", BackendChoice.CUDA_EMULATED.id());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BackendChoice.parse("gpu", "--backend"));
+        assertTrue(e.getMessage().contains("cuda-emulated") && e.getMessage().contains("--backend"), e.getMessage());
+        CudaSupport.EmulatorStatus s = CudaSupport.emulatorStatus();
+        if (s.usable()) {
+            try (Backend b = Backends.create(BackendChoice.CUDA_EMULATED)) {
+                assertEquals("cuda:0 (emulated)", b.name());
+            }
+        } else {
+            IllegalStateException why = assertThrows(IllegalStateException.class,
+                    () -> Backends.create(BackendChoice.CUDA_EMULATED));
+            assertTrue(why.getMessage().contains(s.reason()), why.getMessage());
+        }
     }
 
     @Test

@@ -26,12 +26,18 @@ final class InfoCommand implements Callable<Integer> {
                 Runtime.getRuntime().maxMemory() >> 20);
         List<BackendStatus> found = Backends.probe();
         for (BackendStatus s : found) {
-            out.printf("backend  %-5s %-11s %s%n", s.name(), s.available() ? "available" : "unavailable", s.detail());
+            out.printf("backend  %-13s %-11s %s%n", s.name(), s.available() ? "available" : "unavailable", s.detail());
         }
-        String chosen = Backends.autoChoice();
-        String why = Backends.autoReason();
-        out.printf("default  %s (auto%s; override with -D%s or %s=cpu|cuda|auto)%n", chosen,
-                why.isEmpty() ? "" : ": " + why, BackendChoice.PROPERTY, BackendChoice.ENV);
+        BackendChoice configured = BackendChoice.configured();
+        if (configured == BackendChoice.AUTO) {
+            String why = Backends.autoReason();
+            out.printf("default  %s (auto%s; override with -D%s or %s=cpu|cuda|cuda-emulated|auto)%n",
+                    Backends.autoChoice(), why.isEmpty() ? "" : ": " + why, BackendChoice.PROPERTY, BackendChoice.ENV);
+        } else {
+            out.printf("default  %s (set by -D%s or %s)%s%n", configured.id(), BackendChoice.PROPERTY, BackendChoice.ENV,
+                    configured == BackendChoice.CUDA_EMULATED
+                            ? ": the CUDA kernels run on the CPU's emulated device, for debugging only (very slow)" : "");
+        }
         out.flush();
         return 0;
     }

@@ -153,8 +153,7 @@ public final class CudaBackend extends AbstractBackend {
 
     /** Kernel modules compiled by NVRTC, read from the disk cache, and loaded, since creation. */
     public CacheStats cacheStats() {
-        return new CacheStats(driver.target(), driver.modulesLoaded(), driver.modulesCompiled(), driver.diskHits(),
-                driver.cacheDir());
+        return driver.cacheStats();
     }
 
     /** {@link #cacheStats()} as one line, for logs. */

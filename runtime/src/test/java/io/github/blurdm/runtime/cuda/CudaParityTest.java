@@ -26,7 +26,8 @@ import org.junit.jupiter.api.TestFactory;
  * [-1,1], outputs poisoned with NaN and followed by a NaN guard region that must stay untouched,
  * rel-L2 <= 1e-5 (conv2d v3, TF32: <= 2e-3). Where no GPU is usable the same cases run on the
  * emulated device ({@link CudaBackend#emulated()}), so every kernel runs in every build; never
- * skipped. {@code -Dblurdm.test.cuda=emulated} forces the emulator on a GPU machine too.
+ * skipped. {@code -Dblurdm.test.cuda=emulated} forces the emulator on a GPU machine too;
+ * {@code -Dblurdm.test.op=conv2d} runs one op's cases only.
  */
 class CudaParityTest {
     static final double TOL = 1e-5;
@@ -77,7 +78,8 @@ class CudaParityTest {
 
     @TestFactory
     Stream<DynamicTest> everyOpEveryVersionMatchesCpu() {
-        return CudaCases.all().stream().flatMap(c -> {
+        String only = System.getProperty("blurdm.test.op", "");
+        return CudaCases.all().stream().filter(c -> only.isEmpty() || c.op().id().equals(only)).flatMap(c -> {
             int versions = KernelVersion.versions(c.op());
             List<DynamicTest> ts = new ArrayList<>();
             for (int v = 1; v <= versions; v++) {
