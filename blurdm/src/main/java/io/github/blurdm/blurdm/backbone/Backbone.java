@@ -1,5 +1,6 @@
 package io.github.blurdm.blurdm.backbone;
 
+import io.github.blurdm.blurdm.backbone.fftformer.FftformerFamily;
 import io.github.blurdm.blurdm.backbone.mimo.MimoFamily;
 import java.util.Collection;
 import java.util.Locale;
@@ -12,7 +13,9 @@ import java.util.StringJoiner;
  */
 public enum Backbone {
     /** MIMO-UNet and MIMO-UNet+ (chosj95/MIMO-UNet), with or without the BlurDM prior. */
-    MIMO_UNET(new MimoFamily());
+    MIMO_UNET(new MimoFamily()),
+    /** FFTformer (kkkls/FFTformer), with or without the BlurDM prior in its FSAS blocks. */
+    FFTFORMER(new FftformerFamily());
 
     private final BackboneFamily family;
 

@@ -1,5 +1,7 @@
 package io.github.blurdm.blurdm.backbone.fftformer;
 
+import io.github.blurdm.blurdm.backbone.Backbone;
+import io.github.blurdm.blurdm.backbone.BackboneNetwork;
 import io.github.blurdm.blurdm.backbone.fftformer.FftformerBlocks.Fuse;
 import io.github.blurdm.blurdm.backbone.fftformer.FftformerBlocks.Resample;
 import io.github.blurdm.blurdm.backbone.fftformer.FftformerBlocks.TransformerBlock;
@@ -16,7 +18,7 @@ import java.util.Arrays;
  * with Fuse blocks joining the encoder's skips, refinement, output conv plus the input image. The unused
  * {@code reduce_chan_level2} is loaded when the weights have it and never run.
  */
-public final class Fftformer extends Module {
+public final class Fftformer extends Module implements BackboneNetwork {
     /** Sides must be multiples of this: two halvings, then 8x8 patches at quarter scale. */
     public static final int SIDE_MULTIPLE = 32;
 
@@ -74,6 +76,36 @@ public final class Fftformer extends Module {
 
     public FftformerConfig config() {
         return config;
+    }
+
+    @Override
+    public Backbone backbone() {
+        return Backbone.FFTFORMER;
+    }
+
+    @Override
+    public String displayName() {
+        return config.displayName();
+    }
+
+    @Override
+    public boolean takesPrior() {
+        return config.withPrior();
+    }
+
+    @Override
+    public int latent() {
+        return config.latent();
+    }
+
+    @Override
+    public Module module() {
+        return this;
+    }
+
+    @Override
+    public Tensor forward(Ops ops, Tensor x, Tensor prior) {
+        return forward(ops, x, prior, null);
     }
 
     /** Observes level outputs ("enc1", "enc3", "dec3", "dec2", "dec1", "refinement") for parity tests. */
@@ -135,6 +167,7 @@ public final class Fftformer extends Module {
      * (dim), the block's input and residual (2 dim) and the widest block temporaries (FSAS: 6 dim twice and
      * 2 dim; DFFN: 2 hidden twice), plus the image; the lower levels hold less.
      */
+    @Override
     public long workingBytes(int h, int w) {
         long d = config.dim();
         long widest = Math.max(14 * d, 4L * config.hidden(1) + 2 * d);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.blurdm.blurdm.ConfigInference;
 import io.github.blurdm.blurdm.pipeline.Conventions;
 import io.github.blurdm.blurdm.pipeline.Quantisation;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
@@ -73,7 +72,7 @@ class FftformerParityTest {
             StateDict dmSd = ck.stateDict("model_dm_state");
             Fftformer net = new Fftformer(FftformerConfig.infer(sd.shapes()));
             StateLoader.load(net, sd, b);
-            LatentExposureDiffusion dm = new LatentExposureDiffusion(ConfigInference.prior(dmSd.shapes()));
+            LatentExposureDiffusion dm = new LatentExposureDiffusion(PriorConfig.infer(dmSd.shapes()));
             StateLoader.load(dm, dmSd, b);
             return new Loaded(net, dm);
         }
