@@ -104,6 +104,15 @@ public final class Deblurrer implements AutoCloseable {
      * @param noise the prior's initial noise [1, latent] on the host, or null for the builder's seed
      */
     public synchronized Tensor deblur(Tensor rgb, Tensor noise, DeblurPipeline.Progress progress) {
+        return deblur(rgb, noise, progress, null);
+    }
+
+    /**
+     * As {@link #deblur(Tensor, Tensor, DeblurPipeline.Progress)}, handing the prior the image runs with
+     * ([1, latent] on the host; nothing for a model without prior) to {@code priorSink}, e.g. to save it.
+     */
+    public synchronized Tensor deblur(Tensor rgb, Tensor noise, DeblurPipeline.Progress progress,
+                                      DeblurPipeline.PriorSink priorSink) {
         if (closed) {
             throw new IllegalStateException("this Deblurrer is closed");
         }
@@ -113,7 +122,7 @@ public final class Deblurrer implements AutoCloseable {
             return DeblurPipeline.deblur(new Ops(backend), model.backbone(), model.prior(),
                     model.conventions().conventions(), rgb, n,
                     tile > 0 ? tile : autoTile(rgb.dim(0), rgb.dim(1)), overlap,
-                    progress == null ? DeblurPipeline.Progress.NONE : progress);
+                    progress == null ? DeblurPipeline.Progress.NONE : progress, priorSink);
         } finally {
             backend.release(eps);
         }

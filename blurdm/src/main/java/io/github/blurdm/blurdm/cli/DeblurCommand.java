@@ -1,5 +1,6 @@
 package io.github.blurdm.blurdm.cli;
 
+import io.github.blurdm.blurdm.AtomicFiles;
 import io.github.blurdm.blurdm.Deblurrer;
 import io.github.blurdm.blurdm.Origin;
 import io.github.blurdm.blurdm.backbone.Backbone;
@@ -72,12 +73,18 @@ import picocli.CommandLine.Parameters;
             "  small heap) are refused from their header; BLURDM_JAVA_OPTS=-Xmx16g",
             "  gives the JVM more heap.",
             "",
-            "Conventions: original releases ({'model': ...}, no prior keys, e.g. the",
-            "  authors' MIMO-UNetPlus.pkl) run as their eval.py: v/255, pad only sides",
-            "  that are not multiples of 4, clamp [0,1], +0.5/255, x255 truncated. BlurDM",
-            "  checkpoints and this engine's files run as BlurDM: v/255-0.5, reflect pad",
-            "  to 8, clamp [-0.5,0.5]+0.5, save_image's rounding. One line on stderr says",
-            "  which and why; --conventions overrides.",
+            "Conventions: MIMO-UNet original releases ({'model': ...}, no prior keys,",
+            "  e.g. the authors' MIMO-UNetPlus.pkl) run as their eval.py: v/255, pad only",
+            "  sides that are not multiples of 4, clamp [0,1], +0.5/255, x255 truncated.",
+            "  BlurDM checkpoints and this engine's files run as BlurDM: v/255-0.5, reflect",
+            "  pad to 8, clamp [-0.5,0.5]+0.5, save_image's rounding. FFTformer files, the",
+            "  original fftformer_GoPro.pth and BlurDM's alike, run as both their scripts:",
+            "  v/255, reflect pad to 32, clamp [0,1], +0.5/255, x255 truncated. One line",
+            "  on stderr says which and why; --conventions overrides.",
+            "",
+            "Prior: --save-prior DIR writes each image's prior as DIR/<name>.prior.npy",
+            "  (float32, one row per prior the image ran with); --noise FILE.npy gives",
+            "  the prior's initial noise instead of drawing it from --seed.",
             "",
             "Progress: a bar (count, rate, ETA) when stdout is a terminal, else one",
             "  line per image: [3/10] in.png -> out/in.png (1.2 s). Errors: stderr.",
@@ -141,6 +148,11 @@ final class DeblurCommand implements Callable<Integer> {
     @Option(names = "--noise", paramLabel = "FILE.npy",
             description = "The prior's initial noise as a float32 .npy of shape (L,) or (1,L); default: drawn from --seed.")
     private Path noiseFile;
+
+    @Option(names = "--save-prior", paramLabel = "DIR",
+            description = "Also write each image's prior as DIR/<name>.prior.npy (float32, shape (priors, latent): one "
+                    + "row per prior the image ran with), for checking or analysing the prior on its own.")
+    private Path savePrior;
 
     @Option(names = "--seed", defaultValue = "2023", description = "Seed of the prior's noise (default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -266,6 +278,9 @@ final class DeblurCommand implements Callable<Integer> {
             return SOME_FAILED;
         }
         String outProblem = prepareOutputFolder(out);
+        if (outProblem == null && savePrior != null) {
+            outProblem = prepareOutputFolder(savePrior);
+        }
         if (outProblem != null) {
             err.println("blurdm deblur: " + outProblem);
             return CANNOT_START;
@@ -280,6 +295,9 @@ final class DeblurCommand implements Callable<Integer> {
         }
         try (Deblurrer deblurrer = d) {
             Tensor noise = null;
+            if (savePrior != null && deblurrer.model().prior() == null) {
+                err.println("blurdm deblur: note: the model has no prior; --save-prior writes nothing");
+            }
             if (noiseFile != null) {
                 if (deblurrer.model().prior() == null) {
                     err.println("blurdm deblur: note: the model has no prior; --noise is ignored");
@@ -322,7 +340,7 @@ final class DeblurCommand implements Callable<Integer> {
                     pb.setExtraMessage(" " + name);
                 }
                 try {
-                    deblurOne(d, it.input(), target, inputFiles, noise, pb, name);
+                    deblurOne(d, it.input(), target, priorTarget(it.output()), inputFiles, noise, pb, name);
                     if ("lines".equals(lines)) {
                         outw.printf(Locale.ROOT, "[%d/%d] %s -> %s (%.1f s)%n", i + 1, n, it.input(), target,
                                 (System.nanoTime() - t0) / 1e9);
@@ -352,8 +370,19 @@ final class DeblurCommand implements Callable<Integer> {
         return failed;
     }
 
-    private void deblurOne(Deblurrer d, Path in, Path target, Set<Path> inputFiles, Tensor noise, ProgressBar pb,
-                           String name) throws IOException {
+    /** Where --save-prior writes an output's prior: its name with ".prior.npy" for the extension; null without the option. */
+    private Path priorTarget(Path output) {
+        if (savePrior == null) {
+            return null;
+        }
+        String file = output.getFileName().toString();
+        int dot = file.lastIndexOf('.');
+        Path rel = output.resolveSibling((dot > 0 ? file.substring(0, dot) : file) + ".prior.npy");
+        return savePrior.resolve(rel);
+    }
+
+    private void deblurOne(Deblurrer d, Path in, Path target, Path priorTarget, Set<Path> inputFiles, Tensor noise,
+                           ProgressBar pb, String name) throws IOException {
         if (Files.exists(target) && inputFiles.contains(real(target))) {
             throw new IOException(in + ": the output " + target + " is an input of this run; it is never "
                     + "overwritten: choose another --out");
@@ -373,15 +402,26 @@ final class DeblurCommand implements Callable<Integer> {
         }
         firstImage = false;
         Tensor result;
+        Tensor[] prior = new Tensor[1];
         try {
             result = d.deblur(rgb, noise, (done, total) -> {
                 if (pb != null && total > 1) {
                     pb.setExtraMessage(" " + name + " (tile " + done + "/" + total + ")");
                 }
                 return true;
-            });
+            }, priorTarget == null ? null : p -> prior[0] = p);
         } catch (IllegalArgumentException e) {
             throw new IOException(in + ": " + e.getMessage(), e);
+        }
+        if (prior[0] != null) {
+            Tensor p = prior[0];
+            try {
+                Files.createDirectories(priorTarget.toAbsolutePath().getParent());
+                byte[] npy = NpyFile.encode(p.data(), p.dim(0), p.dim(1));
+                AtomicFiles.write(priorTarget, tmp -> Files.write(tmp, npy));
+            } catch (IOException e) {
+                throw new IOException(in + ": cannot write the prior " + priorTarget + ": " + e, e);
+            }
         }
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);

@@ -29,6 +29,12 @@ public final class DeblurPipeline {
         Progress NONE = (done, total) -> true;
     }
 
+    /** Receives the prior an image ran with: [tiles, latent] float32 on the host (one row for one prior per image). */
+    @FunctionalInterface
+    public interface PriorSink {
+        void accept(Tensor prior);
+    }
+
     private DeblurPipeline() {
     }
 
@@ -54,6 +60,17 @@ public final class DeblurPipeline {
     public static Tensor deblur(Ops ops, BackboneNetwork backbone, LatentExposureDiffusion prior,
                                 Conventions conventions, Tensor rgb, LatentExposureDiffusion.Noise noise, int tile,
                                 int overlap, Progress progress) {
+        return deblur(ops, backbone, prior, conventions, rgb, noise, tile, overlap, progress, null);
+    }
+
+    /**
+     * As {@link #deblur(Ops, BackboneNetwork, LatentExposureDiffusion, Conventions, Tensor,
+     * LatentExposureDiffusion.Noise, int, int, Progress)}, handing the prior (when the model has one) to
+     * {@code priorSink} as soon as it is computed, before the backbone runs; a null sink is ignored.
+     */
+    public static Tensor deblur(Ops ops, BackboneNetwork backbone, LatentExposureDiffusion prior,
+                                Conventions conventions, Tensor rgb, LatentExposureDiffusion.Noise noise, int tile,
+                                int overlap, Progress progress, PriorSink priorSink) {
         if (rgb.rank() != 3 || rgb.dim(2) != 3) {
             throw new IllegalArgumentException("image must be [H,W,3] RGB, found " + java.util.Arrays.toString(rgb.shape()));
         }
@@ -100,6 +117,9 @@ public final class DeblurPipeline {
                             () -> report(progress, ++done[0], total));
                     p = prior.sampleFromLatent(ops, zb, noise, null);
                     ops.release(zb);
+                }
+                if (priorSink != null) {
+                    priorSink.accept(ops.backend().download(p));
                 }
             }
             if (whole) {
