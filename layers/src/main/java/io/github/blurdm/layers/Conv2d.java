@@ -64,4 +64,27 @@ public final class Conv2d extends Module {
     public int outChannels() {
         return weight.shape()[0];
     }
+
+    /**
+     * The output channels {@code ranges} (pairs start, count, in order) alone: the conv with those rows of the
+     * weight (and of the bias) gathered, {@code act} fused. Lets a caller run a wide conv a slice of its outputs
+     * at a time (FFTformer's DFFN, whose 2 hidden channels at full resolution do not all need to exist at once).
+     * Ungrouped convs only.
+     */
+    public Tensor forwardOutputChannels(Ops ops, Tensor x, Activation act, int... ranges) {
+        if (params.groups() != 1 || ranges.length % 2 != 0) {
+            throw new IllegalArgumentException("Conv2d.forwardOutputChannels: ungrouped conv and (start, count) pairs "
+                    + "expected, found groups " + params.groups() + ", " + Arrays.toString(ranges));
+        }
+        int[] s = weight.shape();
+        Tensor w = OutputRows.gather(ops, weight.value().reshape(1, s[0], s[1] * s[2] * s[3]), ranges);
+        Tensor b = bias == null ? null : OutputRows.gather(ops, bias.value().reshape(1, s[0]), ranges);
+        int count = w.dim(1);
+        try {
+            return ops.conv2d(x, w.reshape(count, s[1], s[2], s[3]), b == null ? null : b.reshape(count),
+                    params.withActivation(act));
+        } finally {
+            ops.release(w, b);
+        }
+    }
 }

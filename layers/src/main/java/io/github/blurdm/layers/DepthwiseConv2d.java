@@ -22,4 +22,19 @@ public final class DepthwiseConv2d extends Module {
     public Tensor forward(Ops ops, Tensor x) {
         return ops.depthwiseConv2d(x, weight.value(), bias == null ? null : bias.value());
     }
+
+    /**
+     * The channels {@code ranges} (pairs start, count, in order) of this conv, on an x that holds just those
+     * channels: the taps (and biases) of those channels gathered.
+     */
+    public Tensor forwardChannels(Ops ops, Tensor x, int... ranges) {
+        int[] s = weight.shape();
+        Tensor w = OutputRows.gather(ops, weight.value().reshape(1, s[0], s[2] * s[3]), ranges);
+        Tensor b = bias == null ? null : OutputRows.gather(ops, bias.value().reshape(1, s[0]), ranges);
+        try {
+            return ops.depthwiseConv2d(x, w.reshape(w.dim(1), 1, s[2], s[3]), b == null ? null : b.reshape(w.dim(1)));
+        } finally {
+            ops.release(w, b);
+        }
+    }
 }

@@ -8,6 +8,7 @@ import io.github.blurdm.layers.Module;
 import io.github.blurdm.layers.Parameter;
 import io.github.blurdm.layers.Sequential;
 import io.github.blurdm.layers.Upsample;
+import io.github.blurdm.runtime.Activation;
 import io.github.blurdm.runtime.Conv2dParams;
 import io.github.blurdm.runtime.Ops;
 import io.github.blurdm.runtime.Tensor;
@@ -40,16 +41,84 @@ final class FftformerBlocks {
         }
 
         Tensor forward(Ops ops, Tensor x) {
-            Tensor t = projectIn.forward(ops, x);
-            Tensor f = ops.patchFftFilter(t, fft.value().reshape(wide, 8, 5));
+            int hidden = wide / 2;
+            int chunk = chunkChannels(hidden, (long) x.dim(0) * x.dim(2) * x.dim(3));
+            if (chunk >= hidden) {
+                Tensor t = projectIn.forward(ops, x);
+                Tensor g = filterGate(ops, t, fft.value().reshape(wide, 8, 5), 0, hidden);
+                Tensor out = projectOut.forward(ops, g);
+                ops.release(g);
+                return out;
+            }
+            // A slice of the hidden channels at a time: channels [c0, c0 + n) of each half go through project_in,
+            // the filter, the depthwise conv and the gate together (the gate pairs channel c with hidden + c), and
+            // project_out, linear in its inputs, adds up the slices' contributions. The full 2 hidden channels never
+            // exist at once: at full resolution they are most of the network's memory.
+            Tensor out = null;
+            Tensor filters = fft.value().reshape(1, wide, 40);
+            for (int c0 = 0; c0 < hidden; c0 += chunk) {
+                int n = Math.min(chunk, hidden - c0);
+                int[] rows = {c0, n, hidden + c0, n};
+                Tensor t = projectIn.forwardOutputChannels(ops, x, Activation.NONE, rows);
+                Tensor f = gatherRows(ops, filters, rows);
+                Tensor g = filterGate(ops, t, f.reshape(2 * n, 8, 5), c0, hidden);
+                ops.release(f);
+                Tensor part = projectOut.forwardInputChannels(ops, g, c0, c0 == 0);
+                ops.release(g);
+                if (out == null) {
+                    out = part;
+                } else {
+                    ops.backend().add(out, out, part);
+                    ops.release(part);
+                }
+            }
+            return out;
+        }
+
+        /**
+         * The filter, depthwise conv and gate on {@code t}, which holds hidden channels [c0, c0 + n) and
+         * [hidden + c0, hidden + c0 + n) (all of them when n = hidden); releases t.
+         */
+        private Tensor filterGate(Ops ops, Tensor t, Tensor filter, int c0, int hidden) {
+            int n = t.dim(1) / 2;
+            Tensor f = ops.patchFftFilter(t, filter);
             ops.release(t);
-            Tensor d = dwconv.forward(ops, f);
+            Tensor d = n == hidden ? dwconv.forward(ops, f) : dwconv.forwardChannels(ops, f, c0, n, hidden + c0, n);
             ops.release(f);
             Tensor g = ops.geluGate(d);
             ops.release(d);
-            Tensor out = projectOut.forward(ops, g);
-            ops.release(g);
-            return out;
+            return g;
+        }
+    }
+
+    /**
+     * Bytes one slice of DFFN's hidden maps may take (one map of 2n channels); wider maps go a slice at a time.
+     * 256 MiB: at 1280x736 the full-resolution blocks then run 4-5 slices of 32 channels pairs. Tests lower it.
+     */
+    static volatile long sliceBytes = 256L << 20;
+
+    /**
+     * Hidden channels per slice for maps of {@code pixels} (N*H*W): all of them when one map of the 2 hidden
+     * channels fits {@link #sliceBytes}, else a multiple of 8 (at least 8) that does.
+     */
+    static int chunkChannels(int hidden, long pixels) {
+        long limit = sliceBytes;
+        long wideBytes = 8L * hidden * pixels;
+        if (wideBytes <= limit) {
+            return hidden;
+        }
+        long n = limit / (8L * pixels) / 8 * 8;
+        return (int) Math.max(8, Math.min(hidden, n));
+    }
+
+    /** Rows (pairs start, count) of t [1, R, K] gathered. */
+    static Tensor gatherRows(Ops ops, Tensor t, int... ranges) {
+        Tensor a = ops.sliceChannels(t, ranges[0], ranges[1]);
+        Tensor b = ops.sliceChannels(t, ranges[2], ranges[3]);
+        try {
+            return ops.concat(a, b);
+        } finally {
+            ops.release(a, b);
         }
     }
 

@@ -143,6 +143,29 @@ class FftformerParityTest {
                 }));
     }
 
+    /**
+     * DFFN a slice of hidden channels at a time (as full-resolution maps of large images run) gives the
+     * reference's result too: the slice size forced to its floor of 8 channel pairs, the reduced original
+     * network (hidden widths under 8: one slice, the unsliced path) and the default sizes without the prior
+     * (every DFFN sliced, fuse1's 255 leaving a remainder slice).
+     */
+    @Test
+    void slicedDffnMatchesTheReference() throws Exception {
+        long saved = FftformerBlocks.sliceBytes;
+        FftformerBlocks.sliceBytes = 1;
+        try (CpuBackend b = new CpuBackend(2, true)) {
+            // level 1's DFFN: 144 hidden channels in 18 slices of 8; fuse1's 255 in 31 of 8 and one of 7
+            assertEquals(8, FftformerBlocks.chunkChannels(144, 32 * 64));
+            assertEquals(8, FftformerBlocks.chunkChannels(255, 32 * 64));
+            check(b, loadOriginal(b), "original/c0", 1e-4);
+            Fftformer net = new Fftformer(FftformerConfig.paper(false));
+            GeneratedWeights.fill(net, b);
+            check(b, new Loaded(net, null), "default_original/d0", 1e-4);
+        } finally {
+            FftformerBlocks.sliceBytes = saved;
+        }
+    }
+
     /** The schedule buffers as the spec (section 2.2) gives them for T = 5, bit for bit. */
     static void setSchedule(LatentExposureDiffusion dm, Backend b) {
         var p = dm.namedParameters();
