@@ -554,14 +554,14 @@ def make_patch_fft_filter():
 
 
 def make_fsas_attention():
-    """out = v * LayerNorm_C(irfft2(rfft2(q) * rfft2(k))) per 8x8 patch, q, k, v the thirds of qkv [N,3C,H,W]
-    along channels (FSAS after its depthwise conv, spec 5.3 steps 3-5); LayerNorm over the C channels at each
-    pixel (biased variance), with weight and bias as FSAS's norm, or none."""
+    """out = v * LayerNorm_C(irfft2(rfft2(q) * rfft2(k))) per 8x8 patch, q, k, v [N,C,H,W] (the channel thirds of
+    FSAS's map after its depthwise conv, spec 5.3 steps 3-5); LayerNorm over the C channels at each pixel (biased
+    variance), with weight and bias as FSAS's norm, or none."""
     f = OpFixture("fsas_attention")
     ref = _fft_ref()
 
     def fn(t, p):
-        q, k, v = t["qkv"].chunk(3, dim=1)
+        q, k, v = t["q"], t["k"], t["v"]
         o = ref.patch_product(q, k).double()
         mu = o.mean(1, keepdim=True)
         y = (o - mu) / torch.sqrt(((o - mu) ** 2).mean(1, keepdim=True) + p["eps"])
@@ -578,7 +578,8 @@ def make_fsas_attention():
         ("FFTformer FSAS 2*dim=8 (dim 4) @8x8", 8, [1, 8, 8], True),
     ]:
         n, h, w = shape
-        ins = [("qkv", [n, 3 * c, h, w])] + ([("weight", [c]), ("bias", [c])] if affine else [])
+        ins = [("q", [n, c, h, w]), ("k", [n, c, h, w]), ("v", [n, c, h, w])] + (
+            [("weight", [c]), ("bias", [c])] if affine else [])
         f.case(label, {"eps": float(np.float32(1e-5))}, ins, fn)
     # the double formula is the spec's LayerNorm over channels: check it against FFTformer's own form
     torch.manual_seed(0)

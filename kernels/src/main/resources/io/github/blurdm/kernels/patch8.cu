@@ -4,8 +4,8 @@
 //                     with a real 8x8 kernel per channel, the filter's impulse response;
 //   fsas_attention    FSAS's irfft2(rfft2(q) * rfft2(k)) = the circular convolution of the q and k
 //                     patches, fused with the LayerNorm over channels that follows and the v gate:
-//                     out = v * ((o - mean) / sqrt(var + eps) * weight + bias), q, k, v the channel
-//                     thirds of qkv [N,3C,H,W]; weight and bias may be NULL.
+//                     out = v * ((o - mean) / sqrt(var + eps) * weight + bias), q, k, v [N,C,H,W]
+//                     (FSAS's channel thirds, separate tensors); weight and bias may be NULL.
 //
 // Versions:
 //   v1  patch_fft_kernel_v1: the per-channel kernel h[c][m*8+n] from filter [C,8,5] (PyTorch's c2r
@@ -115,7 +115,8 @@ patch_fft_filter_v2(float* __restrict__ out, const float* __restrict__ x, const 
     out[off] = s;
 }
 
-extern "C" __global__ void fsas_attention_v1(float* __restrict__ out, const float* __restrict__ qkv,
+extern "C" __global__ void fsas_attention_v1(float* __restrict__ out, const float* __restrict__ qa,
+                                             const float* __restrict__ ka, const float* __restrict__ va,
                                              const float* __restrict__ weight, const float* __restrict__ bias,
                                              int N, int C, int H, int W, float eps) {
     int plane = H * W;
@@ -128,9 +129,9 @@ extern "C" __global__ void fsas_attention_v1(float* __restrict__ out, const floa
         int m = y & 7;
         int nn = xx & 7;
         int po = (y - m) * W + (xx - nn);
-        const float* q = qkv + (size_t) n * 3 * C * plane;
-        const float* k = q + (size_t) C * plane;
-        const float* v = k + (size_t) C * plane;
+        const float* q = qa + (size_t) n * C * plane;
+        const float* k = ka + (size_t) n * C * plane;
+        const float* v = va + (size_t) n * C * plane;
         float* o = out + (size_t) n * C * plane;
         float mean = 0.0f;
         float m2 = 0.0f;
@@ -164,8 +165,9 @@ extern "C" __global__ void fsas_attention_v1(float* __restrict__ out, const floa
 }
 
 extern "C" __global__ void __launch_bounds__(64)
-fsas_attention_v2(float* __restrict__ out, const float* __restrict__ qkv, const float* __restrict__ weight,
-                  const float* __restrict__ bias, int N, int C, int H, int W, float eps) {
+fsas_attention_v2(float* __restrict__ out, const float* __restrict__ qa, const float* __restrict__ ka,
+                  const float* __restrict__ va, const float* __restrict__ weight, const float* __restrict__ bias,
+                  int N, int C, int H, int W, float eps) {
     __shared__ float qs[64];
     __shared__ float ks[64];
     int n = blockIdx.z;
@@ -174,9 +176,9 @@ fsas_attention_v2(float* __restrict__ out, const float* __restrict__ qkv, const 
     int nn = t & 7;
     int plane = H * W;
     int pix = (blockIdx.y * 8 + m) * W + blockIdx.x * 8 + nn;
-    const float* q = qkv + (size_t) n * 3 * C * plane;
-    const float* k = q + (size_t) C * plane;
-    const float* v = k + (size_t) C * plane;
+    const float* q = qa + (size_t) n * C * plane;
+    const float* k = ka + (size_t) n * C * plane;
+    const float* v = va + (size_t) n * C * plane;
     float* o = out + (size_t) n * C * plane;
     float mean = 0.0f;
     float m2 = 0.0f;

@@ -241,15 +241,18 @@ public abstract class AbstractBackend implements Backend {
     protected abstract void doPatchFftFilter(Tensor out, Tensor x, Tensor filter);
 
     @Override
-    public final void fsasAttention(Tensor out, Tensor qkv, Tensor weight, Tensor bias, float eps) {
-        OpShapes.requireOut(Op.FSAS_ATTENTION, out, OpShapes.fsasAttention(qkv, weight, bias, eps));
-        requireResident(Op.FSAS_ATTENTION, out, qkv, weight, bias);
-        OpShapes.requireDistinct(Op.FSAS_ATTENTION, out, qkv, "qkv");
-        doFsasAttention(out, qkv, weight, bias, eps);
+    public final void fsasAttention(Tensor out, Tensor q, Tensor k, Tensor v, Tensor weight, Tensor bias, float eps) {
+        OpShapes.requireOut(Op.FSAS_ATTENTION, out, OpShapes.fsasAttention(q, k, v, weight, bias, eps));
+        requireResident(Op.FSAS_ATTENTION, out, q, k, v, weight, bias);
+        OpShapes.requireDistinct(Op.FSAS_ATTENTION, out, q, "q");
+        OpShapes.requireDistinct(Op.FSAS_ATTENTION, out, k, "k");
+        OpShapes.requireDistinct(Op.FSAS_ATTENTION, out, v, "v");
+        doFsasAttention(out, q, k, v, weight, bias, eps);
     }
 
     /** {@link #fsasAttention} with arguments already checked. */
-    protected abstract void doFsasAttention(Tensor out, Tensor qkv, Tensor weight, Tensor bias, float eps);
+    protected abstract void doFsasAttention(Tensor out, Tensor q, Tensor k, Tensor v, Tensor weight, Tensor bias,
+                                            float eps);
 
     @Override
     public final void depthwiseConv2d(Tensor out, Tensor x, Tensor weight, Tensor bias) {

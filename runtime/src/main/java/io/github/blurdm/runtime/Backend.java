@@ -143,13 +143,14 @@ public interface Backend extends AutoCloseable {
     void patchFftFilter(Tensor out, Tensor x, Tensor filter);
 
     /**
-     * fsas_attention (FFTformer's FSAS after its depthwise conv): qkv [N,3C,H,W] (H, W multiples of 8) holds
-     * q, k, v as its channel thirds; per 8x8 patch and channel o = irfft2(rfft2(q) * rfft2(k)) (the circular
-     * convolution of the q and k patches), then out = v * LayerNorm_C(o) at each pixel: (o - mean) / sqrt(var +
-     * eps) * weight[c] + bias[c] over the C channels, biased variance; weight and bias may be null (no affine).
-     * out [N,C,H,W] must not alias qkv.
+     * fsas_attention (FFTformer's FSAS after its depthwise conv): q, k, v [N,C,H,W] (H, W multiples of 8; the
+     * channel thirds of FSAS's hidden map); per 8x8 patch and channel o = irfft2(rfft2(q) * rfft2(k)) (the
+     * circular convolution of the q and k patches), then out = v * LayerNorm_C(o) at each pixel: (o - mean) /
+     * sqrt(var + eps) * weight[c] + bias[c] over the C channels, biased variance; weight and bias may be null
+     * (no affine). q, k and v are separate tensors so that the three need not exist as one map of 3C channels
+     * beside the map they are made from. out [N,C,H,W] must not alias q, k or v.
      */
-    void fsasAttention(Tensor out, Tensor qkv, Tensor weight, Tensor bias, float eps);
+    void fsasAttention(Tensor out, Tensor q, Tensor k, Tensor v, Tensor weight, Tensor bias, float eps);
 
     /**
      * depthwise_conv2d: out[n,c] = conv(x[n,c], weight[c,0]) + bias[c], weight [C,1,k,k] with k odd, stride 1,

@@ -393,24 +393,26 @@ public final class OpShapes {
         return x.shape();
     }
 
-    /** Output shape of {@link Op#FSAS_ATTENTION}: [N,C,H,W] from qkv [N,3C,H,W] (H, W multiples of 8). */
-    public static int[] fsasAttention(Tensor qkv, Tensor weight, Tensor bias, float eps) {
+    /** Output shape of {@link Op#FSAS_ATTENTION}: q's, after checking q, k, v [N,C,H,W] (H, W multiples of 8). */
+    public static int[] fsasAttention(Tensor q, Tensor k, Tensor v, Tensor weight, Tensor bias, float eps) {
         Op op = Op.FSAS_ATTENTION;
-        requirePatchGrid(op, "qkv", qkv);
-        if (qkv.dim(1) % 3 != 0) {
-            throw bad(op, "qkv " + s(qkv) + ": channels must be 3C (q, k, v), found " + qkv.dim(1));
+        requirePatchGrid(op, "q", q);
+        requireNonNull(op, "k", k);
+        requireNonNull(op, "v", v);
+        if (!q.sameShape(k) || !q.sameShape(v)) {
+            throw bad(op, "q, k and v must have equal shapes, found " + s(q) + ", " + s(k) + ", " + s(v));
         }
-        int c = qkv.dim(1) / 3;
+        int c = q.dim(1);
         for (Tensor t : new Tensor[] {weight, bias}) {
             if (t != null && (t.rank() != 1 || t.dim(0) != c)) {
-                throw bad(op, (t == weight ? "weight" : "bias") + ": expected [" + c + "] for qkv " + s(qkv)
+                throw bad(op, (t == weight ? "weight" : "bias") + ": expected [" + c + "] for q " + s(q)
                         + ", found " + s(t));
             }
         }
         if (!(eps > 0) || Float.isInfinite(eps)) {
             throw bad(op, "eps must be finite and > 0, found " + eps);
         }
-        return new int[] {qkv.dim(0), c, qkv.dim(2), qkv.dim(3)};
+        return q.shape();
     }
 
     /** Output shape of {@link Op#DEPTHWISE_CONV2D} after checking x [N,C,H,W], weight [C,1,k,k] (k odd), bias [C]. */

@@ -224,9 +224,9 @@ public final class Ops {
     }
 
     /** {@link Backend#fsasAttention} into a new output tensor, which it returns. */
-    public Tensor fsasAttention(Tensor qkv, Tensor weight, Tensor bias, float eps) {
-        Tensor out = b.allocate(OpShapes.fsasAttention(qkv, weight, bias, eps));
-        b.fsasAttention(out, qkv, weight, bias, eps);
+    public Tensor fsasAttention(Tensor q, Tensor k, Tensor v, Tensor weight, Tensor bias, float eps) {
+        Tensor out = b.allocate(OpShapes.fsasAttention(q, k, v, weight, bias, eps));
+        b.fsasAttention(out, q, k, v, weight, bias, eps);
         return out;
     }
 

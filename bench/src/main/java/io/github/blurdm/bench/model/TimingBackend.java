@@ -265,9 +265,9 @@ public final class TimingBackend implements Backend {
     }
 
     @Override
-    public void fsasAttention(Tensor out, Tensor qkv, Tensor weight, Tensor bias, float eps) {
+    public void fsasAttention(Tensor out, Tensor q, Tensor k, Tensor v, Tensor weight, Tensor bias, float eps) {
         long t0 = System.nanoTime();
-        b.fsasAttention(out, qkv, weight, bias, eps);
+        b.fsasAttention(out, q, k, v, weight, bias, eps);
         add(Op.FSAS_ATTENTION, t0);
     }
 

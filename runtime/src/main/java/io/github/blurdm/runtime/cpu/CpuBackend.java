@@ -258,11 +258,11 @@ public final class CpuBackend extends AbstractBackend {
     }
 
     @Override
-    protected void doFsasAttention(Tensor out, Tensor qkv, Tensor weight, Tensor bias, float eps) {
+    protected void doFsasAttention(Tensor out, Tensor q, Tensor k, Tensor v, Tensor weight, Tensor bias, float eps) {
         if (vector && FsasAttentionVector.applies()) {
-            FsasAttentionVector.forward(par, out, qkv, weight, bias, eps);
+            FsasAttentionVector.forward(par, out, q, k, v, weight, bias, eps);
         } else {
-            FsasAttentionCpu.forward(par, out, qkv, weight, bias, eps);
+            FsasAttentionCpu.forward(par, out, q, k, v, weight, bias, eps);
         }
     }
 

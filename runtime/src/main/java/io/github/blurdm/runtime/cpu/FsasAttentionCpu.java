@@ -4,7 +4,7 @@ import io.github.blurdm.runtime.Tensor;
 
 /**
  * fsas_attention (FFTformer's FSAS core): out = v * LayerNorm_C(q (*) k) with (*) the circular convolution of
- * each 8x8 patch of q and k (= irfft2(rfft2(q) * rfft2(k))), q, k, v the channel thirds of qkv [N,3C,H,W].
+ * each 8x8 patch of q and k (= irfft2(rfft2(q) * rfft2(k))), q, k, v [N,C,H,W].
  * The plain reference loop: per (n, patch), every channel's 64 outputs summed in double into a [C][64]
  * buffer, then per pixel mean and biased variance over C (two passes, double), then the affine and the
  * gate. Parallel over (n, patch row).
@@ -14,16 +14,19 @@ public final class FsasAttentionCpu {
     }
 
     /** {@link io.github.blurdm.runtime.Backend#fsasAttention} on the CPU: the scalar reference loop. */
-    public static void forward(Parallel par, Tensor out, Tensor qkv, Tensor weight, Tensor bias, float eps) {
+    public static void forward(Parallel par, Tensor out, Tensor q, Tensor k, Tensor v, Tensor weight, Tensor bias,
+                               float eps) {
         final float[] o = out.data();
-        final float[] in = qkv.data();
+        final float[] qd = q.data();
+        final float[] kd = k.data();
+        final float[] vd = v.data();
         final float[] g = weight == null ? null : weight.data();
         final float[] bb = bias == null ? null : bias.data();
         final int c = out.dim(1);
         final int h = out.dim(2);
         final int w = out.dim(3);
         final int bands = h / Patch8.P;
-        par.forEach(out.dim(0) * bands, job -> band(in, o, g, bb, eps, c, h, w, job / bands,
+        par.forEach(out.dim(0) * bands, job -> band(qd, kd, vd, o, g, bb, eps, c, h, w, job / bands,
                 (job % bands) * Patch8.P, 0, w));
     }
 
@@ -31,19 +34,18 @@ public final class FsasAttentionCpu {
      * The patches of one band (patch row {@code py}) of image {@code n} from column {@code px0} to {@code px1}
      * (multiples of 8); the vector path sends its tail here.
      */
-    static void band(float[] in, float[] o, float[] g, float[] bb, float eps, int c, int h, int w, int n, int py,
-                     int px0, int px1) {
+    static void band(float[] qd, float[] kd, float[] vd, float[] o, float[] g, float[] bb, float eps, int c, int h,
+                     int w, int n, int py, int px0, int px1) {
         int plane = h * w;
         double[] conv = new double[c * 64];
         double[] kern = new double[64];
         for (int px = px0; px < px1; px += Patch8.P) {
             int pix0 = py * w + px;
             for (int ch = 0; ch < c; ch++) {
-                int q = (n * 3 * c + ch) * plane + pix0;
-                int k = (n * 3 * c + c + ch) * plane + pix0;
+                int q = (n * c + ch) * plane + pix0;
                 for (int a = 0; a < 8; a++) {
                     for (int b = 0; b < 8; b++) {
-                        kern[a * 8 + b] = in[k + a * w + b];
+                        kern[a * 8 + b] = kd[q + a * w + b];
                     }
                 }
                 for (int m = 0; m < 8; m++) {
@@ -52,7 +54,7 @@ public final class FsasAttentionCpu {
                         for (int a = 0; a < 8; a++) {
                             int kr = ((m - a) & 7) * 8;
                             for (int b = 0; b < 8; b++) {
-                                s += in[q + a * w + b] * kern[kr + ((nn - b) & 7)];
+                                s += qd[q + a * w + b] * kern[kr + ((nn - b) & 7)];
                             }
                         }
                         conv[ch * 64 + m * 8 + nn] = (float) s;   // PyTorch's product is float
@@ -80,7 +82,7 @@ public final class FsasAttentionCpu {
                     if (bb != null) {
                         y = y + bb[ch];
                     }
-                    o[(n * c + ch) * plane + pix] = in[(n * 3 * c + 2 * c + ch) * plane + pix] * y;
+                    o[(n * c + ch) * plane + pix] = vd[(n * c + ch) * plane + pix] * y;
                 }
             }
         }

@@ -23,9 +23,12 @@ final class FsasAttentionVector {
         return Patch8Vector.fits();
     }
 
-    static void forward(Parallel par, Tensor out, Tensor qkv, Tensor weight, Tensor bias, float eps) {
+    static void forward(Parallel par, Tensor out, Tensor q, Tensor k, Tensor v, Tensor weight, Tensor bias,
+                        float eps) {
         final float[] o = out.data();
-        final float[] in = qkv.data();
+        final float[] qd = q.data();
+        final float[] kd = k.data();
+        final float[] vd = v.data();
         final float[] g = weight == null ? null : weight.data();
         final float[] bb = bias == null ? null : bias.data();
         final int c = out.dim(1);
@@ -46,8 +49,8 @@ final class FsasAttentionVector {
             for (int x0 = 0; x0 < full; x0 += L) {
                 int pix = py * w + x0;
                 for (int ch = 0; ch < c; ch++) {
-                    Patch8Vector.rowDft(in, (n * 3 * c + ch) * plane + pix, w, buf, fq);
-                    Patch8Vector.rowDft(in, (n * 3 * c + c + ch) * plane + pix, w, buf, fk);
+                    Patch8Vector.rowDft(qd, (n * c + ch) * plane + pix, w, buf, fq);
+                    Patch8Vector.rowDft(kd, (n * c + ch) * plane + pix, w, buf, fk);
                     // the inverse's 1/8 and the factor 2 of the conjugate halves go on k
                     real(buf, fq, fk, 0.125f, r);
                     real(buf, fq + L, fk + L, 0.125f, r + L);
@@ -60,7 +63,6 @@ final class FsasAttentionVector {
                     stats(buf, m, c, eps, stat);
                 }
                 for (int ch = 0; ch < c; ch++) {
-                    int vo = (n * 3 * c + 2 * c + ch) * plane + pix;
                     int oo = (n * c + ch) * plane + pix;
                     float gc = g == null ? 1f : g[ch];
                     float bc = bb == null ? 0f : bb[ch];
@@ -69,12 +71,12 @@ final class FsasAttentionVector {
                                 .sub(FloatVector.fromArray(Patch8Vector.S, buf, stat + m * L))
                                 .mul(FloatVector.fromArray(Patch8Vector.S, buf, stat + (8 + m) * L));
                         y = y.fma(FloatVector.broadcast(Patch8Vector.S, gc), FloatVector.broadcast(Patch8Vector.S, bc));
-                        FloatVector.fromArray(Patch8Vector.S, in, vo + m * w).mul(y).intoArray(o, oo + m * w);
+                        FloatVector.fromArray(Patch8Vector.S, vd, oo + m * w).mul(y).intoArray(o, oo + m * w);
                     }
                 }
             }
             if (full < w) {
-                FsasAttentionCpu.band(in, o, g, bb, eps, c, h, w, n, py, full, w);
+                FsasAttentionCpu.band(qd, kd, vd, o, g, bb, eps, c, h, w, n, py, full, w);
             }
         });
     }

@@ -413,9 +413,9 @@ public final class CudaBackend extends AbstractBackend {
     }
 
     @Override
-    protected void doFsasAttention(Tensor out, Tensor qkv, Tensor weight, Tensor bias, float eps) {
+    protected void doFsasAttention(Tensor out, Tensor q, Tensor k, Tensor v, Tensor weight, Tensor bias, float eps) {
         FsasAttentionCuda.launch(this, KernelVersion.pick(this, Op.FSAS_ATTENTION, FsasAttentionCuda.DEFAULT_VERSION,
-                FsasAttentionCuda.VERSIONS), out, qkv, weight, bias, eps);
+                FsasAttentionCuda.VERSIONS), out, q, k, v, weight, bias, eps);
     }
 
     @Override

@@ -384,16 +384,17 @@ class VectorPathsTest {
             Tensor filter = random(rnd, x[1], 8, 5);
             tests.add(DynamicTest.dynamicTest("PATCH_FFT_FILTER(x=" + Arrays.toString(x) + ")", () ->
                     compare("patch_fft_filter " + Arrays.toString(x), x, (b, out) -> b.patchFftFilter(out, in, filter))));
-            int[] qkv = {x[0], 3 * x[1], x[2], x[3]};
-            Tensor q = random(rnd, qkv);
+            Tensor q = random(rnd, x);
+            Tensor k = random(rnd, x);
+            Tensor v = random(rnd, x);
             Tensor w = random(rnd, x[1]);
             Tensor bias = random(rnd, x[1]);
-            tests.add(DynamicTest.dynamicTest("FSAS_ATTENTION(qkv=" + Arrays.toString(qkv) + ")", () ->
-                    compare("fsas_attention " + Arrays.toString(qkv), x, (b, out) -> b.fsasAttention(out, q, w, bias,
+            tests.add(DynamicTest.dynamicTest("FSAS_ATTENTION(q=k=v=" + Arrays.toString(x) + ")", () ->
+                    compare("fsas_attention " + Arrays.toString(x), x, (b, out) -> b.fsasAttention(out, q, k, v, w, bias,
                             1e-5f))));
-            tests.add(DynamicTest.dynamicTest("FSAS_ATTENTION(qkv=" + Arrays.toString(qkv) + ",no affine)", () ->
-                    compare("fsas_attention no affine " + Arrays.toString(qkv), x, (b, out) -> b.fsasAttention(out, q,
-                            null, null, 1e-5f))));
+            tests.add(DynamicTest.dynamicTest("FSAS_ATTENTION(q=k=v=" + Arrays.toString(x) + ",no affine)", () ->
+                    compare("fsas_attention no affine " + Arrays.toString(x), x, (b, out) -> b.fsasAttention(out, q, k,
+                            v, null, null, 1e-5f))));
         }
         return tests.stream();
     }

@@ -319,10 +319,10 @@ final class CudaCases {
     }
 
     private void fsas(int n, int c, int h, int w, boolean affine) {
-        int[] x = {n, 3 * c, h, w};
-        add(Op.FSAS_ATTENTION, "qkv=" + s(x) + (affine ? "" : ",no affine"), new int[] {n, c, h, w},
-                new Tensor[] {rand(x), affine ? positive(c) : null, affine ? rand(c) : null},
-                (b, o, in) -> b.fsasAttention(o, in[0], in[1], in[2], 1e-5f));
+        int[] x = {n, c, h, w};
+        add(Op.FSAS_ATTENTION, "q=k=v=" + s(x) + (affine ? "" : ",no affine"), x,
+                new Tensor[] {rand(x), rand(x), rand(x), affine ? positive(c) : null, affine ? rand(c) : null},
+                (b, o, in) -> b.fsasAttention(o, in[0], in[1], in[2], in[3], in[4], 1e-5f));
     }
 
     private void fsasAttention() {

@@ -7,7 +7,7 @@ import io.github.blurdm.runtime.Tensor;
 import java.util.List;
 
 /**
- * The parity cases of {@link Op#FSAS_ATTENTION}, from {@code fixtures/fsas_attention.safetensors}: v * LayerNorm_C(irfft2(rfft2(q) * rfft2(k))) per 8x8 patch by torch.fft, q, k, v the thirds of qkv [N,3C,H,W], with and without the affine; one patch, batch 2, one channel, one patch row, an FFTformer shape. Shared by
+ * The parity cases of {@link Op#FSAS_ATTENTION}, from {@code fixtures/fsas_attention.safetensors}: v * LayerNorm_C(irfft2(rfft2(q) * rfft2(k))) per 8x8 patch by torch.fft, q, k, v [N,C,H,W], with and without the affine; one patch, batch 2, one channel, one patch row, an FFTformer shape. Shared by
  * {@link FsasAttentionTest} and the benchmarks. Stateless; thread-safe.
  */
 public final class FsasAttentionCases implements OpCases {
@@ -28,11 +28,11 @@ public final class FsasAttentionCases implements OpCases {
 
     @Override
     public void run(Backend b, Tensor out, Tensor[] in, FixtureCase c) {
-        b.fsasAttention(out, in[0], OpCases.optional(in, c, "weight"), OpCases.optional(in, c, "bias"), c.floatParam("eps"));
+        b.fsasAttention(out, in[0], in[1], in[2], OpCases.optional(in, c, "weight"), OpCases.optional(in, c, "bias"), c.floatParam("eps"));
     }
 
     @Override
     public Tensor runAllocating(Ops ops, Tensor[] in, FixtureCase c) {
-        return ops.fsasAttention(in[0], OpCases.optional(in, c, "weight"), OpCases.optional(in, c, "bias"), c.floatParam("eps"));
+        return ops.fsasAttention(in[0], in[1], in[2], OpCases.optional(in, c, "weight"), OpCases.optional(in, c, "bias"), c.floatParam("eps"));
     }
 }

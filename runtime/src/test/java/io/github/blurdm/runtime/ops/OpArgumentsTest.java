@@ -216,4 +216,28 @@ class OpArgumentsTest {
         bad(() -> OPS.layerNorm(t(2, 3), null, null, 0f), "layer_norm", "eps");
         bad(() -> B.layerNorm(t(3, 2), t(2, 3), null, null, 1e-5f), "layer_norm", "[3, 2]", "[2, 3]");
     }
+
+    // ---------------------------------------------------------------- FFTformer
+
+    @Test
+    void fsasAttention() {
+        Tensor q = t(1, 3, 8, 16);
+        bad(() -> OPS.fsasAttention(q, t(1, 3, 8, 8), q, null, null, 1e-5f), "fsas_attention", "[1, 3, 8, 16]",
+                "[1, 3, 8, 8]");
+        bad(() -> OPS.fsasAttention(t(1, 3, 8, 12), t(1, 3, 8, 12), t(1, 3, 8, 12), null, null, 1e-5f),
+                "fsas_attention", "[1, 3, 8, 12]", "multiples of 8");
+        bad(() -> OPS.fsasAttention(q, null, q, null, null, 1e-5f), "fsas_attention", "k");
+        bad(() -> OPS.fsasAttention(q, q, q, t(4), null, 1e-5f), "fsas_attention", "weight", "[4]");
+        bad(() -> OPS.fsasAttention(q, q, q, t(3), t(3), 0f), "fsas_attention", "eps");
+        bad(() -> B.fsasAttention(t(1, 2, 8, 16), q, q, q, null, null, 1e-5f), "fsas_attention", "[1, 2, 8, 16]");
+        Tensor k = t(1, 3, 8, 16);
+        Tensor v = t(1, 3, 8, 16);
+        bad(() -> B.fsasAttention(v, q, k, v, null, null, 1e-5f), "fsas_attention", "alias v");
+    }
+
+    @Test
+    void patchFftFilter() {
+        bad(() -> OPS.patchFftFilter(t(1, 2, 9, 8), t(2, 8, 5)), "patch_fft_filter", "[1, 2, 9, 8]", "multiples of 8");
+        bad(() -> OPS.patchFftFilter(t(1, 2, 8, 8), t(2, 8, 8)), "patch_fft_filter", "[2, 8, 8]");
+    }
 }

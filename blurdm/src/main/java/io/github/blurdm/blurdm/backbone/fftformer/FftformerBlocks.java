@@ -125,7 +125,9 @@ final class FftformerBlocks {
     /**
      * FSAS: the prior's modulation x * k + v ([k | v] = kv(P)) when it takes the prior, 1x1 conv dim -> 6 dim,
      * depthwise 3x3, then q, k, v (thirds) into {@code fsas_attention}: v * LayerNorm(q (*) k) per 8x8 patch
-     * (its {@code norm} is always the WithBias form), 1x1 conv 2 dim -> dim.
+     * (its {@code norm} is always the WithBias form), 1x1 conv 2 dim -> dim. q, k and v are made one at a time
+     * (their rows of the 1x1 conv, then their channels of the depthwise conv), so the 6 dim map before the
+     * depthwise conv never exists whole beside the one after it.
      */
     static final class Fsas extends Module {
         private final Conv2d toHidden;
@@ -152,13 +154,16 @@ final class FftformerBlocks {
                 in = ops.channelAffine(x, kAndV[0], kAndV[1]);
                 ops.release(both, kAndV[0], kAndV[1]);
             }
-            Tensor h = toHidden.forward(ops, in);
+            Tensor[] qkv = new Tensor[3];
+            for (int i = 0; i < 3; i++) {
+                Tensor h = toHidden.forwardOutputChannels(ops, in, Activation.NONE, 2 * dim * i, 2 * dim);
+                qkv[i] = toHiddenDw.forwardChannels(ops, h, 2 * dim * i, 2 * dim);
+                ops.release(h);
+            }
             if (in != x) {
                 ops.release(in);
             }
-            Tensor qkv = toHiddenDw.forward(ops, h);
-            ops.release(h);
-            Tensor a = ops.fsasAttention(qkv, norm.weight(), norm.bias(), ChannelLayerNorm.EPS);
+            Tensor a = ops.fsasAttention(qkv[0], qkv[1], qkv[2], norm.weight(), norm.bias(), ChannelLayerNorm.EPS);
             ops.release(qkv);
             Tensor out = projectOut.forward(ops, a);
             ops.release(a);
