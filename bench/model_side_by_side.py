@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Whole-model side by side: the same BlurDM model (MIMO-UNet(+) backbone + latent prior), the same
-seeded random weights, input image and prior noise, in PyTorch (the clean-room reference
-weights/reference/blurdm_reference.py, its deblur()) and in our CPU backend (MimoPipeline.deblur through
-bench/.../model/SideBySide.java), same thread count, runs alternated ours, torch, ours, torch, ...
+"""Whole-model side by side: the same BlurDM model (MIMO-UNet(+) or FFTformer backbone + latent prior), the
+same seeded random weights, input image and prior noise, in PyTorch (the clean-room references
+weights/reference/blurdm_reference.py and fftformer_reference.py, their deblur()) and in our CPU backend
+(DeblurPipeline.deblur through bench/.../model/SideBySide.java), same thread count, runs alternated ours,
+torch, ours, torch, ...
 
 Per case it:
   1. builds the reference model, fills the parameters with seeded uniform values scaled by 1/sqrt(fan-in)
@@ -20,6 +21,9 @@ Per case it:
 Writes one JSON object per case list to --json (default: stdout only).
 Run (after `mvn -B -q -DskipTests package`):
   /usr/bin/python3 bench/model_side_by_side.py --threads 2 [--cases small@256x256,small@1280x720,paper@256x256]
+Models: small, paper (MIMO-UNet+ with the prior); fftformer (the paper's FFTformer, dim 48, [6, 6, 12], 4
+refinement blocks, with the paper's prior); fftformer_small (dim 16, [1, 1, 2], 1 refinement block, prior
+latent 256), e.g. --cases fftformer@1280x720.
 """
 import argparse
 import json
@@ -39,6 +43,7 @@ import torch.nn.functional as F
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "weights", "reference"))
 import blurdm_reference as ref  # noqa: E402
+import fftformer_reference as fref  # noqa: E402
 from safetensors_io import write_safetensors  # noqa: E402
 
 CONFIGS = {
@@ -47,25 +52,68 @@ CONFIGS = {
     "paper": ({"base_channels": 32, "res_blocks": 20, "with_prior": True, "latent": 256},
               {"encoder_features": 64, "encoder_res_blocks": 6, "latent": 256, "denoiser_blocks": 5, "steps": 5}),
 }
+PAPER_PRIOR = {"encoder_features": 64, "encoder_res_blocks": 6, "latent": 256, "denoiser_blocks": 5, "steps": 5}
+# FFTformer: the reference's constructor arguments and the engine's config.backbone for the same network
+FFTFORMER = {
+    "fftformer": dict(dim=48, blocks=(6, 6, 12), refinement=4, ffn_factor=3, bias=False, latent=256),
+    "fftformer_small": dict(dim=16, blocks=(1, 1, 2), refinement=1, ffn_factor=3, bias=False, latent=256),
+}
+for _name, _kw in FFTFORMER.items():
+    _d, _f = _kw["dim"], _kw["ffn_factor"]
+    CONFIGS[_name] = ({"name": "fftformer", "dim": _d, "encoder_blocks": list(_kw["blocks"]),
+                       "decoder_blocks": list(_kw["blocks"]), "refinement_blocks": _kw["refinement"],
+                       "hidden": [int(_d * _f), int(2 * _d * _f), int(4 * _d * _f)],
+                       "fuse_hidden": [int(2 * _d * 2.66), int(4 * _d * 2.66)], "bias": _kw["bias"],
+                       "layer_norm_bias": True, "latent": _kw["latent"], "reduce_chan_level2": True}, PAPER_PRIOR)
 # timed runs per side, by case (warm-up: one float run + WARMUP pipeline runs)
-RUNS = {"small@256x256": 10, "small@1280x720": 5, "paper@256x256": 5, "paper@1280x720": 2}
-WARMUP = {"paper@1280x720": 0}
+RUNS = {"small@256x256": 10, "small@1280x720": 5, "paper@256x256": 5, "paper@1280x720": 2,
+        "fftformer@256x256": 3, "fftformer@1280x720": 1}
+WARMUP = {"paper@1280x720": 0, "fftformer@1280x720": 0}
+
+
+def is_fftformer(model):
+    return model in FFTFORMER
 
 
 def build(model):
     bb, pr = CONFIGS[model]
-    net = ref.MIMOUNet(bb["base_channels"], bb["res_blocks"], bb["latent"], bb["with_prior"]).eval()
+    if is_fftformer(model):
+        net = fref.FFTformer(**FFTFORMER[model]).eval()
+    else:
+        net = ref.MIMOUNet(bb["base_channels"], bb["res_blocks"], bb["latent"], bb["with_prior"]).eval()
     dm = ref.LatentExposureDiffusion(pr["encoder_features"], pr["encoder_res_blocks"], pr["latent"],
                                      pr["denoiser_blocks"], pr["steps"]).eval()
     return net, dm
 
 
 def randomise(module, seed):
+    """Seeded uniform values / sqrt(fan-in); FFTformer's LayerNorm weights near 1 and DFFN filters near their
+    all-ones initialisation, so activations stay O(1) through its 52 blocks."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
-        for _, p in module.named_parameters():
-            fan_in = p[0].numel() if p.dim() > 1 else p.numel()
-            p.copy_((torch.rand(p.shape, generator=g) * 2 - 1) / fan_in ** 0.5)
+        for name, p in module.named_parameters():
+            u = torch.rand(p.shape, generator=g) * 2 - 1
+            if name.endswith(".fft"):
+                p.copy_(1 + 0.5 * u)
+            elif ".norm" in name and name.endswith(".weight"):
+                p.copy_(1 + 0.2 * u)
+            elif ".norm" in name:
+                p.copy_(0.1 * u)
+            else:
+                fan_in = p[0].numel() if p.dim() > 1 else p.numel()
+                p.copy_(u / fan_in ** 0.5)
+
+
+def pad_multiple(model):
+    return fref.SIDE_MULTIPLE if is_fftformer(model) else 8
+
+
+def backbone_out(model, net, xp, prior):
+    return net(xp, prior) if is_fftformer(model) else net(xp, prior)[2]
+
+
+def deblur(model, net, dm, img, noise):
+    return fref.deblur(net, dm, img, noise) if is_fftformer(model) else ref.deblur(net, dm, img, noise)
 
 
 def image(h, w, seed):
@@ -96,10 +144,11 @@ def status(field):
     return -1
 
 
-def padded(img):
+def padded(img, model):
     h, w = img.shape[:2]
-    x = img.permute(2, 0, 1)[None].float() / 255 - 0.5
-    ph, pw = (8 - h % 8) % 8, (8 - w % 8) % 8
+    m = pad_multiple(model)
+    x = img.permute(2, 0, 1)[None].float() / 255 - (0 if is_fftformer(model) else 0.5)
+    ph, pw = (m - h % m) % m, (m - w % m) % m
     return F.pad(x, (0, pw, 0, ph), mode="reflect") if (ph or pw) else x
 
 
@@ -120,13 +169,13 @@ def torch_worker(args):
             cmd = line.strip()
             if cmd == "float":
                 s = time.perf_counter()
-                xp = padded(img)
-                out1 = net(xp, dm(xp, noise))[2]
+                xp = padded(img, args.model)
+                out1 = backbone_out(args.model, net, xp, dm(xp, noise))
                 out1.numpy().astype("<f4").tofile(os.path.join(args.dir, "torch_float.bin"))
                 print(json.dumps({"float_s": time.perf_counter() - s}), flush=True)
             elif cmd == "run":
                 s = time.perf_counter()
-                last = ref.deblur(net, dm, img, noise)
+                last = deblur(args.model, net, dm, img, noise)
                 print(json.dumps({"s": time.perf_counter() - s}), flush=True)
             elif cmd == "quit":
                 if last is not None:
@@ -177,15 +226,19 @@ def run_case(case, threads, java, log):
     randomise(net, 1)
     randomise(dm, 2)
     with torch.no_grad():
-        net.feat_extract[5].main[0].weight.mul_(0.1)
-        net.feat_extract[5].main[0].bias.mul_(0.1)
+        if is_fftformer(model):
+            net.output.weight.mul_(0.1)
+        else:
+            net.feat_extract[5].main[0].weight.mul_(0.1)
+            net.feat_extract[5].main[0].bias.mul_(0.1)
     img = image(h, w, 11)
     noise = torch.randn(1, pr["latent"], generator=torch.Generator().manual_seed(12))
     with tempfile.TemporaryDirectory(prefix="blurdm_sbs_") as d:
         weights = {f"backbone.{k}": v for k, v in net.state_dict().items()}
         weights.update({f"prior.{k}": v for k, v in dm.state_dict().items()})
         write_safetensors(os.path.join(d, "model.safetensors"), weights,
-                          {"architecture": "mimo_unet_blurdm", "config": json.dumps({"backbone": bb, "prior": pr}),
+                          {"architecture": "fftformer_blurdm" if is_fftformer(model) else "mimo_unet_blurdm",
+                           "config": json.dumps({"backbone": bb, "prior": pr}),
                            "generator": "bench/model_side_by_side.py"})
         torch.save(net.state_dict(), os.path.join(d, "backbone.pt"))
         torch.save(dm.state_dict(), os.path.join(d, "prior.pt"))
@@ -208,10 +261,11 @@ def run_case(case, threads, java, log):
                 times[wk.name].append(wk.ask("run")["s"])
             log(f"  {case} run {i}: ours {times['ours'][-1]:.3f} s, torch {times['torch'][-1]:.3f} s")
         end = {wk.name: wk.finish() for wk in sides}
-        hp, wp = (h + 7) // 8 * 8, (w + 7) // 8 * 8
+        m = pad_multiple(model)
+        hp, wp = (h + m - 1) // m * m, (w + m - 1) // m * m
         of = np.fromfile(os.path.join(d, "ours_float.bin"), "<f4").reshape(1, 3, hp, wp)
         tf = np.fromfile(os.path.join(d, "torch_float.bin"), "<f4").reshape(1, 3, hp, wp)
-        x = padded(img).numpy()
+        x = padded(img, model).numpy()
         ou = np.fromfile(os.path.join(d, "ours_u8.bin"), np.uint8).astype(np.int16)
         tu = np.fromfile(os.path.join(d, "torch_u8.bin"), np.uint8).astype(np.int16)
         diff = np.abs(ou - tu)

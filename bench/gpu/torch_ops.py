@@ -145,6 +145,43 @@ def prepare(c, dev, gen, smoke):
         lm = rand(gen, dev, packed, scale=(2 * L + 1) ** -0.5)
         sched = [1 + 0.2 * i for i in range(T + 1)] + [0.04 * i for i in range(T)] + [float(T - i) for i in range(T)]
         return (lambda: prior_sampler(x, noise, nm, lm, sched, L, D, T)), False
+    if op in ("patch_fft_filter", "fsas_attention"):
+        def patches(t):
+            n, ch, h, w = t.shape
+            return t.reshape(n, ch, h // 8, 8, w // 8, 8).permute(0, 1, 2, 4, 3, 5)
+
+        def unpatch(p):
+            n, ch, gh, gw = p.shape[:4]
+            return p.permute(0, 1, 2, 4, 3, 5).reshape(n, ch, gh * 8, gw * 8)
+        if op == "patch_fft_filter":
+            filt = rand(gen, dev, xs[1], 1, 1, 8, 5)
+            return (lambda: unpatch(torch.fft.irfft2(torch.fft.rfft2(patches(x)) * filt, s=(8, 8)))), False
+        c3 = xs[1]
+        lw = rand(gen, dev, c3)
+        lb = rand(gen, dev, c3)
+        q, k, v = x, rand(gen, dev, *xs), rand(gen, dev, *xs)
+
+        def fsas():
+            o = unpatch(torch.fft.irfft2(torch.fft.rfft2(patches(q)) * torch.fft.rfft2(patches(k)), s=(8, 8)))
+            o = F.layer_norm(o.permute(0, 2, 3, 1), (c3,), lw, lb, 1e-5).permute(0, 3, 1, 2)
+            return v * o
+        return fsas, False
+    if op == "depthwise_conv2d":
+        k = c["k"]
+        w = rand(gen, dev, xs[1], 1, k, k, scale=0.3)
+        return (lambda: F.conv2d(x, w, None, 1, k // 2, 1, xs[1])), True
+    if op == "gelu_gate":
+        def gate():
+            x1, x2 = x.chunk(2, dim=1)
+            return F.gelu(x1) * x2
+        return gate, False
+    if op == "bias_free_layer_norm":
+        lw = rand(gen, dev, xs[1])
+
+        def bf():
+            t = x.permute(0, 2, 3, 1)
+            return (t / torch.sqrt(t.var(-1, keepdim=True, unbiased=False) + 1e-5) * lw).permute(0, 3, 1, 2)
+        return bf, False
     raise ValueError("torch_ops.py has no setup for op " + op)
 
 

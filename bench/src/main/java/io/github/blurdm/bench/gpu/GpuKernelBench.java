@@ -414,6 +414,39 @@ public final class GpuKernelBench {
                 return new Prepared(op, () -> be.priorSampler(out, x, noise, nm, lm, sched, p), flops,
                         bytes(x, noise, nm, lm, sched, out), owned);
             }
+            case PATCH_FFT_FILTER: {
+                Tensor filter = input("filter", 1f, xs[1], 8, 5);
+                Tensor out = own(owned, be.allocate(xs));
+                // the direct 8x8 circular convolution the kernels run: 64 multiply-adds per value
+                return new Prepared(op, () -> be.patchFftFilter(out, x, filter), 128.0 * x.size(),
+                        bytes(x, filter, out), owned);
+            }
+            case FSAS_ATTENTION: {
+                Tensor k = input("k", 1f, xs);
+                Tensor v = input("v", 1f, xs);
+                Tensor w = input("w", 1f, xs[1]);
+                Tensor b = input("b", 1f, xs[1]);
+                Tensor out = own(owned, be.allocate(OpShapes.fsasAttention(x, k, v, w, b, 1e-5f)));
+                return new Prepared(op, () -> be.fsasAttention(out, x, k, v, w, b, 1e-5f), 128.0 * out.size(),
+                        bytes(x, k, v, w, b, out), owned);
+            }
+            case DEPTHWISE_CONV2D: {
+                int k = c.get("k").asInt();
+                Tensor w = input("w", 0.3f, xs[1], 1, k, k);
+                Tensor out = own(owned, be.allocate(xs));
+                return new Prepared(op, () -> be.depthwiseConv2d(out, x, w, null), 2.0 * k * k * x.size(),
+                        bytes(x, w, out), owned);
+            }
+            case GELU_GATE: {
+                Tensor out = own(owned, be.allocate(OpShapes.geluGate(x)));
+                return new Prepared(op, () -> be.geluGate(out, x), out.size(), bytes(x, out), owned);
+            }
+            case BIAS_FREE_LAYER_NORM: {
+                Tensor w = input("w", 1f, xs[1]);
+                Tensor out = own(owned, be.allocate(xs));
+                return new Prepared(op, () -> be.biasFreeLayerNorm(out, x, w, 1e-5f), 4.0 * x.size(),
+                        bytes(x, w, out), owned);
+            }
             default:
                 throw new IllegalArgumentException("GpuKernelBench has no setup for op " + op.id());
         }
