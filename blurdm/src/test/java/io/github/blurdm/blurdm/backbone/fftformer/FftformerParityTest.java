@@ -195,9 +195,19 @@ class FftformerParityTest {
                 double e = relL2(trace.get("dec3").data(), tensor(f, id + "/dec3").data());
                 assertTrue(e <= tol, id + " dec3: rel-L2 " + e + " > " + tol);
             }
-            double e = relL2(crop(out, h, w), tensor(f, id + "/out_crop").data());
-            System.out.printf("PARITY %s out rel-L2 %.3e%n", id, e);
+            float[] got = crop(out, h, w);
+            float[] want = tensor(f, id + "/out_crop").data();
+            double e = relL2(got, want);
+            // the residual (output minus input) too: the input image the network adds would hide its own part
+            float[] in = FFTFORMER.normalise(image).data();
+            for (int i = 0; i < in.length; i++) {
+                got[i] -= in[i];
+                want[i] -= in[i];
+            }
+            double er = relL2(got, want);
+            System.out.printf("PARITY %s out rel-L2 %.3e, residual %.3e%n", id, e, er);
             assertTrue(e <= tol, id + " out: rel-L2 " + e + " > " + tol);
+            assertTrue(er <= tol, id + " residual: rel-L2 " + er + " > " + tol);
             assertWithinOneLevel(id, FFTFORMER.quantise(out, h, w).data(), tensor(f, id + "/result").data());
         }
     }
