@@ -513,6 +513,68 @@ def make_softmax():
     return f
 
 
+def attention_fn(t, p):
+    """Softmax attention over qkv [B,T,3F] = [q | k | v], heads contiguous, in float64 (cast to float32)."""
+    qkv = t["qkv"].double()
+    b, n, f3 = qkv.shape
+    heads = p["heads"]
+    d = f3 // 3 // heads
+
+    def split(z):
+        return z.reshape(b, n, heads, d).permute(0, 2, 1, 3)
+
+    q, k, v = (split(z) for z in qkv.chunk(3, dim=-1))
+    scores = torch.matmul(q, k.transpose(-1, -2)) * p["scale"]
+    out = torch.matmul(torch.softmax(scores, dim=-1), v)
+    return out.permute(0, 2, 1, 3).reshape(b, n, f3 // 3).float()
+
+
+def make_attention():
+    f = OpFixture("attention")
+    for label, b, n, heads, d, scale, amp in [
+        ("intra-strip d=32, odd T, batch 3", 3, 7, 2, 32, None, None),
+        ("one token", 2, 1, 1, 8, None, None),
+        ("d=16, T=33, 3 heads", 1, 33, 3, 16, None, None),
+        ("large logits, scale 0.5", 1, 19, 2, 24, 0.5, 4.0),
+        ("d=5, tails everywhere", 1, 17, 3, 5, None, None),
+        ("Stripformer decoder row: 3 heads of 32, T=17", 1, 17, 3, 32, None, None),
+        ("inter-strip: d=32*9 long vectors", 1, 4, 1, 288, None, None),
+        ("inter-strip: d=136, 2 heads, batch 2", 2, 3, 2, 136, None, None),
+        ("just over the short-head limit: d=130", 1, 3, 1, 130, None, None),
+    ]:
+        sc = scale if scale is not None else float(np.float32(1 / np.sqrt(d)))
+        f.case(label, {"heads": heads, "scale": sc}, [("qkv", [b, n, 3 * heads * d])], attention_fn,
+               scale={"qkv": amp} if amp else None)
+    # the float64 formula is PyTorch's float32 attention up to rounding; check that assumption here
+    torch.manual_seed(0)
+    qkv = torch.rand(2, 6, 3 * 64) * 2 - 1
+    q, k, v = (z.reshape(2, 6, 2, 32).permute(0, 2, 1, 3) for z in qkv.chunk(3, -1))
+    want = torch.softmax(q @ k.transpose(-1, -2) / np.sqrt(32), -1) @ v
+    got = attention_fn({"qkv": qkv}, {"heads": 2, "scale": float(np.float32(1 / np.sqrt(32)))})
+    assert torch.allclose(got, want.permute(0, 2, 1, 3).reshape(2, 6, 64), atol=1e-6)
+    return f
+
+
+def make_permute():
+    f = OpFixture("permute")
+    fn = lambda t, p: t["x"].permute(*p["dims"]).contiguous()
+    for label, shape, dims in [
+        ("NCHW -> NHWC (intra rows)", [2, 5, 3, 4], [0, 2, 3, 1]),
+        ("NCHW -> NWHC (intra columns)", [1, 6, 5, 7], [0, 3, 2, 1]),
+        ("NHWC -> NCHW", [1, 4, 3, 5], [0, 3, 1, 2]),
+        ("NCHW -> NHCW (inter rows), last dim stays", [2, 3, 4, 5], [0, 2, 1, 3]),
+        ("NCHW -> NWCH (inter columns)", [2, 3, 4, 5], [0, 3, 1, 2]),
+        ("rank 1", [7], [0]),
+        ("2-D transpose past a 32x32 tile", [33, 35], [1, 0]),
+        ("rank 5", [2, 3, 2, 4, 3], [4, 2, 0, 3, 1]),
+        ("rank 6", [2, 1, 3, 2, 2, 3], [5, 0, 3, 1, 4, 2]),
+        ("1-row and 1-column maps", [2, 3, 1, 9], [0, 3, 2, 1]),
+        ("tile edges: 35 channels, 34 columns", [1, 35, 6, 34], [0, 2, 3, 1]),
+    ]:
+        f.case(label, {"dims": dims}, [("x", shape)], fn)
+    return f
+
+
 MAKERS = {
     "conv2d": make_conv2d,
     "conv_transpose2d": make_conv_transpose2d,
@@ -536,13 +598,18 @@ MAKERS = {
     "layer_norm": make_layer_norm,
     "softmax": make_softmax,
     "prior_sampler": make_prior_sampler,
+    "attention": make_attention,
+    "permute": make_permute,
 }
 
 
 def main():
     os.makedirs(OUT_DIR, exist_ok=True)
     total = 0
+    only = sys.argv[1:]  # op ids to regenerate; none: all
     for op, make in MAKERS.items():
+        if only and op not in only:
+            continue
         path, n, size = make().write()
         total += size
         print("%-20s %3d cases %8d bytes  %s" % (op, n, size, os.path.relpath(path, ROOT)))

@@ -88,8 +88,17 @@ public final class Kernels {
             List.of("philox_gaussian_v1", "prior_sampler_v1"),
             List.of(List.of(), List.of("-DSAMPLER_THREADS=256")));
 
+    /** Stripformer's strip attention: v2 specialised per head size (HEAD_D), v3 for long heads. */
+    public static final KernelFile ATTENTION = new KernelFile("attention.cu",
+            List.of("attention_v1", "attention_v2", "attention_scores_v3", "attention_softmax_v3", "attention_values_v3"),
+            List.of(List.of(), List.of("-DHEAD_D=16"), List.of("-DHEAD_D=64")));
+
+    public static final KernelFile PERMUTE = new KernelFile("permute.cu",
+            List.of("permute_v1", "permute_v2"),
+            List.of(List.of()));
+
     private static final List<KernelFile> ALL = List.of(CONV2D, CONV_TRANSPOSE2D, ELEMENTWISE, RESAMPLE, NORM,
-            REDUCE, LINEAR, PRIOR_SAMPLER);
+            REDUCE, LINEAR, PRIOR_SAMPLER, ATTENTION, PERMUTE);
 
     private static final Map<String, String> SOURCES = new ConcurrentHashMap<>();
 

@@ -228,4 +228,24 @@ public abstract class AbstractBackend implements Backend {
 
     /** {@link #priorSampler} with arguments already checked. */
     protected abstract void doPriorSampler(Tensor out, Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel, Tensor schedule, PriorSamplerParams p);
+
+    @Override
+    public final void attention(Tensor out, Tensor qkv, int heads, float scale) {
+        OpShapes.requireOut(Op.ATTENTION, out, OpShapes.attention(qkv, heads, scale));
+        requireResident(Op.ATTENTION, out, qkv);
+        doAttention(out, qkv, heads, scale);
+    }
+
+    /** {@link #attention} with arguments already checked. */
+    protected abstract void doAttention(Tensor out, Tensor qkv, int heads, float scale);
+
+    @Override
+    public final void permute(Tensor out, Tensor x, int... dims) {
+        OpShapes.requireOut(Op.PERMUTE, out, OpShapes.permute(x, dims));
+        requireResident(Op.PERMUTE, out, x);
+        doPermute(out, x, dims.clone());
+    }
+
+    /** {@link #permute} with arguments already checked. */
+    protected abstract void doPermute(Tensor out, Tensor x, int[] dims);
 }

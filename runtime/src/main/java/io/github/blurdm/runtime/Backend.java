@@ -133,6 +133,20 @@ public interface Backend extends AutoCloseable {
     void priorSampler(Tensor out, Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel, Tensor schedule,
                       PriorSamplerParams p);
 
+    /**
+     * attention: softmax attention over tokens packed as qkv[B,T,3F] = [q | k | v] along the last dim (PyTorch's
+     * {@code qkv.chunk(3, -1)}), F = heads * d with heads contiguous chunks of d features:
+     * out[b,t,h*d + j] = sum_s softmax_s(scale * q[b,t,h]·k[b,s,h]) v[b,s,h*d + j]; out is [B,T,F].
+     * PyTorch's usual scale is 1/sqrt(d) ({@link Ops#attention(Tensor, int)}).
+     */
+    void attention(Tensor out, Tensor qkv, int heads, float scale);
+
+    /**
+     * permute: out = x with its dimensions reordered, dense: out.shape[i] = x.shape[dims[i]] (PyTorch's
+     * {@code x.permute(dims).contiguous()}); dims a permutation of 0..rank-1, rank 1 to 6.
+     */
+    void permute(Tensor out, Tensor x, int... dims);
+
     /** Releases what the backend holds (threads, device memory). */
     @Override
     void close();

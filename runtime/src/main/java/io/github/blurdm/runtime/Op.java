@@ -48,7 +48,11 @@ public enum Op {
     /** Softmax over the last dimension. */
     SOFTMAX("softmax", "Softmax"),
     /** The BlurDM prior's fused reverse diffusion sampler. */
-    PRIOR_SAMPLER("prior_sampler", "PriorSampler");
+    PRIOR_SAMPLER("prior_sampler", "PriorSampler"),
+    /** Scaled dot-product attention with a fused softmax over packed [q | k | v] tokens, heads contiguous. */
+    ATTENTION("attention", "Attention"),
+    /** A permutation of the dimensions (PyTorch's {@code x.permute(dims).contiguous()}). */
+    PERMUTE("permute", "Permute");
 
     private final String id;
     private final String className;

@@ -358,4 +358,40 @@ public final class OpShapes {
         }
         return cond.shape();
     }
+
+    // ---------------------------------------------------------------- attention, permute
+
+    /** Output shape of {@link Op#ATTENTION}: [B,T,F] for qkv [B,T,3F], F a multiple of heads, a finite scale. */
+    public static int[] attention(Tensor qkv, int heads, float scale) {
+        Op op = Op.ATTENTION;
+        requireRank(op, "qkv", qkv, 3);
+        int f3 = qkv.dim(2);
+        if (heads < 1 || f3 % 3 != 0 || f3 / 3 % heads != 0) {
+            throw bad(op, "qkv " + s(qkv) + " must pack [q | k | v] of F features each, F a multiple of heads " + heads);
+        }
+        if (qkv.dim(1) < 1 || !Float.isFinite(scale)) {
+            throw bad(op, "qkv " + s(qkv) + " needs at least one token and a finite scale, found scale " + scale);
+        }
+        return new int[] {qkv.dim(0), qkv.dim(1), f3 / 3};
+    }
+
+    /** Output shape of {@link Op#PERMUTE}: x's dimensions in the order {@code dims}, a permutation of 0..rank-1. */
+    public static int[] permute(Tensor x, int[] dims) {
+        Op op = Op.PERMUTE;
+        requireNonNull(op, "x", x);
+        if (dims == null || dims.length != x.rank() || x.rank() > 6) {
+            throw bad(op, "dims " + Arrays.toString(dims) + " must order all " + x.rank() + " dimensions of x " + s(x)
+                    + " (rank 1 to 6)");
+        }
+        boolean[] seen = new boolean[dims.length];
+        int[] out = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] < 0 || dims[i] >= dims.length || seen[dims[i]]) {
+                throw bad(op, "dims " + Arrays.toString(dims) + " is not a permutation of 0.." + (dims.length - 1));
+            }
+            seen[dims[i]] = true;
+            out[i] = x.dim(dims[i]);
+        }
+        return out;
+    }
 }

@@ -215,4 +215,24 @@ public final class Ops {
         b.priorSampler(out, cond, noise, noiseModel, lcrModel, schedule, p);
         return out;
     }
+
+    /** {@link Backend#attention} with PyTorch's scale 1/sqrt(d), d = F / heads, into a new output tensor. */
+    public Tensor attention(Tensor qkv, int heads) {
+        int[] shape = OpShapes.attention(qkv, heads, 1f);
+        return attention(qkv, heads, (float) (1.0 / Math.sqrt(shape[2] / heads)));
+    }
+
+    /** {@link Backend#attention} into a new output tensor, which it returns. */
+    public Tensor attention(Tensor qkv, int heads, float scale) {
+        Tensor out = b.allocate(OpShapes.attention(qkv, heads, scale));
+        b.attention(out, qkv, heads, scale);
+        return out;
+    }
+
+    /** {@link Backend#permute} into a new output tensor, which it returns. */
+    public Tensor permute(Tensor x, int... dims) {
+        Tensor out = b.allocate(OpShapes.permute(x, dims));
+        b.permute(out, x, dims);
+        return out;
+    }
 }

@@ -253,6 +253,20 @@ public final class TimingBackend implements Backend {
     }
 
     @Override
+    public void attention(Tensor out, Tensor qkv, int heads, float scale) {
+        long t0 = System.nanoTime();
+        b.attention(out, qkv, heads, scale);
+        add(Op.ATTENTION, t0);
+    }
+
+    @Override
+    public void permute(Tensor out, Tensor x, int... dims) {
+        long t0 = System.nanoTime();
+        b.permute(out, x, dims);
+        add(Op.PERMUTE, t0);
+    }
+
+    @Override
     public void close() {
         b.close();
     }

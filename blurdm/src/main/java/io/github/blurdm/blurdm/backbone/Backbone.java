@@ -1,6 +1,7 @@
 package io.github.blurdm.blurdm.backbone;
 
 import io.github.blurdm.blurdm.backbone.mimo.MimoFamily;
+import io.github.blurdm.blurdm.backbone.stripformer.StripformerFamily;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
@@ -12,7 +13,9 @@ import java.util.StringJoiner;
  */
 public enum Backbone {
     /** MIMO-UNet and MIMO-UNet+ (chosj95/MIMO-UNet), with or without the BlurDM prior. */
-    MIMO_UNET(new MimoFamily());
+    MIMO_UNET(new MimoFamily()),
+    /** Stripformer (pp00704831/Stripformer-ECCV-2022-), with or without the BlurDM prior. */
+    STRIPFORMER(new StripformerFamily());
 
     private final BackboneFamily family;
 

@@ -253,4 +253,18 @@ public final class CpuBackend extends AbstractBackend {
         pool.clear();
         par.close();
     }
+
+    @Override
+    protected void doAttention(Tensor out, Tensor qkv, int heads, float scale) {
+        if (vector) {
+            AttentionVector.forward(par, out, qkv, heads, scale);
+        } else {
+            AttentionCpu.forward(par, out, qkv, heads, scale);
+        }
+    }
+
+    @Override
+    protected void doPermute(Tensor out, Tensor x, int[] dims) {
+        PermuteCpu.forward(par, out, x, dims);
+    }
 }

@@ -420,4 +420,16 @@ public final class CudaBackend extends AbstractBackend {
             closed = true;
         }
     }
+
+    @Override
+    protected void doAttention(Tensor out, Tensor qkv, int heads, float scale) {
+        AttentionCuda.launch(this, KernelVersion.pick(this, Op.ATTENTION, AttentionCuda.DEFAULT_VERSION,
+                AttentionCuda.VERSIONS), out, qkv, heads, scale);
+    }
+
+    @Override
+    protected void doPermute(Tensor out, Tensor x, int[] dims) {
+        PermuteCuda.launch(this, KernelVersion.pick(this, Op.PERMUTE, PermuteCuda.DEFAULT_VERSION, PermuteCuda.VERSIONS),
+                out, x, dims);
+    }
 }

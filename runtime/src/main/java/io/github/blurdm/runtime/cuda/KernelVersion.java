@@ -49,6 +49,8 @@ final class KernelVersion {
             case LAYER_NORM: return LayerNormCuda.VERSIONS;
             case GLOBAL_AVG_POOL: return GlobalAvgPoolCuda.VERSIONS;
             case SOFTMAX: return SoftmaxCuda.VERSIONS;
+            case ATTENTION: return AttentionCuda.VERSIONS;
+            case PERMUTE: return PermuteCuda.VERSIONS;
             default: return 1;
         }
     }
@@ -68,6 +70,8 @@ final class KernelVersion {
             case LAYER_NORM: return LayerNormCuda.DEFAULT_VERSION;
             case GLOBAL_AVG_POOL: return GlobalAvgPoolCuda.DEFAULT_VERSION;
             case SOFTMAX: return SoftmaxCuda.DEFAULT_VERSION;
+            case ATTENTION: return AttentionCuda.DEFAULT_VERSION;
+            case PERMUTE: return PermuteCuda.DEFAULT_VERSION;
             default: return 1;
         }
     }
