@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Whole-model side by side: the same BlurDM model (MIMO-UNet(+) backbone + latent prior), the same
-seeded random weights, input image and prior noise, in PyTorch (the clean-room reference
-weights/reference/blurdm_reference.py, its deblur()) and in our CPU backend (MimoPipeline.deblur through
-bench/.../model/SideBySide.java), same thread count, runs alternated ours, torch, ours, torch, ...
+"""Whole-model side by side: the same BlurDM model (a MIMO-UNet(+) or Stripformer backbone + latent prior), the
+same seeded random weights, input image and prior noise, in PyTorch (the clean-room references
+weights/reference/blurdm_reference.py and stripformer_reference.py, their deblur()) and in our CPU backend
+(DeblurPipeline.deblur through bench/.../model/SideBySide.java), same thread count, runs alternated ours, torch,
+ours, torch, ...
 
 Per case it:
   1. builds the reference model, fills the parameters with seeded uniform values scaled by 1/sqrt(fan-in)
@@ -20,6 +21,8 @@ Per case it:
 Writes one JSON object per case list to --json (default: stdout only).
 Run (after `mvn -B -q -DskipTests package`):
   /usr/bin/python3 bench/model_side_by_side.py --threads 2 [--cases small@256x256,small@1280x720,paper@256x256]
+Models: small and paper (MIMO-UNet+ sizes, BlurDM's MIMO conventions: pad to 8, out[2]), stripformer (the paper's
+Stripformer with the BlurDM prior, 22M parameters; pad to 32, the network's output).
 """
 import argparse
 import json
@@ -39,6 +42,7 @@ import torch.nn.functional as F
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "weights", "reference"))
 import blurdm_reference as ref  # noqa: E402
+import stripformer_reference as sr  # noqa: E402
 from safetensors_io import write_safetensors  # noqa: E402
 
 CONFIGS = {
@@ -46,15 +50,42 @@ CONFIGS = {
               {"encoder_features": 32, "encoder_res_blocks": 2, "latent": 64, "denoiser_blocks": 5, "steps": 5}),
     "paper": ({"base_channels": 32, "res_blocks": 20, "with_prior": True, "latent": 256},
               {"encoder_features": 64, "encoder_res_blocks": 6, "latent": 256, "denoiser_blocks": 5, "steps": 5}),
+    "stripformer": ({"name": "stripformer"},
+                    {"encoder_features": 64, "encoder_res_blocks": 6, "latent": 256, "denoiser_blocks": 5, "steps": 5}),
 }
 # timed runs per side, by case (warm-up: one float run + WARMUP pipeline runs)
-RUNS = {"small@256x256": 10, "small@1280x720": 5, "paper@256x256": 5, "paper@1280x720": 2}
-WARMUP = {"paper@1280x720": 0}
+RUNS = {"small@256x256": 10, "small@1280x720": 5, "paper@256x256": 5, "paper@1280x720": 2,
+        "stripformer@256x256": 5, "stripformer@1280x720": 3}
+WARMUP = {"paper@1280x720": 0, "stripformer@1280x720": 0}
+
+
+def is_stripformer(model):
+    return model == "stripformer"
+
+
+def pad_multiple(model):
+    return 32 if is_stripformer(model) else 8
+
+
+def engine_architecture(model):
+    return "stripformer_blurdm" if is_stripformer(model) else "mimo_unet_blurdm"
+
+
+def used_output(model, out):
+    """The output inference uses: the network's for Stripformer, out[2] for MIMO-UNet."""
+    return out if is_stripformer(model) else out[2]
+
+
+def reference_deblur(model, net, dm, img, noise):
+    return sr.deblur(net, dm, img, noise)[0] if is_stripformer(model) else ref.deblur(net, dm, img, noise)
 
 
 def build(model):
     bb, pr = CONFIGS[model]
-    net = ref.MIMOUNet(bb["base_channels"], bb["res_blocks"], bb["latent"], bb["with_prior"]).eval()
+    if is_stripformer(model):
+        net = sr.StripformerPrior(latent=pr["latent"]).eval()
+    else:
+        net = ref.MIMOUNet(bb["base_channels"], bb["res_blocks"], bb["latent"], bb["with_prior"]).eval()
     dm = ref.LatentExposureDiffusion(pr["encoder_features"], pr["encoder_res_blocks"], pr["latent"],
                                      pr["denoiser_blocks"], pr["steps"]).eval()
     return net, dm
@@ -96,10 +127,10 @@ def status(field):
     return -1
 
 
-def padded(img):
+def padded(img, multiple=8):
     h, w = img.shape[:2]
     x = img.permute(2, 0, 1)[None].float() / 255 - 0.5
-    ph, pw = (8 - h % 8) % 8, (8 - w % 8) % 8
+    ph, pw = (multiple - h % multiple) % multiple, (multiple - w % multiple) % multiple
     return F.pad(x, (0, pw, 0, ph), mode="reflect") if (ph or pw) else x
 
 
@@ -120,13 +151,13 @@ def torch_worker(args):
             cmd = line.strip()
             if cmd == "float":
                 s = time.perf_counter()
-                xp = padded(img)
-                out1 = net(xp, dm(xp, noise))[2]
+                xp = padded(img, pad_multiple(args.model))
+                out1 = used_output(args.model, net(xp, dm(xp, noise)))
                 out1.numpy().astype("<f4").tofile(os.path.join(args.dir, "torch_float.bin"))
                 print(json.dumps({"float_s": time.perf_counter() - s}), flush=True)
             elif cmd == "run":
                 s = time.perf_counter()
-                last = ref.deblur(net, dm, img, noise)
+                last = reference_deblur(args.model, net, dm, img, noise)
                 print(json.dumps({"s": time.perf_counter() - s}), flush=True)
             elif cmd == "quit":
                 if last is not None:
@@ -177,15 +208,17 @@ def run_case(case, threads, java, log):
     randomise(net, 1)
     randomise(dm, 2)
     with torch.no_grad():
-        net.feat_extract[5].main[0].weight.mul_(0.1)
-        net.feat_extract[5].main[0].bias.mul_(0.1)
+        last = net.decoder.de_layer1_1[0] if is_stripformer(model) else net.feat_extract[5].main[0]
+        last.weight.mul_(0.1)
+        last.bias.mul_(0.1)
     img = image(h, w, 11)
     noise = torch.randn(1, pr["latent"], generator=torch.Generator().manual_seed(12))
     with tempfile.TemporaryDirectory(prefix="blurdm_sbs_") as d:
         weights = {f"backbone.{k}": v for k, v in net.state_dict().items()}
         weights.update({f"prior.{k}": v for k, v in dm.state_dict().items()})
         write_safetensors(os.path.join(d, "model.safetensors"), weights,
-                          {"architecture": "mimo_unet_blurdm", "config": json.dumps({"backbone": bb, "prior": pr}),
+                          {"architecture": engine_architecture(model),
+                           "config": json.dumps({"backbone": bb, "prior": pr}),
                            "generator": "bench/model_side_by_side.py"})
         torch.save(net.state_dict(), os.path.join(d, "backbone.pt"))
         torch.save(dm.state_dict(), os.path.join(d, "prior.pt"))
@@ -208,10 +241,11 @@ def run_case(case, threads, java, log):
                 times[wk.name].append(wk.ask("run")["s"])
             log(f"  {case} run {i}: ours {times['ours'][-1]:.3f} s, torch {times['torch'][-1]:.3f} s")
         end = {wk.name: wk.finish() for wk in sides}
-        hp, wp = (h + 7) // 8 * 8, (w + 7) // 8 * 8
+        m = pad_multiple(model)
+        hp, wp = (h + m - 1) // m * m, (w + m - 1) // m * m
         of = np.fromfile(os.path.join(d, "ours_float.bin"), "<f4").reshape(1, 3, hp, wp)
         tf = np.fromfile(os.path.join(d, "torch_float.bin"), "<f4").reshape(1, 3, hp, wp)
-        x = padded(img).numpy()
+        x = padded(img, m).numpy()
         ou = np.fromfile(os.path.join(d, "ours_u8.bin"), np.uint8).astype(np.int16)
         tu = np.fromfile(os.path.join(d, "torch_u8.bin"), np.uint8).astype(np.int16)
         diff = np.abs(ou - tu)

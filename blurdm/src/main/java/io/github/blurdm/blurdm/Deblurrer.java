@@ -103,14 +103,23 @@ public final class Deblurrer implements AutoCloseable {
      *
      * @param noise the prior's initial noise [1, latent] on the host, or null for the builder's seed
      */
-    public synchronized Tensor deblur(Tensor rgb, Tensor noise, DeblurPipeline.Progress progress) {
+    public Tensor deblur(Tensor rgb, Tensor noise, DeblurPipeline.Progress progress) {
+        return deblurWithPrior(rgb, noise, progress).image();
+    }
+
+    /**
+     * As {@link #deblur(Tensor, Tensor, DeblurPipeline.Progress)}, also returning the prior the image was deblurred
+     * with ([priors, latent] on the host; null for a model without prior), e.g. to save or analyse it.
+     */
+    public synchronized DeblurPipeline.Result deblurWithPrior(Tensor rgb, Tensor noise,
+                                                              DeblurPipeline.Progress progress) {
         if (closed) {
             throw new IllegalStateException("this Deblurrer is closed");
         }
         Tensor eps = noise == null ? null : backend.upload(noise);
         try {
             Noise n = eps == null ? Noise.philox(seed, 0) : Noise.of(eps);
-            return DeblurPipeline.deblur(new Ops(backend), model.backbone(), model.prior(),
+            return DeblurPipeline.run(new Ops(backend), model.backbone(), model.prior(),
                     model.conventions().conventions(), rgb, n,
                     tile > 0 ? tile : autoTile(rgb.dim(0), rgb.dim(1)), overlap,
                     progress == null ? DeblurPipeline.Progress.NONE : progress);

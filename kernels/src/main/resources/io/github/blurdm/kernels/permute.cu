@@ -61,14 +61,16 @@ permute_v2(float* __restrict__ out, const float* __restrict__ x, int p, int o0, 
         src += c * s[k];
         dst += c * os[k];
     }
+    int op = o[p];
+    long long osp = os[p];   // x's stride along output dimension p is 1: it is x's last dimension
     int a0 = blockIdx.x * 32;   // along output dimension 5 (x's stride s5)
-    int b0 = blockIdx.y * 32;   // along output dimension p (x's last dimension, stride 1)
+    int b0 = blockIdx.y * 32;   // along output dimension p
     // read: threadIdx.x runs along x's last dimension (output dimension p)
     for (int r = threadIdx.y; r < 32; r += 8) {
         int a = a0 + r;
         int bb = b0 + threadIdx.x;
-        if (a < o5 && bb < o[p]) {
-            tile[r][threadIdx.x] = x[src + a * s5 + bb * s[p]];
+        if (a < o5 && bb < op) {
+            tile[r][threadIdx.x] = x[src + a * s5 + bb];
         }
     }
     __syncthreads();
@@ -76,8 +78,8 @@ permute_v2(float* __restrict__ out, const float* __restrict__ x, int p, int o0, 
     for (int r = threadIdx.y; r < 32; r += 8) {
         int bb = b0 + r;
         int a = a0 + threadIdx.x;
-        if (a < o5 && bb < o[p]) {
-            out[dst + (long long) bb * os[p] + a] = tile[threadIdx.x][r];
+        if (a < o5 && bb < op) {
+            out[dst + (long long) bb * osp + a] = tile[threadIdx.x][r];
         }
     }
 }

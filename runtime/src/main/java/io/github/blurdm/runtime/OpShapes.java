@@ -369,8 +369,8 @@ public final class OpShapes {
         if (heads < 1 || f3 % 3 != 0 || f3 / 3 % heads != 0) {
             throw bad(op, "qkv " + s(qkv) + " must pack [q | k | v] of F features each, F a multiple of heads " + heads);
         }
-        if (qkv.dim(1) < 1 || !Float.isFinite(scale)) {
-            throw bad(op, "qkv " + s(qkv) + " needs at least one token and a finite scale, found scale " + scale);
+        if (!Float.isFinite(scale)) {
+            throw bad(op, "scale must be finite, found " + scale);
         }
         return new int[] {qkv.dim(0), qkv.dim(1), f3 / 3};
     }

@@ -1,8 +1,10 @@
 package io.github.blurdm.blurdm.cli;
 
+import io.github.blurdm.blurdm.AtomicFiles;
 import io.github.blurdm.blurdm.Deblurrer;
 import io.github.blurdm.blurdm.Origin;
 import io.github.blurdm.blurdm.backbone.Backbone;
+import io.github.blurdm.blurdm.pipeline.DeblurPipeline;
 import io.github.blurdm.blurdm.pipeline.Images;
 import io.github.blurdm.runtime.BackendChoice;
 import io.github.blurdm.runtime.Tensor;
@@ -72,12 +74,17 @@ import picocli.CommandLine.Parameters;
             "  small heap) are refused from their header; BLURDM_JAVA_OPTS=-Xmx16g",
             "  gives the JVM more heap.",
             "",
-            "Conventions: original releases ({'model': ...}, no prior keys, e.g. the",
-            "  authors' MIMO-UNetPlus.pkl) run as their eval.py: v/255, pad only sides",
-            "  that are not multiples of 4, clamp [0,1], +0.5/255, x255 truncated. BlurDM",
-            "  checkpoints and this engine's files run as BlurDM: v/255-0.5, reflect pad",
-            "  to 8, clamp [-0.5,0.5]+0.5, save_image's rounding. One line on stderr says",
-            "  which and why; --conventions overrides.",
+            "Backbones: MIMO-UNet(+) and Stripformer, told apart by the weights' names",
+            "  (--architecture overrides).",
+            "",
+            "Conventions: original releases ({'model': ...} or a bare state dict, no",
+            "  prior keys, e.g. MIMO-UNetPlus.pkl, Stripformer_gopro.pth) run as their",
+            "  authors' scripts: MIMO-UNet v/255, pad only sides that are not multiples",
+            "  of 4, clamp [0,1], +0.5/255, x255 truncated; Stripformer v/255-0.5, reflect",
+            "  pad to 8, clamp [-0.5,0.5]+0.5, save_image's rounding. BlurDM checkpoints",
+            "  and this engine's files run as BlurDM: v/255-0.5, reflect pad to 8",
+            "  (MIMO-UNet) or 32 (Stripformer), clamp [-0.5,0.5]+0.5, save_image's",
+            "  rounding. One line on stderr says which and why; --conventions overrides.",
             "",
             "Progress: a bar (count, rate, ETA) when stdout is a terminal, else one",
             "  line per image: [3/10] in.png -> out/in.png (1.2 s). Errors: stderr.",
@@ -104,7 +111,8 @@ final class DeblurCommand implements Callable<Integer> {
 
     @Option(names = "--weights", paramLabel = "FILE",
             description = "Model weights: this project's .safetensors, a checkpoint of the official training code (.pth), "
-                    + "an original MIMO-UNet(+) release (.pkl), or a converted state dict. Default: $BLURDM_WEIGHTS, "
+                    + "an original MIMO-UNet(+) or Stripformer release (.pkl, .pth), or a converted state dict. Default: "
+                    + "$BLURDM_WEIGHTS, "
                     + "else the shipped model "
                     + DefaultWeights.SHIPPED + " of this installation.")
     private Path weights;
@@ -114,8 +122,8 @@ final class DeblurCommand implements Callable<Integer> {
     private Path priorFile;
 
     @Option(names = "--conventions", paramLabel = "original|blurdm",
-            description = "original (the authors' eval.py: v/255, clamp [0,1], +0.5/255 truncated) or blurdm (BlurDM's "
-                    + "scripts: v/255-0.5, pad to 8, save_image's rounding). Default: from the weights file's origin.")
+            description = "original (as the backbone's authors evaluate their release) or blurdm (as BlurDM's predict "
+                    + "scripts). Default: from the weights file's origin.")
     private String conventionsName;
 
     @Option(names = "--architecture", paramLabel = "NAME", completionCandidates = Architectures.class,
@@ -141,6 +149,12 @@ final class DeblurCommand implements Callable<Integer> {
     @Option(names = "--noise", paramLabel = "FILE.npy",
             description = "The prior's initial noise as a float32 .npy of shape (L,) or (1,L); default: drawn from --seed.")
     private Path noiseFile;
+
+    @Option(names = "--save-prior", paramLabel = "DIR",
+            description = "Also write each image's prior as DIR/<output name>.prior.npy: float32 of shape (priors, "
+                    + "latent), one row per prior (1 for a whole-image prior). Ignored, with a note, for a model "
+                    + "without prior.")
+    private Path priorDir;
 
     @Option(names = "--seed", defaultValue = "2023", description = "Seed of the prior's noise (default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -266,6 +280,9 @@ final class DeblurCommand implements Callable<Integer> {
             return SOME_FAILED;
         }
         String outProblem = prepareOutputFolder(out);
+        if (outProblem == null && priorDir != null) {
+            outProblem = prepareOutputFolder(priorDir);
+        }
         if (outProblem != null) {
             err.println("blurdm deblur: " + outProblem);
             return CANNOT_START;
@@ -280,6 +297,10 @@ final class DeblurCommand implements Callable<Integer> {
         }
         try (Deblurrer deblurrer = d) {
             Tensor noise = null;
+            if (priorDir != null && deblurrer.model().prior() == null) {
+                err.println("blurdm deblur: note: the model has no prior; --save-prior writes nothing");
+                priorDir = null;
+            }
             if (noiseFile != null) {
                 if (deblurrer.model().prior() == null) {
                     err.println("blurdm deblur: note: the model has no prior; --noise is ignored");
@@ -322,7 +343,7 @@ final class DeblurCommand implements Callable<Integer> {
                     pb.setExtraMessage(" " + name);
                 }
                 try {
-                    deblurOne(d, it.input(), target, inputFiles, noise, pb, name);
+                    deblurOne(d, it, target, inputFiles, noise, pb, name);
                     if ("lines".equals(lines)) {
                         outw.printf(Locale.ROOT, "[%d/%d] %s -> %s (%.1f s)%n", i + 1, n, it.input(), target,
                                 (System.nanoTime() - t0) / 1e9);
@@ -352,8 +373,9 @@ final class DeblurCommand implements Callable<Integer> {
         return failed;
     }
 
-    private void deblurOne(Deblurrer d, Path in, Path target, Set<Path> inputFiles, Tensor noise, ProgressBar pb,
-                           String name) throws IOException {
+    private void deblurOne(Deblurrer d, Inputs.Item item, Path target, Set<Path> inputFiles, Tensor noise,
+                           ProgressBar pb, String name) throws IOException {
+        Path in = item.input();
         if (Files.exists(target) && inputFiles.contains(real(target))) {
             throw new IOException(in + ": the output " + target + " is an input of this run; it is never "
                     + "overwritten: choose another --out");
@@ -372,9 +394,9 @@ final class DeblurCommand implements Callable<Integer> {
             d.warmUp();
         }
         firstImage = false;
-        Tensor result;
+        DeblurPipeline.Result run;
         try {
-            result = d.deblur(rgb, noise, (done, total) -> {
+            run = d.deblurWithPrior(rgb, noise, (done, total) -> {
                 if (pb != null && total > 1) {
                     pb.setExtraMessage(" " + name + " (tile " + done + "/" + total + ")");
                 }
@@ -382,6 +404,10 @@ final class DeblurCommand implements Callable<Integer> {
             });
         } catch (IllegalArgumentException e) {
             throw new IOException(in + ": " + e.getMessage(), e);
+        }
+        Tensor result = run.image();
+        if (priorDir != null && run.prior() != null) {
+            writePrior(in, priorDir.resolve(priorName(item.output())), run.prior());
         }
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
@@ -393,6 +419,24 @@ final class DeblurCommand implements Callable<Integer> {
             }
         } catch (IOException e) {
             throw new IOException(in + ": cannot write " + target + ": " + e, e);
+        }
+    }
+
+    /** "sub/a.png" -> "sub/a.prior.npy": the output's path with the prior's extension. */
+    static Path priorName(Path output) {
+        String file = output.getFileName().toString();
+        int dot = file.lastIndexOf('.');
+        String stem = dot > 0 ? file.substring(0, dot) : file;
+        return output.resolveSibling(stem + ".prior.npy");
+    }
+
+    private static void writePrior(Path in, Path file, Tensor prior) throws IOException {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            byte[] npy = NpyFile.encode(prior.data(), prior.dim(0), prior.dim(1));
+            AtomicFiles.write(file, tmp -> Files.write(tmp, npy));
+        } catch (IOException e) {
+            throw new IOException(in + ": cannot write the prior " + file + ": " + e, e);
         }
     }
 

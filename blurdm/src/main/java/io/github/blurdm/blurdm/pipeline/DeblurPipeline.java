@@ -29,6 +29,16 @@ public final class DeblurPipeline {
         Progress NONE = (done, total) -> true;
     }
 
+    /**
+     * What a run gives: the image, and the prior it was deblurred with.
+     *
+     * @param image [H,W,3] quantised values 0..255 on the host
+     * @param prior [priors, latent] on the host (one row per prior: 1 for a whole-image prior), or null for a
+     *              backbone without prior
+     */
+    public record Result(Tensor image, Tensor prior) {
+    }
+
     private DeblurPipeline() {
     }
 
@@ -36,6 +46,13 @@ public final class DeblurPipeline {
     public static Tensor deblur(Ops ops, BackboneNetwork backbone, LatentExposureDiffusion prior,
                                 Conventions conventions, Tensor rgb, LatentExposureDiffusion.Noise noise) {
         return deblur(ops, backbone, prior, conventions, rgb, noise, Integer.MAX_VALUE / 2 / 8 * 8, 0, Progress.NONE);
+    }
+
+    /** {@link #run} for the image alone. */
+    public static Tensor deblur(Ops ops, BackboneNetwork backbone, LatentExposureDiffusion prior,
+                                Conventions conventions, Tensor rgb, LatentExposureDiffusion.Noise noise, int tile,
+                                int overlap, Progress progress) {
+        return run(ops, backbone, prior, conventions, rgb, noise, tile, overlap, progress).image();
     }
 
     /**
@@ -48,12 +65,12 @@ public final class DeblurPipeline {
      *                    padding multiple
      * @param overlap     tile overlap in pixels, smaller than {@code tile}; rounded up to a multiple of the
      *                    padding multiple
-     * @return [H,W,3] quantised values 0..255 on the host
+     * @return the image ([H,W,3] quantised values 0..255) and the prior, on the host
      * @throws CancellationException when {@code progress} returns false
      */
-    public static Tensor deblur(Ops ops, BackboneNetwork backbone, LatentExposureDiffusion prior,
-                                Conventions conventions, Tensor rgb, LatentExposureDiffusion.Noise noise, int tile,
-                                int overlap, Progress progress) {
+    public static Result run(Ops ops, BackboneNetwork backbone, LatentExposureDiffusion prior,
+                             Conventions conventions, Tensor rgb, LatentExposureDiffusion.Noise noise, int tile,
+                             int overlap, Progress progress) {
         if (rgb.rank() != 3 || rgb.dim(2) != 3) {
             throw new IllegalArgumentException("image must be [H,W,3] RGB, found " + java.util.Arrays.toString(rgb.shape()));
         }
@@ -90,6 +107,7 @@ public final class DeblurPipeline {
         int[] done = {0};
         // Backend tensors are released as soon as they are downloaded: on a GPU they go back to the pool.
         Tensor p = null;
+        Tensor hostPrior = null;
         Tensor xWhole = whole ? ops.backend().upload(xp) : null;
         try {
             if (prior != null) {
@@ -101,13 +119,14 @@ public final class DeblurPipeline {
                     p = prior.sampleFromLatent(ops, zb, noise, null);
                     ops.release(zb);
                 }
+                hostPrior = ops.backend().download(p);
             }
             if (whole) {
                 Tensor y = backbone.forward(ops, xWhole, p);
                 Tensor out = ops.backend().download(y);
                 ops.release(y);
                 report(progress, ++done[0], total);
-                return conventions.quantise(out, h, w);
+                return new Result(conventions.quantise(out, h, w), hostPrior);
             }
             float[] acc = new float[3 * hp * wp];
             float[] wsum = new float[hp * wp];
@@ -119,7 +138,7 @@ public final class DeblurPipeline {
                 blend(acc, wsum, y.data(), t, hp, wp, overlapA);
                 report(progress, ++done[0], total);
             }
-            return blended(acc, wsum, hp, wp, h, w, conventions);
+            return new Result(blended(acc, wsum, hp, wp, h, w, conventions), hostPrior);
         } finally {
             ops.release(xWhole, p);
         }

@@ -2,7 +2,6 @@ package io.github.blurdm.runtime.cpu;
 
 import io.github.blurdm.runtime.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -18,9 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       scores as dot products along d, 4 queries x 2 keys per register tile (8 accumulators, one
  *       {@code reduceLanes} each at the end), then out = P V in chunks of 2 feature vectors x 4 queries.
  * </ul>
- * The softmax runs on each row of scores: maximum, {@link #exp} of the differences (a polynomial of our own,
- * so every JDK computes the same, vectorised, within 2 ulp of Math.exp), float sum, one multiply by the
- * reciprocal. Parallel over (b, head, block of queries).
+ * The softmax runs on each row of scores: maximum, {@link VectorMath#exp} of the differences, float sum, one
+ * multiply by the reciprocal. Parallel over (b, head, block of queries).
  */
 final class AttentionVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -222,7 +220,7 @@ final class AttentionVector {
                 }
                 FloatVector sum = FloatVector.zero(S);
                 for (j = 0; j < bound; j += L) {
-                    FloatVector e = exp(FloatVector.fromArray(S, sc, off + j).sub(max));
+                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, sc, off + j).sub(max));
                     e.intoArray(sc, off + j);
                     sum = sum.add(e);
                 }
@@ -278,31 +276,5 @@ final class AttentionVector {
                 }
             }
         }
-    }
-
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
-
-    /**
-     * e^x for x &lt;= 0 (softmax arguments, maximum subtracted), within 2 ulp of Math.exp: x = n ln2 + r with
-     * n = round(x log2 e) (|r| &lt;= ln2 / 2, ln2 in two parts so r is exact), e^r by the degree-6 minimax
-     * polynomial of Cephes' expf, times 2^n built in the exponent bits. Below -87.3 the result is 0 (e^x
-     * would be a denormal under 1.2e-38).
-     */
-    static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(-87.3f);
-        // x <= 0: truncating y - 0.5 towards zero rounds y to the nearest integer (halves down)
-        IntVector ni = (IntVector) xc.mul(LOG2E).sub(0.5f).convert(VectorOperators.F2I, 0);
-        FloatVector n = (FloatVector) ni.convert(VectorOperators.I2F, 0);
-        FloatVector r = xc.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
-        FloatVector p = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
-        p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
-        p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
-        p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
-        p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
-        p = p.fma(r.mul(r), r).add(1f);
-        FloatVector two = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(two).blend(0f, x.lt(-87.3f));
     }
 }

@@ -68,6 +68,23 @@ final class StripBlocks {
             return seq;
         }
 
+        /**
+         * LReLU(body(cat[a, b]) + skip) without making the concatenation: the first conv (1x1 here) is the sum of
+         * what each piece's input channels contribute. At full resolution that saves a map of 2 x c1 channels.
+         */
+        Tensor residualOfConcat(Ops ops, Tensor a, Tensor b, Tensor skip) {
+            Tensor h = first.forwardInputChannels(ops, a, 0, true);
+            Tensor hb = first.forwardInputChannels(ops, b, a.dim(1), false);
+            ops.backend().add(h, h, hb);
+            ops.release(hb);
+            ops.backend().leakyRelu(h, h, LRELU.slope());
+            Tensor y = second.forward(ops, h, Activation.NONE);
+            ops.release(h);
+            ops.backend().add(y, y, skip);
+            ops.backend().leakyRelu(y, y, LRELU.slope());
+            return y;
+        }
+
         /** LReLU(body(x) + skip); x and skip belong to the caller. */
         Tensor residual(Ops ops, Tensor x, Tensor skip) {
             Tensor h = first.forward(ops, x, LRELU);
@@ -111,20 +128,57 @@ final class StripBlocks {
         }
     }
 
-    /** Token MLP: fc1 (C to hidden), exact GELU fused, fc2 (hidden to C). */
+    /**
+     * Token MLP: fc1 (C to hidden), exact GELU fused, fc2 (hidden to C). Every pixel is on its own, so large maps
+     * run in bands of rows whose hidden map holds at most {@value #BAND_FLOATS} floats: the 4C-channel hidden
+     * map, the largest tensor of the network (723 MB in the decoder at 1280x720), never exists whole.
+     */
     static final class Mlp extends Module {
+        static final long BAND_FLOATS = 16L << 20;
         private final PixelLinear fc1;
         private final PixelLinear fc2;
+        private final int hidden;
 
         Mlp(int c, int hidden) {
+            this.hidden = hidden;
             fc1 = child("fc1", new PixelLinear(c, hidden));
             fc2 = child("fc2", new PixelLinear(hidden, c));
         }
 
         Tensor forward(Ops ops, Tensor x) {
-            Tensor h = fc1.forward(ops, x, Activation.GELU);
-            Tensor y = fc2.forward(ops, h, Activation.NONE);
-            ops.release(h);
+            return forward(ops, x, BAND_FLOATS);
+        }
+
+        /** {@link #forward(Ops, Tensor)} with bands of at most {@code bandFloats} hidden values (tests use small ones). */
+        Tensor forward(Ops ops, Tensor x, long bandFloats) {
+            int n = x.dim(0);
+            int c = x.dim(1);
+            int h = x.dim(2);
+            int w = x.dim(3);
+            int rows = (int) Math.max(1, Math.min(h, bandFloats / ((long) n * hidden * w)));
+            if (rows >= h) {
+                return band(ops, x);
+            }
+            // [N,C,H,W] as [N*C, H, 1, W]: a band of rows is a slice along dimension 1
+            Tensor byRow = x.reshape(n * c, h, 1, w);
+            Tensor[] parts = new Tensor[(h + rows - 1) / rows];
+            for (int i = 0; i < parts.length; i++) {
+                int y0 = i * rows;
+                int hb = Math.min(rows, h - y0);
+                Tensor in = ops.sliceChannels(byRow, y0, hb);
+                Tensor out = band(ops, in.reshape(n, c, hb, w));
+                ops.release(in);
+                parts[i] = out.reshape(n * c, hb, 1, w);
+            }
+            Tensor y = ops.concat(parts);
+            ops.release(parts);
+            return y.reshape(n, c, h, w);
+        }
+
+        private Tensor band(Ops ops, Tensor x) {
+            Tensor t = fc1.forward(ops, x, Activation.GELU);
+            Tensor y = fc2.forward(ops, t, Activation.NONE);
+            ops.release(t);
             return y;
         }
     }

@@ -176,10 +176,8 @@ public final class Stripformer extends Module implements BackboneNetwork {
         }
         up = de21.forward(ops, h);
         ops.release(h);
-        cat = ops.concat(up, residual1);
-        ops.release(residual1);
-        h = de13.residual(ops, cat, up);
-        ops.release(cat, up);
+        h = de13.residualOfConcat(ops, up, residual1, up);
+        ops.release(up, residual1);
         h = step(ops, h, de12.residual(ops, h, h));
         Tensor out = de11.forward(ops, h);
         ops.release(h);
