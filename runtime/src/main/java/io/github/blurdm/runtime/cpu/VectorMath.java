@@ -18,6 +18,8 @@ final class VectorMath {
     private static final float LN2_LO = -2.12194440e-4f;
     /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to the nearest integer. */
     private static final float ROUND = 12582912f;
+    /** The bits of {@link #ROUND}: subtracted from the bits of ROUND + n, they leave n. */
+    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
     private static final float INV_SQRT2 = 0.70710678118654752f;
 
     private VectorMath() {
@@ -30,7 +32,10 @@ final class VectorMath {
      */
     static FloatVector exp(FloatVector x) {
         FloatVector xc = x.max(-87.3f).min(88.7f);
-        FloatVector n = xc.mul(LOG2E).add(ROUND).sub(ROUND);
+        // y + 1.5 * 2^23 holds round(y) in its low mantissa bits: the integer without a float-to-int
+        // conversion (JDK 17 does not intrinsify F2I: that conversion alone cost more than the rest)
+        FloatVector shifted = xc.mul(LOG2E).add(ROUND);
+        FloatVector n = shifted.sub(ROUND);
         FloatVector r = xc.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
         FloatVector p = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
         p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
@@ -38,7 +43,7 @@ final class VectorMath {
         p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
         p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
         p = p.fma(r.mul(r), r).add(1f);
-        IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
+        IntVector ni = shifted.reinterpretAsInts().sub(ROUND_BITS);
         FloatVector two = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return p.mul(two).blend(0f, x.lt(-87.3f));
     }
