@@ -48,7 +48,11 @@ public enum Op {
     /** Softmax over the last dimension. */
     SOFTMAX("softmax", "Softmax"),
     /** The BlurDM prior's fused reverse diffusion sampler. */
-    PRIOR_SAMPLER("prior_sampler", "PriorSampler");
+    PRIOR_SAMPLER("prior_sampler", "PriorSampler"),
+    /** LoFormer's orthonormal 2-D DCT-II of each whole (n, c) plane, or its inverse: matrix products with the basis. */
+    DCT2D("dct2d", "Dct2d"),
+    /** LoFormer's window channel attention: per 8x8 window and head softmax(q k^T t) v, gated by GELU(Linear_64(v)). */
+    WINDOW_CHANNEL_ATTENTION("window_channel_attention", "WindowChannelAttention");
 
     private final String id;
     private final String className;

@@ -249,6 +249,21 @@ public final class CpuBackend extends AbstractBackend {
     }
 
     @Override
+    protected void doDct2d(Tensor out, Tensor x, boolean inverse) {
+        if (vector) {
+            Dct2dVector.forward(par, out, x, inverse);
+        } else {
+            Dct2dCpu.forward(par, out, x, inverse);
+        }
+    }
+
+    @Override
+    protected void doWindowChannelAttention(Tensor out, Tensor qkv, Tensor temperature, Tensor mlpWeight,
+                                            Tensor mlpBias) {
+        WindowChannelAttentionCpu.forward(par, out, qkv, temperature, mlpWeight, mlpBias);
+    }
+
+    @Override
     public void close() {
         pool.clear();
         par.close();

@@ -49,6 +49,8 @@ final class KernelVersion {
             case LAYER_NORM: return LayerNormCuda.VERSIONS;
             case GLOBAL_AVG_POOL: return GlobalAvgPoolCuda.VERSIONS;
             case SOFTMAX: return SoftmaxCuda.VERSIONS;
+            case DCT2D: return Dct2dCuda.VERSIONS;
+            case WINDOW_CHANNEL_ATTENTION: return WindowChannelAttentionCuda.VERSIONS;
             default: return 1;
         }
     }
@@ -68,6 +70,8 @@ final class KernelVersion {
             case LAYER_NORM: return LayerNormCuda.DEFAULT_VERSION;
             case GLOBAL_AVG_POOL: return GlobalAvgPoolCuda.DEFAULT_VERSION;
             case SOFTMAX: return SoftmaxCuda.DEFAULT_VERSION;
+            case DCT2D: return Dct2dCuda.DEFAULT_VERSION;
+            case WINDOW_CHANNEL_ATTENTION: return WindowChannelAttentionCuda.DEFAULT_VERSION;
             default: return 1;
         }
     }
