@@ -535,8 +535,8 @@ def make_window_channel_attention():
                                                  p["heads"]).float()
 
     for label, n, c, h, w, heads in [
-        ("one window, 1 head, C=4", 1, 4, 8, 8, 1),
-        ("2x2 windows, 2 heads, batch 2", 2, 4, 16, 16, 2),
+        ("one window, 1 head, C=4, batch 2", 2, 4, 8, 8, 1),
+        ("2x1 windows, 2 heads", 1, 4, 16, 8, 2),
         ("reflect-padded 13x11, 1 head, C=3", 1, 3, 13, 11, 1),
         ("reflect-padded 20x9, 4 heads, C=8", 1, 8, 20, 9, 4),
         ("one window, 2 heads of d=20", 1, 40, 8, 8, 2),
