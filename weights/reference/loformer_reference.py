@@ -11,6 +11,7 @@ takes them reversed) and in the middle, the FFN expansion (2.66), the prior's la
 (BlurDM's backbone) is dim 32, [1,2,3] / 7 / [3,2,2], heads [1,2,4] / 8; the published LoFormer-Large is
 dim 48, [1,2,6] / 9 / [6,2,2] with the same heads.
 """
+import functools
 import math
 
 import torch
@@ -24,8 +25,10 @@ OVERLAP = 32        # the official tiles' overlap
 
 # --------------------------------------------------------------------------- the DCT (spec 5.4 step 1)
 
+@functools.lru_cache(maxsize=None)
 def dct_matrix(n):
-    """The orthonormal DCT-II basis C_n (row k = frequency k), built in float64 and cast to float32."""
+    """The orthonormal DCT-II basis C_n (row k = frequency k), built in float64 and cast to float32; built once
+    per size, as the official modules keep theirs (callers must not change it)."""
     k = torch.arange(n, dtype=torch.float64).reshape(n, 1)
     j = torch.arange(n, dtype=torch.float64).reshape(1, n)
     c = torch.cos(math.pi * k * (2 * j + 1) / (2 * n)) * math.sqrt(2.0 / n)
