@@ -1,5 +1,6 @@
 package io.github.blurdm.blurdm.backbone;
 
+import io.github.blurdm.blurdm.backbone.loformer.LoFormerFamily;
 import io.github.blurdm.blurdm.backbone.mimo.MimoFamily;
 import java.util.Collection;
 import java.util.Locale;
@@ -12,7 +13,9 @@ import java.util.StringJoiner;
  */
 public enum Backbone {
     /** MIMO-UNet and MIMO-UNet+ (chosj95/MIMO-UNet), with or without the BlurDM prior. */
-    MIMO_UNET(new MimoFamily());
+    MIMO_UNET(new MimoFamily()),
+    /** LoFormer (INVOKERer/LoFormer), with or without the BlurDM prior. */
+    LOFORMER(new LoFormerFamily());
 
     private final BackboneFamily family;
 

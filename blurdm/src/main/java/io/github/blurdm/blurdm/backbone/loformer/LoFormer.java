@@ -1,5 +1,7 @@
 package io.github.blurdm.blurdm.backbone.loformer;
 
+import io.github.blurdm.blurdm.backbone.Backbone;
+import io.github.blurdm.blurdm.backbone.BackboneNetwork;
 import io.github.blurdm.blurdm.backbone.loformer.LoFormerBlocks.Down;
 import io.github.blurdm.blurdm.backbone.loformer.LoFormerBlocks.Stage;
 import io.github.blurdm.blurdm.backbone.loformer.LoFormerBlocks.Up;
@@ -14,10 +16,11 @@ import io.github.blurdm.runtime.Tensor;
  * LoFormer on a batch of tiles (spec 5.4): patch_embed 3x3, encoder levels of block pairs each followed by a
  * Down, the middle pairs, then per decoder level an Up, the skip concatenated, a 1x1 reduce_chan (all but the
  * last level) and block pairs that take the BlurDM prior when the config has one; the 3x3 {@code output} conv.
- * {@link #forward} returns that conv's map (the residual): the tiled inference merges the tiles' maps and adds
- * the image ({@link LoFormerInference}). Tile sides must be multiples of 2^levels (8). Immutable once loaded.
+ * {@link #forward} returns that conv's map (the residual): the pipeline's tiled inference
+ * ({@code TileRule.FIXED_TILES_PRIOR_PER_TILE}) merges the tiles' maps and adds the image. Tile sides must be
+ * multiples of 8. Immutable once loaded.
  */
-public final class LoFormer extends Module {
+public final class LoFormer extends Module implements BackboneNetwork {
     /** Tile sides must be multiples of this (three halvings) for LoFormer's three levels. */
     public static final int SIDE_MULTIPLE = 8;
 
@@ -69,6 +72,41 @@ public final class LoFormer extends Module {
         return config;
     }
 
+    @Override
+    public Backbone backbone() {
+        return Backbone.LOFORMER;
+    }
+
+    @Override
+    public String displayName() {
+        return config.displayName() + (config.withPrior() ? " with the BlurDM prior" : "");
+    }
+
+    @Override
+    public boolean takesPrior() {
+        return config.withPrior();
+    }
+
+    @Override
+    public int latent() {
+        return config.latent();
+    }
+
+    @Override
+    public Module module() {
+        return this;
+    }
+
+    /**
+     * One tile's peak: the widest full-resolution tensors live at once (the decoders' FFN input, its depthwise
+     * output and halves, and the block's input and DCT), about 4 widths of 2 hidden channels plus a few of 2 dim.
+     */
+    @Override
+    public long workingBytes(int h, int w) {
+        long hidden = config.decHidden()[config.levels() - 1];
+        return (8L * hidden + 8L * config.dim()) * h * w * Float.BYTES;
+    }
+
     /**
      * The residual map of each tile.
      *
@@ -76,6 +114,7 @@ public final class LoFormer extends Module {
      * @param prior [N,latent], one prior per tile; null when the config has none
      * @return [N,3,h,w]
      */
+    @Override
     public Tensor forward(Ops ops, Tensor x, Tensor prior) {
         if (config.withPrior() != (prior != null)) {
             throw new IllegalArgumentException(config.displayName() + (config.withPrior() ? " needs" : " takes no")

@@ -2,7 +2,13 @@ package io.github.blurdm.blurdm.backbone.loformer;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.blurdm.blurdm.BlurdmModel;
+import io.github.blurdm.blurdm.pipeline.DeblurPipeline;
+import io.github.blurdm.blurdm.pipeline.PerTilePrior;
+import io.github.blurdm.blurdm.pipeline.TileMerge;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
+import io.github.blurdm.runtime.Backend;
+import io.github.blurdm.runtime.Ops;
 import io.github.blurdm.runtime.Tensor;
 import io.github.blurdm.runtime.cpu.CpuBackend;
 import io.github.blurdm.runtime.cuda.CudaBackend;
@@ -23,33 +29,32 @@ class LoFormerCudaTest {
         return gpu ? new CudaBackend(0) : CudaBackend.emulated();
     }
 
+    private static float[] run(Backend b, Tensor image, Tensor noise) throws Exception {
+        BlurdmModel m = BlurdmModel.load(LoFormerParityTest.fixture("blurdm_stage3.pth"), b);
+        Tensor eps = b.upload(noise);
+        try {
+            return PerTilePrior.output(new Ops(b), m.backbone(), m.prior(), m.conventions().conventions(), image,
+                    LatentExposureDiffusion.Noise.of(eps), 40, TileMerge.OFFICIAL, null, DeblurPipeline.Progress.NONE)
+                    .data();
+        } finally {
+            b.release(eps);
+        }
+    }
+
     @Test
     void tiledInferenceMatchesTheCpu() throws Exception {
         Tensor image;
         Tensor noise;
         try (SafetensorsFile f = SafetensorsFile.open(LoFormerParityTest.fixture("cases.safetensors"))) {
-            Tensor hwc = LoFormerParityTest.tensor(f, "c0/image");
+            image = LoFormerParityTest.tensor(f, "c0/image");
             noise = LoFormerParityTest.tensor(f, "c0/noise");
-            int h = hwc.dim(0);
-            int w = hwc.dim(1);
-            float[] chw = new float[3 * h * w];
-            for (int i = 0; i < h * w; i++) {
-                for (int c = 0; c < 3; c++) {
-                    chw[c * h * w + i] = hwc.data()[i * 3 + c] / 255f;
-                }
-            }
-            image = Tensor.of(chw, 1, 3, h, w);
         }
         float[] want;
         try (CpuBackend cpu = new CpuBackend(2, true)) {
-            LoFormerModel m = LoFormerModel.load(LoFormerParityTest.fixture("blurdm_stage3.pth"), cpu);
-            want = new LoFormerInference(m.net(), m.prior(), 40, LoFormerTiling.OVERLAP, LoFormerTiling.Merge.OFFICIAL)
-                    .run(cpu, image, LatentExposureDiffusion.Noise.of(noise), null).data();
+            want = run(cpu, image, noise);
         }
         try (CudaBackend gpu = device()) {
-            LoFormerModel m = LoFormerModel.load(LoFormerParityTest.fixture("blurdm_stage3.pth"), gpu);
-            float[] got = new LoFormerInference(m.net(), m.prior(), 40, LoFormerTiling.OVERLAP,
-                    LoFormerTiling.Merge.OFFICIAL).run(gpu, image, LatentExposureDiffusion.Noise.of(noise), null).data();
+            float[] got = run(gpu, image, noise);
             double e = LoFormerParityTest.relL2(got, want);
             System.out.printf("LoFormerCudaTest on %s: out rel-L2 vs CPU %.2e%n", gpu.name(), e);
             assertTrue(e <= 1e-5, "rel-L2 " + e);

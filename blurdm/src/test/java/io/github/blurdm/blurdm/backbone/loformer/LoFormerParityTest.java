@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.blurdm.blurdm.pipeline.Quantisation;
+import io.github.blurdm.blurdm.BlurdmModel;
+import io.github.blurdm.blurdm.Origin;
+import io.github.blurdm.blurdm.pipeline.DeblurPipeline;
+import io.github.blurdm.blurdm.pipeline.PerTilePrior;
+import io.github.blurdm.blurdm.pipeline.TileMerge;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
 import io.github.blurdm.runtime.Backend;
+import io.github.blurdm.runtime.Ops;
 import io.github.blurdm.runtime.Tensor;
 import io.github.blurdm.runtime.cpu.CpuBackend;
 import io.github.blurdm.weights.SafetensorsFile;
@@ -32,8 +37,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LoFormerParityTest {
     private Backend cpu;
-    private LoFormerModel withPrior;
-    private LoFormerModel plain;
+    private BlurdmModel withPrior;
+    private BlurdmModel plain;
 
     static Path fixture(String name) throws Exception {
         return Path.of(LoFormerParityTest.class.getResource("/fixtures/loformer_small/" + name).toURI());
@@ -42,8 +47,10 @@ class LoFormerParityTest {
     @BeforeAll
     void load() throws Exception {
         cpu = new CpuBackend(2, true);
-        withPrior = LoFormerModel.load(fixture("blurdm_stage3.pth"), cpu);
-        plain = LoFormerModel.load(fixture("original_release.pth"), cpu);
+        withPrior = BlurdmModel.load(fixture("blurdm_stage3.pth"), cpu);
+        plain = BlurdmModel.load(fixture("original_release.pth"), cpu);
+        assertEquals(Origin.BLURDM, withPrior.conventions().origin(), withPrior.conventions().describe());
+        assertEquals(Origin.ORIGINAL_RELEASE, plain.conventions().origin(), plain.conventions().describe());
     }
 
     @AfterAll
@@ -71,53 +78,36 @@ class LoFormerParityTest {
     private void check(JsonNode c, String name) throws Exception {
         String id = c.get("id").asText();
         boolean prior = c.get("model").asText().equals("prior");
-        LoFormerModel m = prior ? withPrior : plain;
-        LoFormerInference inf = new LoFormerInference(m.net(), m.prior(), c.get("tile").asInt(), LoFormerTiling.OVERLAP,
-                c.get("merge").asText().equals("seamless") ? LoFormerTiling.Merge.SEAMLESS
-                        : LoFormerTiling.Merge.OFFICIAL);
+        BlurdmModel m = prior ? withPrior : plain;
+        TileMerge merge = c.get("merge").asText().equals("seamless") ? TileMerge.SEAMLESS : TileMerge.OFFICIAL;
+        int tile = c.get("tile").asInt();
         try (SafetensorsFile f = SafetensorsFile.open(fixture("cases.safetensors"))) {
             Tensor image = tensor(f, id + "/image");   // H,W,3 levels
             int h = image.dim(0);
             int w = image.dim(1);
-            float[] chw = new float[3 * h * w];
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    for (int ch = 0; ch < 3; ch++) {
-                        chw[(ch * h + y) * w + x] = image.data()[(y * w + x) * 3 + ch] / 255f;
-                    }
-                }
-            }
-            assertEquals(c.get("tiles").asInt(), inf.tiling(h, w).count(), name + ": tile count");
-            List<float[]> priors = new ArrayList<>();
+            List<Tensor> priors = new ArrayList<>();
             LatentExposureDiffusion.Noise noise = prior ? LatentExposureDiffusion.Noise.of(tensor(f, id + "/noise"))
                     : null;
-            Tensor out = inf.run(cpu, Tensor.of(chw, 1, 3, h, w), noise, (n, p) -> priors.add(p.data()));
+            Ops ops = new Ops(cpu);
+            Tensor out = PerTilePrior.output(ops, m.backbone(), m.prior(), m.conventions().conventions(), image,
+                    noise, tile, merge, priors::add, DeblurPipeline.Progress.NONE);
             if (prior) {
-                float[] want = tensor(f, id + "/prior").data();
-                float[] got = new float[want.length];
-                int latent = want.length / priors.size();
-                for (int n = 0; n < priors.size(); n++) {
-                    System.arraycopy(priors.get(n), 0, got, n * latent, latent);
-                }
-                double e = relL2(got, want);
+                assertEquals(1, priors.size(), name + ": one call with every tile's prior");
+                assertEquals(c.get("tiles").asInt(), priors.get(0).dim(0), name + ": one prior per tile");
+                double e = relL2(priors.get(0).data(), tensor(f, id + "/prior").data());
                 System.out.printf("LoFormerParityTest %s: prior rel-L2 %.2e%n", id, e);
                 assertTrue(e <= 1e-4, name + ": prior rel-L2 " + e);
             }
+            Tensor q = DeblurPipeline.deblur(ops, m.backbone(), m.prior(), m.conventions().conventions(), image,
+                    noise, tile, 0, merge, null, DeblurPipeline.Progress.NONE);
             double e = relL2(out.data(), tensor(f, id + "/out").data());
-            Quantisation q = c.get("quantise").asText().equals("img_as_ubyte") ? Quantisation.ROUND_HALF_EVEN
-                    : Quantisation.SAVE_IMAGE;
             float[] want = tensor(f, id + "/result").data();
             int differ = 0;
             int worst = 0;
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    for (int ch = 0; ch < 3; ch++) {
-                        float v = Math.min(1f, Math.max(0f, out.data()[(ch * h + y) * w + x]));
-                        int d = Math.abs(q.level(v) - (int) want[(y * w + x) * 3 + ch]);
-                        worst = Math.max(worst, d);
-                        differ += d != 0 ? 1 : 0;
-                    }
-                }
+            for (int i = 0; i < want.length; i++) {
+                int d = (int) Math.abs(q.data()[i] - want[i]);
+                worst = Math.max(worst, d);
+                differ += d != 0 ? 1 : 0;
             }
             System.out.printf("LoFormerParityTest %s: out rel-L2 %.2e, 8-bit max diff %d, %d of %d values differ%n",
                     id, e, worst, differ, want.length);

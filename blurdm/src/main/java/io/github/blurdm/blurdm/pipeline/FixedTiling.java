@@ -1,30 +1,17 @@
-package io.github.blurdm.blurdm.backbone.loformer;
+package io.github.blurdm.blurdm.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * LoFormer's tiled inference grid and merge (spec 5.4.6): tiles of min(side, tile) pixels, overlap 32 by
- * default, origins as the official {@code grids()} places them (stride kernel - overlap; the first origin whose
- * tile reaches the end is moved back to side - kernel and is the last), row-major. Two merges of the tiles'
- * residual maps: {@link Merge#OFFICIAL} reproduces the official ramps literally, quirks included (with one
- * tile along a side its first 32 rows or columns are faded from 0; some sizes sum to slightly more than 1);
- * {@link Merge#SEAMLESS} ramps only where tiles overlap and divides by the summed weights. Immutable.
+ * The grid and merge of {@link TileRule#FIXED_TILES_PRIOR_PER_TILE} (LoFormer's official tiled inference, spec
+ * 5.4.6): tiles of min(side, tile) pixels, origins as the official {@code grids()} places them (stride kernel -
+ * overlap; the first origin whose tile reaches the end is moved back to side - kernel and is the last),
+ * row-major. Two merges of the tiles' maps ({@link TileMerge}): the official ramps literally, quirks included
+ * (with one tile along a side its first {@code overlap} rows or columns are faded from 0; some sizes sum to
+ * slightly more than 1), or ramps over the overlaps only divided by the summed weights. Immutable.
  */
-public final class LoFormerTiling {
-    /** The official tile side (LoFormer's train_size). */
-    public static final int TILE = 384;
-    /** The official overlap. */
-    public static final int OVERLAP = 32;
-
-    /** How overlapping tile maps are blended. */
-    public enum Merge {
-        /** The official code's ramps, literally (the default: results match the official code). */
-        OFFICIAL,
-        /** Linear ramps over the overlaps only, normalised to sum to 1; image borders are never faded. */
-        SEAMLESS
-    }
-
+public final class FixedTiling {
     private final int height;
     private final int width;
     private final int tileH;
@@ -40,13 +27,13 @@ public final class LoFormerTiling {
      *
      * @throws IllegalArgumentException when a side is not larger than the overlap
      */
-    public LoFormerTiling(int height, int width, int tile, int overlap) {
+    public FixedTiling(int height, int width, int tile, int overlap) {
         if (overlap < 1 || tile <= overlap) {
-            throw new IllegalArgumentException("LoFormer tiling: tile " + tile + " must exceed the overlap " + overlap
+            throw new IllegalArgumentException("tiling: tile " + tile + " must exceed the overlap " + overlap
                     + " (>= 1)");
         }
         if (height <= overlap || width <= overlap) {
-            throw new IllegalArgumentException("LoFormer tiling: sides " + height + "x" + width
+            throw new IllegalArgumentException("tiling: sides " + height + "x" + width
                     + " must exceed the overlap " + overlap);
         }
         this.height = height;
@@ -60,21 +47,17 @@ public final class LoFormerTiling {
         this.cols = origins(width, tileW, tileW - overlap, countW);
     }
 
-    /** The official grid: tile 384, overlap 32. */
-    public static LoFormerTiling official(int height, int width) {
-        return new LoFormerTiling(height, width, TILE, OVERLAP);
-    }
-
     /**
-     * The side the network runs on for an image side: unchanged where the official code runs it (above the
-     * tile side, or a multiple of 8 above 32); else the next multiple of 8, at least 40 (reflect-padded and
-     * cropped back: beyond the official code, which fails on those sides).
+     * The side the network runs on for an image side: unchanged when it is above the tile side (tiles are then
+     * the tile side) or a multiple of {@code multiple} of at least {@code minSide}; else the next multiple, at
+     * least {@code minSide} (reflect-padded and cropped back). For LoFormer (multiple 8, min 40) that is beyond
+     * the official code, which fails on those sides.
      */
-    public static int paddedSide(int side, int tile) {
-        if (side > tile || (side % LoFormer.SIDE_MULTIPLE == 0 && side > 32)) {
+    public static int paddedSide(int side, int tile, int multiple, int minSide) {
+        if (side > tile || (side % multiple == 0 && side >= minSide)) {
             return side;
         }
-        return Math.max(40, (side + 7) / 8 * 8);
+        return Math.max(minSide, (side + multiple - 1) / multiple * multiple);
     }
 
     private static int[] origins(int side, int k, int stride, int count) {
@@ -136,15 +119,15 @@ public final class LoFormerTiling {
      * Blends the tiles' maps, [count][C,tileH,tileW] at maps[n] (each changed in place), into a new
      * [C,H,W] canvas.
      */
-    public float[] merge(float[][] maps, int channels, Merge how) {
+    public float[] merge(float[][] maps, int channels, TileMerge how) {
         float[] out = new float[channels * height * width];
-        float[][] rowW = how == Merge.SEAMLESS ? seamless(rows, tileH, height) : null;
-        float[][] colW = how == Merge.SEAMLESS ? seamless(cols, tileW, width) : null;
+        float[][] rowW = how == TileMerge.SEAMLESS ? seamless(rows, tileH, height) : null;
+        float[][] colW = how == TileMerge.SEAMLESS ? seamless(cols, tileW, width) : null;
         for (int n = 0; n < count(); n++) {
             float[] t = maps[n];
             int i = top(n);
             int j = left(n);
-            if (how == Merge.OFFICIAL) {
+            if (how == TileMerge.OFFICIAL) {
                 applyOfficial(t, channels, i, j);
             } else {
                 float[] wr = rowW[n / cols.length];
