@@ -37,6 +37,36 @@ public final class NpyFile {
         return values.clone();
     }
 
+    /**
+     * The bytes of a version-1.0 {@code .npy} file holding {@code values} as little-endian float32 in C order with
+     * {@code shape} (as {@code np.save} writes it; {@code np.load} reads it back).
+     */
+    public static byte[] encode(float[] values, long... shape) {
+        long n = 1;
+        StringBuilder dims = new StringBuilder();
+        for (long d : shape) {
+            n *= d;
+            dims.append(d).append(", ");
+        }
+        if (n != values.length) {
+            throw new IllegalArgumentException("npy: shape " + java.util.Arrays.toString(shape) + " holds " + n
+                    + " values, found " + values.length);
+        }
+        String sh = shape.length == 1 ? shape[0] + "," : dims.substring(0, Math.max(0, dims.length() - 2));
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + sh + "), }";
+        int total = 10 + dict.length() + 1;
+        int pad = (64 - total % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        ByteBuffer bb = ByteBuffer.allocate(10 + header.length() + 4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        bb.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+        bb.putShort((short) header.length());
+        bb.put(header.getBytes(StandardCharsets.US_ASCII));
+        for (float v : values) {
+            bb.putFloat(v);
+        }
+        return bb.array();
+    }
+
     public static NpyFile read(Path path) throws WeightsException {
         byte[] b;
         try {

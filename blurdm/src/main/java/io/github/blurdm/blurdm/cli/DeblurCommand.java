@@ -1,9 +1,13 @@
 package io.github.blurdm.blurdm.cli;
 
+import io.github.blurdm.blurdm.AtomicFiles;
 import io.github.blurdm.blurdm.Deblurrer;
 import io.github.blurdm.blurdm.Origin;
 import io.github.blurdm.blurdm.backbone.Backbone;
+import io.github.blurdm.blurdm.pipeline.DeblurPipeline;
 import io.github.blurdm.blurdm.pipeline.Images;
+import io.github.blurdm.blurdm.pipeline.TileMerge;
+import io.github.blurdm.blurdm.pipeline.TileRule;
 import io.github.blurdm.runtime.BackendChoice;
 import io.github.blurdm.runtime.Tensor;
 import io.github.blurdm.weights.NpyFile;
@@ -139,8 +143,21 @@ final class DeblurCommand implements Callable<Integer> {
     private boolean recursive;
 
     @Option(names = "--noise", paramLabel = "FILE.npy",
-            description = "The prior's initial noise as a float32 .npy of shape (L,) or (1,L); default: drawn from --seed.")
+            description = "The prior's initial noise as a float32 .npy of shape (L,) or (1,L), or for LoFormer, whose "
+                    + "prior is per tile, (tiles,L) with tiles in row-major order; default: drawn from --seed (LoFormer: "
+                    + "one vector per tile).")
     private Path noiseFile;
+
+    @Option(names = "--save-prior", paramLabel = "DIR",
+            description = "Also write each image's prior as DIR/<name>.prior.npy, float32 of shape (1,L), or (tiles,L) "
+                    + "for LoFormer.")
+    private Path savePrior;
+
+    @Option(names = "--tile-merge", defaultValue = "official", paramLabel = "official|seamless",
+            description = "LoFormer's tile blending: official (default: the official code's ramps, quirks included: "
+                    + "along a side of at most 384 pixels the first 32 rows or columns are faded) or seamless "
+                    + "(ramps over the overlaps only, summing to 1). Other backbones ignore it.")
+    private String tileMergeName;
 
     @Option(names = "--seed", defaultValue = "2023", description = "Seed of the prior's noise (default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -152,7 +169,8 @@ final class DeblurCommand implements Callable<Integer> {
 
     @Option(names = "--tile", defaultValue = "0", paramLabel = "N",
             description = "Tile side in pixels (a multiple of 8, at least 64); 0 (default) tiles only when the "
-                    + "estimated memory exceeds the budget.")
+                    + "estimated memory exceeds the budget. LoFormer always runs in tiles of 384 (overlap 32) as the "
+                    + "official code does; --tile changes that side.")
     private int tile;
 
     @Option(names = "--overlap", defaultValue = "64", paramLabel = "N",
@@ -212,7 +230,8 @@ final class DeblurCommand implements Callable<Integer> {
         Deblurrer.Builder builder = Deblurrer.builder().weights(weights).prior(priorFile).seed(seed);
         try {
             choice = BackendChoice.parse(backendName, "--backend");
-            builder.backend(choice).tileSize(tile).overlap(overlap);
+            builder.backend(choice).tileSize(tile).overlap(overlap)
+                    .tileMerge(TileMerge.parse(tileMergeName, "--tile-merge"));
             if (conventionsName != null) {
                 builder.conventions(Origin.parse(conventionsName, "--conventions"));
             }
@@ -285,7 +304,9 @@ final class DeblurCommand implements Callable<Integer> {
                     err.println("blurdm deblur: note: the model has no prior; --noise is ignored");
                 } else {
                     try {
-                        noise = readNoise(noiseFile, deblurrer.model().prior().config().latent());
+                        noise = readNoise(noiseFile, deblurrer.model().prior().config().latent(),
+                                deblurrer.model().backbone().backbone().family().tiling()
+                                        == TileRule.FIXED_TILES_PRIOR_PER_TILE);
                     } catch (WeightsException e) {
                         throw new CommandLine.ParameterException(cl, "--noise: " + e.getMessage());
                     }
@@ -373,8 +394,10 @@ final class DeblurCommand implements Callable<Integer> {
         }
         firstImage = false;
         Tensor result;
+        Tensor[] prior = new Tensor[1];
+        DeblurPipeline.PriorSink sink = savePrior == null ? null : p -> prior[0] = p;
         try {
-            result = d.deblur(rgb, noise, (done, total) -> {
+            result = d.deblur(rgb, noise, sink, (done, total) -> {
                 if (pb != null && total > 1) {
                     pb.setExtraMessage(" " + name + " (tile " + done + "/" + total + ")");
                 }
@@ -385,6 +408,17 @@ final class DeblurCommand implements Callable<Integer> {
         }
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
+        if (savePrior != null && prior[0] != null) {
+            String base = target.getFileName().toString();
+            Path file = savePrior.resolve(base.substring(0, base.lastIndexOf('.')) + ".prior.npy");
+            Tensor p = prior[0];
+            try {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                AtomicFiles.write(file, tmp -> Files.write(tmp, NpyFile.encode(p.data(), p.dim(0), p.dim(1))));
+            } catch (IOException e) {
+                throw new IOException(in + ": cannot write the prior to " + file + ": " + e, e);
+            }
+        }
         try {
             if (jpeg) {
                 Images.writeJpeg(Images.fromRgb(result), target, quality == null ? DEFAULT_QUALITY : quality);
@@ -419,15 +453,18 @@ final class DeblurCommand implements Callable<Integer> {
         return null;
     }
 
-    private Tensor readNoise(Path file, int latent) throws WeightsException {
+    /** (L,) or (1,L); with a prior per tile also (tiles,L), whose row count each image's tiles must match. */
+    private Tensor readNoise(Path file, int latent, boolean perTile) throws WeightsException {
         NpyFile npy = NpyFile.read(file);
         long[] s = npy.shape();
-        boolean ok = (s.length == 1 && s[0] == latent) || (s.length == 2 && s[0] == 1 && s[1] == latent);
+        boolean ok = (s.length == 1 && s[0] == latent)
+                || (s.length == 2 && s[1] == latent && (s[0] == 1 || (perTile && s[0] >= 1)));
         if (!ok) {
             throw new CommandLine.ParameterException(spec.commandLine(), file + ": noise must have shape (" + latent
-                    + ",) or (1, " + latent + "), found " + java.util.Arrays.toString(s));
+                    + ",) or (1, " + latent + ")" + (perTile ? " or (tiles, " + latent + ")" : "") + ", found "
+                    + java.util.Arrays.toString(s));
         }
-        return Tensor.of(npy.values(), 1, latent);
+        return Tensor.of(npy.values(), s.length == 1 ? 1 : (int) s[0], latent);
     }
 
     private static Path real(Path p) {
