@@ -7,8 +7,9 @@
 //
 // Versions:
 //   v1  window_channel_attention_v1: plain port of WindowChannelAttentionCpu, one thread per (n, window,
-//       head, row i of S): the row's 64 q values in registers, S's row recomputed in three passes (max,
-//       sum in double, then O accumulated in 64 registers), then the gate. Any d.
+//       head, row i of S): S's row recomputed in three passes (max and the double sum with the row's 64 q
+//       values in registers, then O accumulated in 64 registers with q read from memory, so the two arrays
+//       are never live together: with both, nvcc spilled at 255 registers), then the gate. Any d.
 //       Launch: block 64, grid (windows, ceil(d/64), N * heads).
 //   v2  window_channel_attention_v2: one block per (n, window, head), k and v of the window staged in
 //       shared memory, S (d x d, column-major so thread i's row writes are conflict-free) too; thread i
@@ -79,16 +80,18 @@ extern "C" __global__ void window_channel_attention_v1(float* __restrict__ out, 
         sum += expf(s * t - mx);
     }
     float inv = (float) (1.0 / sum);
+    // O's row in 64 registers; q is read again from memory here so qr and acc are never live together
     float acc[WA_P];
 #pragma unroll
     for (int p = 0; p < WA_P; p++) {
         acc[p] = 0.0f;
     }
+    const float* qi = q + i * plane;
     for (int j = 0; j < d; j++) {
         float s = 0.0f;
-#pragma unroll
         for (int p = 0; p < WA_P; p++) {
-            s += qr[p] * k[j * plane + wa_pixel(wy, wx, p, H, W)];
+            int off = wa_pixel(wy, wx, p, H, W);
+            s += qi[off] * k[j * plane + off];
         }
         float e = expf(s * t - mx) * inv;
 #pragma unroll
@@ -96,17 +99,14 @@ extern "C" __global__ void window_channel_attention_v1(float* __restrict__ out, 
             acc[p] += e * v[j * plane + wa_pixel(wy, wx, p, H, W)];
         }
     }
-    // the gate reuses qr for this row's v
-#pragma unroll
-    for (int p = 0; p < WA_P; p++) {
-        qr[p] = v[i * plane + wa_pixel(wy, wx, p, H, W)];
-    }
+    // the gate reads this row's v from memory for the same reason
+    const float* vi = v + i * plane;
     float* o = out + ((long long) n * C + hd * d + i) * plane;
 #pragma unroll
     for (int p = 0; p < WA_P; p++) {
         float g = mb[p];
         for (int r = 0; r < WA_P; r++) {
-            g += qr[r] * mw[p * WA_P + r];
+            g += vi[wa_pixel(wy, wx, r, H, W)] * mw[p * WA_P + r];
         }
         int y = wy * WA_WS + (p >> 3);
         int x = wx * WA_WS + (p & 7);

@@ -160,7 +160,11 @@ public final class CpuBackend extends AbstractBackend {
 
     @Override
     protected void doGelu(Tensor out, Tensor x) {
-        GeluCpu.forward(par, out, x);
+        if (vector) {
+            GeluVector.forward(par, out, x);
+        } else {
+            GeluCpu.forward(par, out, x);
+        }
     }
 
     @Override
@@ -260,7 +264,11 @@ public final class CpuBackend extends AbstractBackend {
     @Override
     protected void doWindowChannelAttention(Tensor out, Tensor qkv, Tensor temperature, Tensor mlpWeight,
                                             Tensor mlpBias) {
-        WindowChannelAttentionCpu.forward(par, out, qkv, temperature, mlpWeight, mlpBias);
+        if (vector) {
+            WindowChannelAttentionVector.forward(par, out, qkv, temperature, mlpWeight, mlpBias);
+        } else {
+            WindowChannelAttentionCpu.forward(par, out, qkv, temperature, mlpWeight, mlpBias);
+        }
     }
 
     @Override
