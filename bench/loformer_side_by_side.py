@@ -118,6 +118,7 @@ def main():
             sys.exit("blurdm deblur failed: " + p.stderr[-2000:])
         ours.append(float(re.search(r"\(([\d.]+) s\)", p.stdout).group(1)))
         rss_ours = max(rss_ours, peak_rss_mib(p.stderr))
+        print(f"ours run {r}: {ours[-1]} s, peak RSS {rss_ours:.0f} MiB", file=sys.stderr, flush=True)
         if r == 0:
             p = subprocess.run(["/usr/bin/time", "-v", sys.executable, os.path.abspath(__file__), "--torch-worker",
                                 "--threads", str(args.threads), "--model", args.model, "--runs", str(args.runs),
