@@ -56,7 +56,7 @@ final class DeblurJob {
      * @param resultsDir   {@code --results}, or null for {@code OUT/_results}
      * @param imagesPerTask images in one task (the last may have fewer)
      */
-    int run(Source source, String outDir, String gtDir, String resultsDir, int imagesPerTask) throws IOException {
+    int run(Source source, String outDir, String gtDir, String resultsDir, int imagesPerTask) throws Exception {
         long t0 = System.nanoTime();
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Path outPath = qualified(new Path(outDir), conf);
@@ -123,7 +123,7 @@ final class DeblurJob {
         try {
             spark.createDataFrame(rows, ResultTable.schema(metrics)).write().mode(SaveMode.Overwrite)
                     .parquet(parquet.toString());
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException is checked, though Scala throws it undeclared
             String engine = engineFailure(e);
             if (engine == null) {
                 throw e;
@@ -147,7 +147,7 @@ final class DeblurJob {
         long ok = report.count(ResultTable.OK);
         long failed = report.count(ResultTable.FAILED);
         long skipped = report.count(ResultTable.SKIPPED);
-        out.printf(Locale.ROOT, "blurdm-spark: %d in %.1f s (%.2f images/s): %d written, %d failed, %d skipped%n",
+        out.printf(Locale.ROOT, "blurdm-spark: %d images in %.1f s (%.2f written per second): %d written, %d failed, %d skipped%n",
                 report.rows.size(), seconds, ok / seconds, ok, failed, skipped);
         if (report.metrics) {
             List<Row> m = report.measured();

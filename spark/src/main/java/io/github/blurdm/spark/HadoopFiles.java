@@ -46,8 +46,12 @@ final class HadoopFiles {
 
     /** What the results table and messages call a file: a local file by its path, others by their URI. */
     static String display(String uri) {
-        URI u = URI.create(uri);
-        return "file".equals(u.getScheme()) ? u.getPath() : uri;
+        try {
+            URI u = new URI(uri);
+            return "file".equals(u.getScheme()) ? u.getPath() : uri;
+        } catch (URISyntaxException e) {
+            return uri; // an argument that named no file, kept as it was given
+        }
     }
 
     /** Whether {@code fs} is the local file system (with or without Hadoop's checksum files). */

@@ -55,6 +55,9 @@ final class ImageWork {
                 return skipped(item, out, r);
             }
             long t0 = System.nanoTime();
+            if (!HadoopFiles.exists(in, conf)) {
+                return r.fail(name + ": no such file");
+            }
             localIn = HadoopFiles.fetch(in, conf, workDir);
             Deblurred d = deblur(localIn, name);
             Path written;
