@@ -3,8 +3,7 @@ package io.github.blurdm.blurdm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.blurdm.blurdm.backbone.Backbone;
-import io.github.blurdm.blurdm.backbone.MimoConfig;
-import io.github.blurdm.blurdm.backbone.MimoUNet;
+import io.github.blurdm.blurdm.backbone.BackboneNetwork;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
 import io.github.blurdm.blurdm.prior.PriorConfig;
 import io.github.blurdm.layers.StateLoader;
@@ -16,57 +15,61 @@ import io.github.blurdm.weights.WeightsException;
 import io.github.blurdm.weights.WeightsFormat;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A loaded BlurDM model: a MIMO-UNet-family backbone and, when it takes one, the prior generator.
+ * A loaded BlurDM model: a backbone network of one of the {@link Backbone} families and, when it takes one,
+ * the prior generator, with the conventions its images run with.
  *
  * <p>Files it reads:
  * <ul>
  * <li>The engine's own safetensors: keys {@code backbone.<key>} and {@code prior.<key>} (PyTorch
- *     state_dict names), {@code __metadata__} with {@code architecture = "mimo_unet_blurdm"} and
- *     {@code config}, a JSON object {@code {"backbone": {base_channels, res_blocks, with_prior, latent},
- *     "prior": {encoder_features, encoder_res_blocks, latent, denoiser_blocks, steps}}}.</li>
+ *     state_dict names), {@code __metadata__} with {@code architecture = "<family>_blurdm"} (e.g.
+ *     {@code mimo_unet_blurdm}) and {@code config}, a JSON object {@code {"backbone": {...}, "prior":
+ *     {encoder_features, encoder_res_blocks, latent, denoiser_blocks, steps}}}.</li>
  * <li>Checkpoints of the official PyTorch training code ({@code torch.save} dicts): the backbone from
  *     the first of {@code model_state}, {@code model}, {@code params} or the whole file when it is a
  *     state dict, the prior from {@code model_dm_state}; a leading {@code module.} is stripped.</li>
- * <li>Plain state dicts in safetensors (e.g. written by {@code weights convert}).</li>
+ * <li>Plain state dicts in safetensors (e.g. written by {@code weights convert}, which records the
+ *     architecture, {@code architecture = "<family>"}).</li>
  * </ul>
- * Without a configuration, sizes are inferred from the names and shapes ({@link ConfigInference}).
- * The prior may come from a second file. The conventions images are run with follow the backbone file's
- * origin ({@link ConventionRules}): original releases ({@code {'model': ...}}, no prior keys) run as their
- * authors' eval.py, everything from BlurDM's code or this engine as BlurDM's scripts. Immutable once loaded.
+ * The family is detected from the backbone's names ({@link Backbone#detect}) unless the file records it or
+ * the caller names it; sizes come from the engine's configuration or are inferred from the names and shapes
+ * by the family. The prior may come from a second file. The conventions images are run with follow the
+ * backbone file's origin ({@link ConventionRules}). Immutable once loaded.
  */
 public final class BlurdmModel {
-    /** The architecture name of the engine's own weights files. */
-    public static final String ARCHITECTURE = "mimo_unet_blurdm";
+    /** The engine's own files name their architecture "<family architecture>" + this, e.g. "mimo_unet_blurdm". */
+    public static final String ENGINE_SUFFIX = "_blurdm";
 
     private static final List<String> BACKBONE_KEYS = List.of("model_state", "model", "params");
     private static final String PRIOR_KEY = "model_dm_state";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final MimoUNet backbone;
+    private final BackboneNetwork backbone;
     private final LatentExposureDiffusion prior;
     private final ConventionChoice conventions;
 
-    public BlurdmModel(MimoUNet backbone, LatentExposureDiffusion prior, ConventionChoice conventions) {
-        if (backbone.config().withPrior() != (prior != null)) {
-            throw new IllegalArgumentException("backbone " + (backbone.config().withPrior() ? "needs" : "takes no")
+    public BlurdmModel(BackboneNetwork backbone, LatentExposureDiffusion prior, ConventionChoice conventions) {
+        if (backbone.takesPrior() != (prior != null)) {
+            throw new IllegalArgumentException("backbone " + (backbone.takesPrior() ? "needs" : "takes no")
                     + " prior generator");
         }
-        if (prior != null && prior.config().latent() != backbone.config().latent()) {
+        if (prior != null && prior.config().latent() != backbone.latent()) {
             throw new IllegalArgumentException("prior latent " + prior.config().latent() + " differs from the backbone's "
-                    + backbone.config().latent());
+                    + backbone.latent());
         }
         this.backbone = backbone;
         this.prior = prior;
         this.conventions = Objects.requireNonNull(conventions, "conventions");
     }
 
-    public MimoUNet backbone() {
+    /** The backbone network; its {@link BackboneNetwork#backbone()} family holds the inference rules. */
+    public BackboneNetwork backbone() {
         return backbone;
     }
 
@@ -78,6 +81,11 @@ public final class BlurdmModel {
     /** The conventions images run with (normalisation, padding, quantisation), and why. */
     public ConventionChoice conventions() {
         return conventions;
+    }
+
+    /** The engine's architecture name for a family's own files, e.g. "mimo_unet_blurdm". */
+    public static String engineArchitecture(Backbone b) {
+        return b.architecture() + ENGINE_SUFFIX;
     }
 
     /** Loads backbone and (if the backbone takes one) prior from one file. */
@@ -99,19 +107,22 @@ public final class BlurdmModel {
      */
     public static BlurdmModel load(Path path, Path priorPath, Backend backend, Origin origin)
             throws WeightsException {
-        Parts main = read(path);
-        if (main.backbone == null) {
-            throw new WeightsException(path + ": no MIMO-UNet backbone found (looked for " + BACKBONE_KEYS
-                    + ", 'backbone.*' keys, or a plain MIMO-UNet state dict)");
-        }
-        Parts priorParts = priorPath == null ? main : read(priorPath);
-        MimoConfig mc = backboneConfig(path, main);
-        ConventionChoice choice = ConventionRules.choose(Backbone.MIMO_UNET, mc.displayName(), mc.withPrior(),
-                main.layout, origin);
-        MimoUNet net = new MimoUNet(mc);
-        StateLoader.load(net, main.backbone, backend);
+        return load(path, priorPath, backend, origin, null);
+    }
+
+    /**
+     * As {@link #load(Path, Path, Backend, Origin)}, reading the backbone as {@code architecture} when it is
+     * not null instead of the family its names (or the file's metadata) say.
+     */
+    public static BlurdmModel load(Path path, Path priorPath, Backend backend, Origin origin, Backbone architecture)
+            throws WeightsException {
+        Parts main = read(path, architecture);
+        Found found = backbone(path, main, origin, architecture);
+        BackboneNetwork net = found.network();
+        StateLoader.load(net.module(), main.backbone, backend);
         LatentExposureDiffusion dm = null;
-        if (mc.withPrior()) {
+        if (net.takesPrior()) {
+            Parts priorParts = priorPath == null ? main : read(priorPath, null);
             Path from = priorPath == null ? path : priorPath;
             if (priorParts.prior == null) {
                 throw new WeightsException(from + ": the backbone takes the BlurDM prior but no prior generator was found "
@@ -119,46 +130,74 @@ public final class BlurdmModel {
                         + (priorPath == null ? "; give it as a second file" : ""));
             }
             PriorConfig pc = priorParts.config != null ? priorConfig(from, priorParts.config.path("prior"))
-                    : infer(from, () -> ConfigInference.prior(priorParts.prior.shapes()));
+                    : infer(from, () -> PriorConfig.infer(priorParts.prior.shapes()));
             dm = new LatentExposureDiffusion(pc);
             StateLoader.load(dm, priorParts.prior, backend);
-            if (pc.latent() != mc.latent()) {
+            if (pc.latent() != net.latent()) {
                 throw new WeightsException(from + ": prior latent " + pc.latent() + " differs from the backbone's "
-                        + mc.latent() + " in " + path);
+                        + net.latent() + " in " + path);
             }
         }
-        return new BlurdmModel(net, dm, choice);
+        return new BlurdmModel(net, dm, found.conventions());
     }
 
     /**
-     * The conventions a MIMO-UNet backbone in {@code path} would run with, and why, without building the
-     * network; empty when the file holds no MIMO-UNet backbone (a prior generator alone, other tensors).
+     * The conventions the backbone in {@code path} would run with, and why, without loading its weights;
+     * empty when the file holds no backbone (a prior generator alone, other tensors).
      *
      * @param origin an explicit origin, or null to decide from the file
      */
     public static Optional<ConventionChoice> conventionsOf(Path path, Origin origin) throws WeightsException {
-        Parts parts = read(path);
-        if (parts.backbone == null) {
-            return Optional.empty();
-        }
-        MimoConfig mc = backboneConfig(path, parts);
-        return Optional.of(ConventionRules.choose(Backbone.MIMO_UNET, mc.displayName(), mc.withPrior(), parts.layout,
-                origin));
-    }
-
-    private static MimoConfig backboneConfig(Path path, Parts parts) throws WeightsException {
-        return parts.config != null ? mimoConfig(path, parts.config.path("backbone"))
-                : infer(path, () -> ConfigInference.mimo(parts.backbone.shapes()));
+        return describe(path, origin, null).map(Found::conventions);
     }
 
     /**
-     * The state dicts a file holds: backbone and/or prior, the engine's configuration if present, and what
-     * the container says about the file's origin.
+     * The backbone network {@code path} holds, built (not loaded) with its conventions; empty when the file holds
+     * no backbone. For {@code weights inspect} and {@code weights convert}.
+     *
+     * @param origin       an explicit origin, or null to decide from the file
+     * @param architecture an explicit family, or null to detect it
      */
-    private record Parts(StateDict backbone, StateDict prior, JsonNode config, FileLayout layout) {
+    public static Optional<Found> describe(Path path, Origin origin, Backbone architecture) throws WeightsException {
+        Parts parts = read(path, architecture);
+        return parts.backbone == null ? Optional.empty() : Optional.of(backbone(path, parts, origin, architecture));
     }
 
-    private static Parts read(Path path) throws WeightsException {
+    /** A file's backbone network, built but not loaded, and the conventions it runs with. */
+    public record Found(BackboneNetwork network, ConventionChoice conventions) {
+    }
+
+    private static Found backbone(Path path, Parts parts, Origin origin, Backbone architecture)
+            throws WeightsException {
+        if (parts.backbone == null) {
+            throw new WeightsException(path + ": no backbone found (looked for " + BACKBONE_KEYS
+                    + ", 'backbone.*' keys, or a plain state dict of " + Backbone.known() + ")");
+        }
+        Backbone family = architecture != null ? architecture : parts.architecture != null ? parts.architecture
+                : Backbone.detect(parts.backbone.names()).orElseThrow(() -> unknown(path, parts.backbone));
+        JsonNode config = parts.config == null ? null : parts.config.path("backbone");
+        BackboneNetwork net = infer(path, () -> family.family().build(parts.backbone.shapes(), config));
+        ConventionChoice choice = ConventionRules.choose(family, net.displayName(), net.takesPrior(), parts.layout,
+                origin);
+        return new Found(net, choice);
+    }
+
+    private static WeightsException unknown(Path path, StateDict sd) {
+        List<String> some = new ArrayList<>(sd.names()).subList(0, Math.min(5, sd.size()));
+        return new WeightsException(path + ": the backbone's " + sd.size() + " names (" + String.join(", ", some)
+                + (sd.size() > some.size() ? ", ..." : "") + ") are not those of any architecture this engine runs: "
+                + Backbone.known() + "; --architecture reads it as one of them and lists every name that does not fit");
+    }
+
+    /**
+     * The state dicts a file holds: backbone and/or prior, the engine's configuration if present, the family
+     * the file records (or null), and what the container says about the file's origin.
+     */
+    private record Parts(StateDict backbone, StateDict prior, JsonNode config, FileLayout layout,
+                         Backbone architecture) {
+    }
+
+    private static Parts read(Path path, Backbone architecture) throws WeightsException {
         if (WeightsFormat.detect(path) == WeightsFormat.SAFETENSORS) {
             Map<String, String> meta;
             try (SafetensorsFile f = SafetensorsFile.open(path)) {
@@ -175,18 +214,24 @@ public final class BlurdmModel {
                 }
             }
             String recordedReason = meta.get(ConventionRules.METADATA_REASON_KEY);
-            if (meta.containsKey("architecture")) {
-                if (!ARCHITECTURE.equals(meta.get("architecture"))) {
-                    throw new WeightsException(path + ": architecture '" + meta.get("architecture") + "' is not '"
-                            + ARCHITECTURE + "'");
+            String arch = meta.get("architecture");
+            if (arch != null) {
+                Optional<Backbone> plain = Backbone.byArchitecture(arch);
+                if (plain.isPresent()) {
+                    return classify(all.stripPrefix("module."), new FileLayout("a safetensors state dict of "
+                            + plain.get().architecture(), false, false, recorded, recordedReason),
+                            architecture != null ? architecture : plain.get());
                 }
+                Backbone engine = engineFamily(arch).orElseThrow(() -> new WeightsException(path + ": architecture '"
+                        + arch + "' is none this engine runs: the engine's own files name "
+                        + engineNames() + ", converted state dicts " + Backbone.known()));
                 StateDict prior = all.select("prior.");
                 return new Parts(all.select("backbone."), prior.size() == 0 ? null : prior,
-                        parseConfig(path, meta.get("config")), new FileLayout("architecture '" + ARCHITECTURE + "'",
-                                true, false, recorded, recordedReason));
+                        parseConfig(path, meta.get("config")), new FileLayout("architecture '" + arch + "'",
+                                true, false, recorded, recordedReason), engine);
             }
             return classify(all.stripPrefix("module."), new FileLayout("a plain safetensors state dict", false, false,
-                    recorded, recordedReason));
+                    recorded, recordedReason), architecture);
         }
         try (TorchCheckpoint ck = TorchCheckpoint.open(path)) {
             List<String> dicts = ck.stateDictKeys();
@@ -199,11 +244,30 @@ public final class BlurdmModel {
             }
             StateDict prior = dicts.contains(PRIOR_KEY) ? ck.stateDict(PRIOR_KEY).stripPrefix("module.") : null;
             if (backbone == null && prior == null && dicts.contains("")) {
-                return classify(ck.stateDict("").stripPrefix("module."), FileLayout.of("a bare state dict"));
+                return classify(ck.stateDict("").stripPrefix("module."), FileLayout.of("a bare state dict"),
+                        architecture);
             }
             boolean training = dicts.contains("model_state") || dicts.contains(PRIOR_KEY);
-            return new Parts(backbone, prior, null, new FileLayout(dictLayout(dicts), false, training, null, null));
+            return new Parts(backbone, prior, null, new FileLayout(dictLayout(dicts), false, training, null, null),
+                    null);
         }
+    }
+
+    private static Optional<Backbone> engineFamily(String architecture) {
+        for (Backbone b : Backbone.values()) {
+            if (engineArchitecture(b).equals(architecture)) {
+                return Optional.of(b);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String engineNames() {
+        List<String> names = new ArrayList<>();
+        for (Backbone b : Backbone.values()) {
+            names.add(engineArchitecture(b));
+        }
+        return String.join(", ", names);
     }
 
     /** A dict's state-dict entries as Python would show them: {'model_state': ..., 'model_dm_state': ...}. */
@@ -215,16 +279,16 @@ public final class BlurdmModel {
         return b.append('}').toString();
     }
 
-    /** A plain state dict: a backbone or a prior generator, told apart by its names. */
-    private static Parts classify(StateDict sd, FileLayout layout) {
-        Map<String, long[]> shapes = sd.shapes();
-        if (ConfigInference.isMimo(shapes)) {
-            return new Parts(sd, null, null, layout);
+    /**
+     * A plain state dict: a backbone or a prior generator, told apart by its names; a backbone of
+     * {@code architecture} when one is named (recorded or explicit) and it is not a prior generator.
+     */
+    private static Parts classify(StateDict sd, FileLayout layout, Backbone architecture) {
+        boolean prior = PriorConfig.recognises(sd.names());
+        if (!prior && (architecture != null || Backbone.detect(sd.names()).isPresent())) {
+            return new Parts(sd, null, null, layout, architecture);
         }
-        if (ConfigInference.isPrior(shapes)) {
-            return new Parts(null, sd, null, layout);
-        }
-        return new Parts(null, null, null, layout);
+        return prior ? new Parts(null, sd, null, layout, null) : new Parts(null, null, null, layout, null);
     }
 
     private interface Inference<T> {
@@ -260,20 +324,6 @@ public final class BlurdmModel {
             throw new WeightsException(path + ": config." + section + "." + name + " must be an integer, found " + v);
         }
         return v.asInt();
-    }
-
-    private static MimoConfig mimoConfig(Path path, JsonNode n) throws WeightsException {
-        if (!n.isObject()) {
-            throw new WeightsException(path + ": config.backbone is missing");
-        }
-        JsonNode wp = n.get("with_prior");
-        if (wp == null || !wp.isBoolean()) {
-            throw new WeightsException(path + ": config.backbone.with_prior must be true or false");
-        }
-        int base = intField(path, n, "backbone", "base_channels");
-        int blocks = intField(path, n, "backbone", "res_blocks");
-        int latent = intField(path, n, "backbone", "latent");
-        return infer(path, () -> new MimoConfig(base, blocks, wp.asBoolean(), latent));
     }
 
     private static PriorConfig priorConfig(Path path, JsonNode n) throws WeightsException {

@@ -2,13 +2,11 @@ package io.github.blurdm.blurdm;
 
 import io.github.blurdm.blurdm.backbone.Backbone;
 import io.github.blurdm.blurdm.pipeline.Conventions;
-import io.github.blurdm.blurdm.pipeline.Quantisation;
-import java.util.List;
 
 /**
- * The one place that decides how a model's images go in and come out (spec section 8.2, extended by
- * origin): a row of {@link Conventions} per (backbone, origin), and the rules that tell a file's origin.
- * A new backbone adds its rows here.
+ * Decides how a model's images go in and come out (spec section 8.2, extended by origin): the table
+ * (backbone, origin) -> {@link Conventions}, whose rows each backbone family declares
+ * ({@link io.github.blurdm.blurdm.backbone.BackboneFamily#conventions}), and the rules that tell a file's origin.
  *
  * <p>The origin, first rule that applies:
  * <ol>
@@ -27,29 +25,13 @@ public final class ConventionRules {
     /** safetensors metadata key holding why {@link #METADATA_KEY} was chosen at conversion. */
     public static final String METADATA_REASON_KEY = "conventions_reason";
 
-    /** Conventions of one backbone for one origin, and the scripts they reproduce. */
-    private record Row(Backbone backbone, Origin origin, Conventions conventions, String source) {
-    }
-
-    private static final List<Row> ROWS = List.of(
-            // src/MIMO_UNet/deblur_predict.py: trained on v/255 - 0.5; save_image's rounding
-            new Row(Backbone.MIMO_UNET, Origin.BLURDM,
-                    new Conventions(-0.5f, 8, -0.5f, 0.5f, Quantisation.SAVE_IMAGE),
-                    "BlurDM's MIMO-UNet deblur_predict.py"),
-            // eval.py: to_tensor (v/255), model(x)[2], clamp(0, 1), += 0.5/255, to_pil_image. It pads nothing
-            // and fails on sides that are not multiples of 4; those we pad (reflect) and crop back
-            new Row(Backbone.MIMO_UNET, Origin.ORIGINAL_RELEASE,
-                    new Conventions(0f, 4, 0f, 1f, Quantisation.TRUNCATE_AFTER_HALF_LEVEL),
-                    "chosj95/MIMO-UNet eval.py"));
-
     private ConventionRules() {
     }
 
     /** The conventions of {@code backbone} weights from {@code origin}. */
     public static Conventions conventions(Backbone backbone, Origin origin) {
-        return row(backbone, origin).conventions();
+        return backbone.family().conventions(origin).conventions();
     }
-
     /**
      * Decides the conventions of a loaded backbone.
      *
@@ -74,7 +56,7 @@ public final class ConventionRules {
             why = "a checkpoint of the BlurDM training code, layout " + layout.description();
         } else if (takesPrior) {
             detected = Origin.BLURDM;
-            why = model + ": the backbone has the BlurDM prior's layers (Decoder.*.kv), layout " + layout.description();
+            why = model + ": the backbone has the BlurDM prior's layers (its kv Linear layers), layout " + layout.description();
         } else {
             detected = Origin.ORIGINAL_RELEASE;
             why = "an original " + model + " release: layout " + layout.description() + ", no prior keys";
@@ -87,16 +69,7 @@ public final class ConventionRules {
     }
 
     private static ConventionChoice choice(Backbone backbone, Origin origin, String reason, boolean explicit) {
-        Row r = row(backbone, origin);
+        ConventionRow r = backbone.family().conventions(origin);
         return new ConventionChoice(origin, r.conventions(), r.source(), reason, explicit);
-    }
-
-    private static Row row(Backbone backbone, Origin origin) {
-        for (Row r : ROWS) {
-            if (r.backbone() == backbone && r.origin() == origin) {
-                return r;
-            }
-        }
-        throw new IllegalStateException("no conventions for " + backbone.displayName() + " weights of origin " + origin);
     }
 }

@@ -1,7 +1,8 @@
 package io.github.blurdm.blurdm;
 
+import io.github.blurdm.blurdm.backbone.Backbone;
 import io.github.blurdm.blurdm.pipeline.Images;
-import io.github.blurdm.blurdm.pipeline.MimoPipeline;
+import io.github.blurdm.blurdm.pipeline.DeblurPipeline;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion.Noise;
 import io.github.blurdm.runtime.Backend;
 import io.github.blurdm.runtime.BackendChoice;
@@ -19,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deblurs images with a BlurDM model. The library's entry point:
+ * Deblurs images with a BlurDM model (any backbone the engine runs, {@link Backbone}). The library's entry point:
  *
  * <pre>{@code
  * try (Deblurrer d = Deblurrer.builder().weights(Path.of("blurdm-small.safetensors")).build()) {
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Noise: the prior's initial noise is drawn from Philox4x32-10 with the builder's seed and stream 0,
  * so a result depends only on the image, the weights and the seed (not on call order), on CPU and GPU
- * alike; {@link #deblur(Tensor, Tensor, MimoPipeline.Progress)} takes explicit noise instead.
+ * alike; {@link #deblur(Tensor, Tensor, DeblurPipeline.Progress)} takes explicit noise instead.
  *
  * <p>Conventions: images are normalised, padded and quantised as the weights' origin was trained and
  * evaluated ({@link ConventionRules}; one log line says which and why when it is built);
@@ -84,7 +85,7 @@ public final class Deblurrer implements AutoCloseable {
      * are reduced to 8 bits first (see {@link Images}).
      */
     public BufferedImage deblur(BufferedImage image) {
-        return deblur(image, MimoPipeline.Progress.NONE);
+        return deblur(image, DeblurPipeline.Progress.NONE);
     }
 
     /**
@@ -92,7 +93,7 @@ public final class Deblurrer implements AutoCloseable {
      *
      * @throws CancellationException when {@code progress} returns false
      */
-    public BufferedImage deblur(BufferedImage image, MimoPipeline.Progress progress) {
+    public BufferedImage deblur(BufferedImage image, DeblurPipeline.Progress progress) {
         Objects.requireNonNull(image, "image");
         return Images.fromRgb(deblur(Images.toRgb(image), null, progress), Images.alpha(image));
     }
@@ -103,17 +104,17 @@ public final class Deblurrer implements AutoCloseable {
      *
      * @param noise the prior's initial noise [1, latent] on the host, or null for the builder's seed
      */
-    public synchronized Tensor deblur(Tensor rgb, Tensor noise, MimoPipeline.Progress progress) {
+    public synchronized Tensor deblur(Tensor rgb, Tensor noise, DeblurPipeline.Progress progress) {
         if (closed) {
             throw new IllegalStateException("this Deblurrer is closed");
         }
         Tensor eps = noise == null ? null : backend.upload(noise);
         try {
             Noise n = eps == null ? Noise.philox(seed, 0) : Noise.of(eps);
-            return MimoPipeline.deblur(new Ops(backend), model.backbone(), model.prior(),
+            return DeblurPipeline.deblur(new Ops(backend), model.backbone(), model.prior(),
                     model.conventions().conventions(), rgb, n,
                     tile > 0 ? tile : autoTile(rgb.dim(0), rgb.dim(1)), overlap,
-                    progress == null ? MimoPipeline.Progress.NONE : progress);
+                    progress == null ? DeblurPipeline.Progress.NONE : progress);
         } finally {
             backend.release(eps);
         }
@@ -138,7 +139,7 @@ public final class Deblurrer implements AutoCloseable {
         for (int i = 0; i < px.length; i++) {
             px[i] = rnd.nextInt(256);
         }
-        deblur(Tensor.of(px, WARM_UP_SIDE, WARM_UP_SIDE, 3), null, MimoPipeline.Progress.NONE);
+        deblur(Tensor.of(px, WARM_UP_SIDE, WARM_UP_SIDE, 3), null, DeblurPipeline.Progress.NONE);
     }
 
     /**
@@ -147,9 +148,11 @@ public final class Deblurrer implements AutoCloseable {
      */
     int autoTile(int h, int w) {
         long budget = MemoryBudget.bytes(backend);
-        int whole = Math.max(h, w) + 8;
-        if (MemoryBudget.estimate(model, h + 8, w + 8) <= budget) {
-            return (whole + 7) / 8 * 8;
+        // room for the padding, and a whole-image tile on the padding grid
+        int margin = Math.max(8, model.conventions().conventions().padMultiple());
+        int whole = Math.max(h, w) + margin;
+        if (MemoryBudget.estimate(model, h + margin, w + margin) <= budget) {
+            return (whole + margin - 1) / margin * margin;
         }
         int t = 64;
         while (t + 64 < whole && MemoryBudget.estimate(model, t + 64, t + 64) <= budget) {
@@ -181,6 +184,7 @@ public final class Deblurrer implements AutoCloseable {
         private Origin conventions;
         private int cudaDevice;
         private int cpuThreads;
+        private Backbone architecture;
 
         private Builder() {
         }
@@ -240,6 +244,16 @@ public final class Deblurrer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Optional: read the backbone as this family whatever its names say; a file that does not fit it fails
+         * with every missing, unexpected and mis-shaped name listed. null restores the default. Default: the
+         * family the file records, else the one its names show ({@link Backbone#detect}).
+         */
+        public Builder architecture(Backbone family) {
+            this.architecture = family;
+            return this;
+        }
+
         /** Optional: the seed of the prior's noise. Default 2023 (the official scripts' seed). */
         public Builder seed(long seed) {
             this.seed = seed;
@@ -284,7 +298,7 @@ public final class Deblurrer implements AutoCloseable {
             Backend b = Backends.create(backend != null ? backend : BackendChoice.configured(), cudaDevice,
                     cpuThreads > 0 ? cpuThreads : CpuBackend.defaultThreads());
             try {
-                BlurdmModel model = BlurdmModel.load(weights, prior, b, conventions);
+                BlurdmModel model = BlurdmModel.load(weights, prior, b, conventions, architecture);
                 LOG.info("{}: {}", weights.getFileName(), model.conventions().describe());
                 return new Deblurrer(b, model, seed, tile, overlap);
             } catch (WeightsException | RuntimeException e) {

@@ -5,7 +5,7 @@ package io.github.blurdm.blurdm;
  * the evidence {@link ConventionRules#choose} decides the conventions from.
  *
  * @param description    the layout in words, for messages: "{'model': ...}", "a bare state dict" ...
- * @param engineFile     this engine's own safetensors (architecture {@value BlurdmModel#ARCHITECTURE})
+ * @param engineFile     this engine's own safetensors (architecture "<family>{@value BlurdmModel#ENGINE_SUFFIX}")
  * @param blurdmTraining a checkpoint of the BlurDM training code: it holds {@code model_state} or
  *                       {@code model_dm_state}
  * @param recorded       the origin stored in the file's metadata by {@code weights convert}, or null

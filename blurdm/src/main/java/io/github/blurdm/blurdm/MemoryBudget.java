@@ -3,22 +3,21 @@ package io.github.blurdm.blurdm;
 import io.github.blurdm.runtime.Backend;
 
 /**
- * Estimates the working memory of one MIMO-UNet run and the budget it may use, so large images are
- * tiled before they exhaust the heap or the device.
+ * Estimates the working memory of one run (backbone and prior) and the budget it may use, so large images
+ * are tiled before they exhaust the heap or the device.
  */
 final class MemoryBudget {
     private MemoryBudget() {
     }
 
     /**
-     * Bytes one forward pass needs at h x w: the backbone's peak of live feature maps, measured at 4.7
-     * full-resolution maps of the base width (ModelProfile's allocations, small and paper sizes, since
-     * the AFFs upsample after their 1x1 conv; it was 15.7 with the full-resolution concatenations), taken
-     * as 8 for the backends' own temporaries, plus the prior encoder's three widest maps at 1/4 scale.
+     * Bytes one forward pass needs at h x w: the backbone's own estimate
+     * ({@link io.github.blurdm.blurdm.backbone.BackboneNetwork#workingBytes}) plus the prior encoder's three
+     * widest maps at 1/4 scale.
      */
     static long estimate(BlurdmModel m, int h, int w) {
         long pixels = (long) h * w;
-        long backbone = 8L * m.backbone().config().baseChannels() * pixels * Float.BYTES;
+        long backbone = m.backbone().workingBytes(h, w);
         long prior = m.prior() == null ? 0 : 3L * m.prior().config().latent() * (pixels / 16) * Float.BYTES;
         return backbone + prior;
     }

@@ -1,12 +1,12 @@
 package io.github.blurdm.blurdm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.blurdm.blurdm.backbone.MimoConfig;
-import io.github.blurdm.blurdm.backbone.MimoUNet;
+import io.github.blurdm.blurdm.backbone.Backbone;
+import io.github.blurdm.blurdm.backbone.mimo.MimoConfig;
+import io.github.blurdm.blurdm.backbone.mimo.MimoUNet;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
 import io.github.blurdm.blurdm.prior.PriorConfig;
 import io.github.blurdm.layers.Module;
@@ -26,9 +26,9 @@ class ConfigInferenceTest {
         for (MimoConfig c : new MimoConfig[] {MimoConfig.PLUS_PRIOR, MimoConfig.PLUS, MimoConfig.BASE,
             new MimoConfig(16, 3, true, 64), new MimoConfig(8, 0, false, 256)}) {
             Map<String, long[]> s = shapes(new MimoUNet(c));
-            assertTrue(ConfigInference.isMimo(s) || c.resBlocks() == 0);
+            assertTrue(Backbone.detect(s.keySet()).orElse(null) == Backbone.MIMO_UNET || c.resBlocks() == 0);
             if (c.resBlocks() > 0) {
-                MimoConfig got = ConfigInference.mimo(s);
+                MimoConfig got = MimoConfig.infer(s);
                 assertEquals(c.withPrior() ? c : new MimoConfig(c.baseChannels(), c.resBlocks(), false, 256), got);
             }
         }
@@ -39,16 +39,16 @@ class ConfigInferenceTest {
         for (PriorConfig c : new PriorConfig[] {PriorConfig.PAPER, new PriorConfig(16, 2, 32, 2, 5),
             new PriorConfig(32, 0, 64, 0, 3)}) {
             Map<String, long[]> s = shapes(new LatentExposureDiffusion(c));
-            assertTrue(ConfigInference.isPrior(s));
-            assertEquals(c, ConfigInference.prior(s));
+            assertTrue(PriorConfig.recognises(s.keySet()));
+            assertEquals(c, PriorConfig.infer(s));
         }
     }
 
     @Test
     void namesWhatIsMissing() {
         Map<String, long[]> s = shapes(new LatentExposureDiffusion(PriorConfig.PAPER));
-        assertFalse(ConfigInference.isMimo(s));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigInference.mimo(s));
+        assertTrue(Backbone.detect(s.keySet()).isEmpty());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MimoConfig.infer(s));
         assertTrue(e.getMessage().contains("feat_extract.0.main.0.weight"));
     }
 }

@@ -47,7 +47,7 @@ class CudaModelTest {
         Tensor padded = backend.upload(x);
         padded = ops.reflectPad(padded, 0, (8 - x.dim(2) % 8) % 8, 0, (8 - x.dim(3) % 8) % 8);
         Tensor prior = model.prior().sample(ops, padded, LatentExposureDiffusion.Noise.of(backend.upload(noise)), null);
-        Tensor out = model.backbone().forward(ops, padded, prior, null);
+        Tensor out = model.backbone().forward(ops, padded, prior);
         return new float[][] {backend.download(prior).data(), backend.download(out).data()};
     }
 

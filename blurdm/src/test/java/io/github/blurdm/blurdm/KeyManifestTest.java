@@ -2,8 +2,8 @@ package io.github.blurdm.blurdm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.blurdm.blurdm.backbone.MimoConfig;
-import io.github.blurdm.blurdm.backbone.MimoUNet;
+import io.github.blurdm.blurdm.backbone.mimo.MimoConfig;
+import io.github.blurdm.blurdm.backbone.mimo.MimoUNet;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
 import io.github.blurdm.blurdm.prior.PriorConfig;
 import io.github.blurdm.layers.Module;

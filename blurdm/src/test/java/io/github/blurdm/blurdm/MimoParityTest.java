@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.blurdm.blurdm.pipeline.MimoPipeline;
+import io.github.blurdm.blurdm.backbone.mimo.MimoUNet;
+import io.github.blurdm.blurdm.pipeline.DeblurPipeline;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
 import io.github.blurdm.runtime.Ops;
 import io.github.blurdm.runtime.Tensor;
@@ -73,7 +74,7 @@ class MimoParityTest {
                 double e = relL2(trace.get(k).data(), tensor(f, id + "/" + k).data());
                 assertTrue(e <= 1e-5, id + " prior " + k + ": rel-L2 " + e + " > 1e-5");
             }
-            Tensor out = model.backbone().forward(ops, x, prior, trace::put);
+            Tensor out = ((MimoUNet) model.backbone()).forward(ops, x, prior, trace::put);
             for (String k : new String[] {"decoder0", "decoder1", "decoder2"}) {
                 double e = relL2(trace.get(k).data(), tensor(f, id + "/" + k).data());
                 assertTrue(e <= 1e-4, id + " " + k + ": rel-L2 " + e + " > 1e-4");
@@ -81,7 +82,7 @@ class MimoParityTest {
             double e = relL2(out.data(), tensor(f, id + "/out1").data());
             assertTrue(e <= 1e-4, id + " out1: rel-L2 " + e + " > 1e-4");
 
-            Tensor result = MimoPipeline.deblur(ops, model.backbone(), model.prior(), model.conventions().conventions(),
+            Tensor result = DeblurPipeline.deblur(ops, model.backbone(), model.prior(), model.conventions().conventions(),
                     tensor(f, id + "/image"),
                     LatentExposureDiffusion.Noise.of(noise));
             assertWithinOneLevel(id, result.data(), tensor(f, id + "/result").data());

@@ -3,6 +3,7 @@ package io.github.blurdm.blurdm;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.blurdm.blurdm.backbone.mimo.MimoUNet;
 import io.github.blurdm.runtime.PhiloxNoise;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion.Noise;
 import io.github.blurdm.runtime.Ops;
@@ -116,12 +117,12 @@ class ModelLoadingTest {
             System.arraycopy(a, 0, both, 0, a.length);
             System.arraycopy(b, 0, both, a.length, b.length);
             Tensor x2 = Tensor.of(both, 2, 3, h, w);
-            Tensor y2 = m.backbone().forward(ops, x2, m.prior().sample(ops, x2, Noise.philox(1, 7), null), null);
+            Tensor y2 = m.backbone().forward(ops, x2, m.prior().sample(ops, x2, Noise.philox(1, 7), null));
             Tensor xa = Tensor.of(a, 1, 3, h, w);
-            Tensor ya = m.backbone().forward(ops, xa, m.prior().sample(ops, xa, Noise.philox(1, 7), null), null);
+            Tensor ya = m.backbone().forward(ops, xa, m.prior().sample(ops, xa, Noise.philox(1, 7), null));
             Tensor xb = Tensor.of(b, 1, 3, h, w);
             Tensor nb = Tensor.of(PhiloxNoise.gaussian(1, 8, 32), 1, 32);
-            Tensor yb = m.backbone().forward(ops, xb, m.prior().sample(ops, xb, Noise.of(nb), null), null);
+            Tensor yb = m.backbone().forward(ops, xb, m.prior().sample(ops, xb, Noise.of(nb), null));
             float[] y = y2.data();
             float[] first = java.util.Arrays.copyOfRange(y, 0, a.length);
             float[] second = java.util.Arrays.copyOfRange(y, a.length, 2 * a.length);
@@ -137,7 +138,7 @@ class ModelLoadingTest {
             Ops ops = new Ops(cpu);
             Tensor x = Tensor.of(new float[3 * 20 * 30], 1, 3, 20, 30);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> m.backbone().forward(ops, x, Tensor.of(new float[32], 1, 32), null));
+                    () -> m.backbone().forward(ops, x, Tensor.of(new float[32], 1, 32)));
             assertTrue(e.getMessage().contains("multiples of 4") && e.getMessage().contains("[1, 3, 20, 30]"), e.getMessage());
             IllegalArgumentException n = assertThrows(IllegalArgumentException.class,
                     () -> m.prior().sample(ops, Tensor.of(new float[3 * 24 * 24], 1, 3, 24, 24),
@@ -153,7 +154,8 @@ class ModelLoadingTest {
         try (CpuBackend cpu = new CpuBackend(2, true)) {
             BlurdmModel official = BlurdmModel.load(pth, cpu);
             BlurdmModel ours = BlurdmModel.load(model(), cpu);
-            assertTrue(official.backbone().config().equals(ours.backbone().config()), "" + official.backbone().config());
+            assertTrue(((MimoUNet) official.backbone()).config().equals(((MimoUNet) ours.backbone()).config()),
+                    "" + ((MimoUNet) official.backbone()).config());
             assertTrue(official.prior().config().equals(ours.prior().config()), "" + official.prior().config());
             Ops ops = new Ops(cpu);
             float[] d = new float[3 * 16 * 24];
@@ -162,8 +164,8 @@ class ModelLoadingTest {
                 d[i] = r.nextFloat() - 0.5f;
             }
             Tensor x = Tensor.of(d, 1, 3, 16, 24);
-            Tensor a = official.backbone().forward(ops, x, official.prior().sample(ops, x, Noise.philox(9, 0), null), null);
-            Tensor b = ours.backbone().forward(ops, x, ours.prior().sample(ops, x, Noise.philox(9, 0), null), null);
+            Tensor a = official.backbone().forward(ops, x, official.prior().sample(ops, x, Noise.philox(9, 0), null));
+            Tensor b = ours.backbone().forward(ops, x, ours.prior().sample(ops, x, Noise.philox(9, 0), null));
             org.junit.jupiter.api.Assertions.assertArrayEquals(b.data(), a.data());
         }
     }
@@ -201,11 +203,11 @@ class ModelLoadingTest {
         try (CpuBackend cpu = new CpuBackend(2, true); SafetensorsFile f = SafetensorsFile.open(cases)) {
             BlurdmModel m = BlurdmModel.load(pth, cpu);
             assertTrue(m.prior() == null);
-            assertTrue(m.backbone().config().equals(new io.github.blurdm.blurdm.backbone.MimoConfig(8, 1, false, 256)),
-                    "" + m.backbone().config());
+            assertTrue(((MimoUNet) m.backbone()).config().equals(new io.github.blurdm.blurdm.backbone.mimo.MimoConfig(8, 1, false, 256)),
+                    "" + ((MimoUNet) m.backbone()).config());
             TensorData x = f.get("c1/x");
             TensorData want = f.get("plain/out1");
-            Tensor y = m.backbone().forward(new Ops(cpu), Tensor.of(x.toFloats(), x.intShape()), null, null);
+            Tensor y = m.backbone().forward(new Ops(cpu), Tensor.of(x.toFloats(), x.intShape()), null);
             double e = MimoParityTest.relL2(y.data(), want.toFloats());
             assertTrue(e <= 1e-4, "rel-L2 " + e);
         }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.blurdm.blurdm.pipeline.MimoPipeline;
+import io.github.blurdm.blurdm.pipeline.DeblurPipeline;
 import io.github.blurdm.runtime.Ops;
 import io.github.blurdm.runtime.Tensor;
 import io.github.blurdm.runtime.cpu.CpuBackend;
@@ -83,7 +83,7 @@ class OriginalReleaseTest {
             Ops ops = new Ops(cpu);
             for (String id : ids) {
                 Tensor image = MimoParityTest.tensor(f, id + "/image");
-                Tensor got = MimoPipeline.deblur(ops, m.backbone(), null, choice.conventions(), image, null);
+                Tensor got = DeblurPipeline.deblur(ops, m.backbone(), null, choice.conventions(), image, null);
                 float[] want = MimoParityTest.tensor(f, results + "/" + id + "/result").data();
                 String what = c.file() + (override == null ? "" : " as " + override) + " " + id + " ("
                         + image.dim(1) + "x" + image.dim(0) + ")";
@@ -103,7 +103,7 @@ class OriginalReleaseTest {
             Tensor image = MimoParityTest.tensor(f, "m4/image");
             Tensor x = m.conventions().conventions().normalise(image);
             assertEquals(28, x.dim(2), "28x36: a multiple of 4, so not padded");
-            Tensor out = m.backbone().forward(new Ops(cpu), x, null, null);
+            Tensor out = m.backbone().forward(new Ops(cpu), x, null);
             double e = MimoParityTest.relL2(out.data(), MimoParityTest.tensor(f, "plus/m4/out1").data());
             assertTrue(e <= 1e-4, "out1 rel-L2 " + e);
         }
@@ -119,7 +119,7 @@ class OriginalReleaseTest {
             String[] files = {"MIMO-UNetPlus-small.pkl", "MIMO-UNetPlus-small.zip.pkl"};
             for (int i = 0; i < 2; i++) {
                 BlurdmModel m = BlurdmModel.load(fixture(files[i]), cpu);
-                r[i] = MimoPipeline.deblur(new Ops(cpu), m.backbone(), null, m.conventions().conventions(), image, null)
+                r[i] = DeblurPipeline.deblur(new Ops(cpu), m.backbone(), null, m.conventions().conventions(), image, null)
                         .data();
             }
             org.junit.jupiter.api.Assertions.assertArrayEquals(r[0], r[1]);

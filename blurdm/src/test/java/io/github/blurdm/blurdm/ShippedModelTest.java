@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.blurdm.blurdm.pipeline.MimoPipeline;
+import io.github.blurdm.blurdm.pipeline.DeblurPipeline;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
 import io.github.blurdm.runtime.Ops;
 import io.github.blurdm.runtime.Tensor;
@@ -125,14 +125,14 @@ class ShippedModelTest {
                 assertTrue(ep <= 1e-5, id + " prior: rel-L2 " + ep + " > 1e-5");
                 priorError = String.format("%.2g", ep);
             }
-            Tensor out = model.backbone().forward(ops, x, prior, null);
+            Tensor out = model.backbone().forward(ops, x, prior);
             double eo = MimoParityTest.relL2(out.data(), tensor(f, id + "/out1").data());
             assertTrue(eo <= 1e-4, id + " out1: rel-L2 " + eo + " > 1e-4");
             // the measured errors, for the model card (weights/models/README.md, "Engine parity")
             System.out.printf("ShippedModelTest %s %s: prior rel-L2 %s, out1 rel-L2 %.2g%n",
                     m.file(), id, priorError, eo);
             MimoParityTest.assertWithinOneLevel(id,
-                    MimoPipeline.deblur(ops, model.backbone(), model.prior(), model.conventions().conventions(), image,
+                    DeblurPipeline.deblur(ops, model.backbone(), model.prior(), model.conventions().conventions(), image,
                             noise).data(),
                     tensor(f, id + "/result").data());
         }

@@ -1,6 +1,7 @@
 package io.github.blurdm.spark;
 
 import io.github.blurdm.blurdm.Origin;
+import io.github.blurdm.blurdm.backbone.Backbone;
 import io.github.blurdm.runtime.BackendChoice;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -56,6 +57,10 @@ public final class BlurdmSparkJob implements Callable<Integer> {
 
     @Option(names = "--conventions", paramLabel = "original|blurdm", description = "Override the weights file's conventions.")
     private String conventions;
+
+    @Option(names = "--architecture", paramLabel = "NAME",
+            description = "Read the backbone as this architecture whatever its names say (as blurdm deblur).")
+    private String architecture;
 
     @Option(names = "--seed", defaultValue = "2023", description = "Seed of the prior's noise (default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -153,6 +158,9 @@ public final class BlurdmSparkJob implements Callable<Integer> {
             if (conventions != null) {
                 Origin.parse(conventions, "--conventions");
             }
+            if (architecture != null) {
+                Backbone.parse(architecture, "--architecture");
+            }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
@@ -193,7 +201,7 @@ public final class BlurdmSparkJob implements Callable<Integer> {
         if (tableFormat != null && !List.of("csv", "parquet").contains(tableFormat.toLowerCase(Locale.ROOT))) {
             throw new CommandLine.ParameterException(cl, "--table-format must be csv or parquet, not " + tableFormat);
         }
-        return new JobSettings(weights, prior, conventions, seed, backend, tile, overlap, threads, fmt,
+        return new JobSettings(weights, prior, conventions, architecture, seed, backend, tile, overlap, threads, fmt,
                 quality == null ? JobSettings.DEFAULT_QUALITY : quality, skipExisting);
     }
 

@@ -41,11 +41,11 @@ final class ExecutorEngines {
     }
 
     /** What makes two engines interchangeable. */
-    record EngineKey(String weights, String prior, String conventions, long seed, int tile, int overlap,
-            BackendChoice backend, int cudaDevice, int cpuThreads) {
+    record EngineKey(String weights, String prior, String conventions, String architecture, long seed, int tile,
+            int overlap, BackendChoice backend, int cudaDevice, int cpuThreads) {
         static EngineKey of(JobSettings s, TaskSlot slot) {
-            return new EngineKey(s.weights(), s.prior(), s.conventions(), s.seed(), s.tile(), s.overlap(),
-                    slot.backend(), slot.cudaDevice(), slot.cpuThreads());
+            return new EngineKey(s.weights(), s.prior(), s.conventions(), s.architecture(), s.seed(), s.tile(),
+                    s.overlap(), slot.backend(), slot.cudaDevice(), slot.cpuThreads());
         }
     }
 
@@ -164,6 +164,8 @@ final class ExecutorEngines {
                     .tileSize(key.tile()).overlap(key.overlap())
                     .conventions(key.conventions() == null ? null
                             : io.github.blurdm.blurdm.Origin.parse(key.conventions(), "--conventions"))
+                    .architecture(key.architecture() == null ? null
+                            : io.github.blurdm.blurdm.backbone.Backbone.parse(key.architecture(), "--architecture"))
                     .cudaDevice(key.cudaDevice()).cpuThreads(key.cpuThreads()).build();
             LOG.info("engine {} ready on {} in {} ms ({})", weights.getFileName(), d.backendName(),
                     (System.nanoTime() - t0) / 1_000_000, key.cpuThreads() + " CPU threads if on the CPU");

@@ -2,7 +2,7 @@ package io.github.blurdm.spark;
 
 import io.github.blurdm.blurdm.Deblurrer;
 import io.github.blurdm.blurdm.pipeline.Images;
-import io.github.blurdm.blurdm.pipeline.MimoPipeline;
+import io.github.blurdm.blurdm.pipeline.DeblurPipeline;
 import io.github.blurdm.runtime.Tensor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -110,7 +110,7 @@ final class ImageWork {
         lease.beforeImage((long) rgb.dim(0) * rgb.dim(1));
         Deblurrer d = lease.deblurrer();
         try {
-            return new Deblurred(d.deblur(rgb, null, MimoPipeline.Progress.NONE), alpha, d.backendName());
+            return new Deblurred(d.deblur(rgb, null, DeblurPipeline.Progress.NONE), alpha, d.backendName());
         } catch (IllegalArgumentException e) {
             throw new IOException(name + ": " + e.getMessage(), e);
         }

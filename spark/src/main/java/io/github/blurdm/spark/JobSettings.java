@@ -1,6 +1,7 @@
 package io.github.blurdm.spark;
 
 import io.github.blurdm.blurdm.Origin;
+import io.github.blurdm.blurdm.backbone.Backbone;
 import io.github.blurdm.runtime.BackendChoice;
 import java.io.Serializable;
 
@@ -13,6 +14,7 @@ import java.io.Serializable;
  *                     the files shipped with {@code --files}, or copy them from a Hadoop file system
  * @param prior        the prior generator in a separate file, or null
  * @param conventions  {@code original} or {@code blurdm} to override the file's conventions, or null
+ * @param architecture the backbone family to read the weights as ({@code --architecture}), or null for the file's
  * @param seed         the prior's noise seed
  * @param backend      auto, cpu, cuda or cuda-emulated
  * @param tile         tile side, 0 = automatic
@@ -22,7 +24,7 @@ import java.io.Serializable;
  * @param quality      JPEG quality (1-100)
  * @param skipExisting leave images whose output exists alone
  */
-record JobSettings(String weights, String prior, String conventions, long seed, String backend, int tile,
+record JobSettings(String weights, String prior, String conventions, String architecture, long seed, String backend, int tile,
         int overlap, int threads, String format, int quality, boolean skipExisting) implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -36,6 +38,11 @@ record JobSettings(String weights, String prior, String conventions, long seed, 
     /** The override, or null to follow the weights file. */
     Origin origin() {
         return conventions == null ? null : Origin.parse(conventions, "--conventions");
+    }
+
+    /** The override, or null to follow the weights file. */
+    Backbone backbone() {
+        return architecture == null ? null : Backbone.parse(architecture, "--architecture");
     }
 
     boolean jpeg() {

@@ -1,8 +1,8 @@
 package io.github.blurdm.bench.gpu;
 
 import io.github.blurdm.bench.model.ModelProfile;
-import io.github.blurdm.blurdm.backbone.MimoConfig;
-import io.github.blurdm.blurdm.backbone.MimoUNet;
+import io.github.blurdm.blurdm.backbone.mimo.MimoConfig;
+import io.github.blurdm.blurdm.backbone.mimo.MimoUNet;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
 import io.github.blurdm.blurdm.prior.PriorConfig;
 import io.github.blurdm.runtime.Ops;

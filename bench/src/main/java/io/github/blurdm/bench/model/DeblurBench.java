@@ -3,10 +3,10 @@ package io.github.blurdm.bench.model;
 import io.github.blurdm.blurdm.ConventionRules;
 import io.github.blurdm.blurdm.Origin;
 import io.github.blurdm.blurdm.backbone.Backbone;
-import io.github.blurdm.blurdm.backbone.MimoConfig;
-import io.github.blurdm.blurdm.backbone.MimoUNet;
+import io.github.blurdm.blurdm.backbone.mimo.MimoConfig;
+import io.github.blurdm.blurdm.backbone.mimo.MimoUNet;
 import io.github.blurdm.blurdm.pipeline.Conventions;
-import io.github.blurdm.blurdm.pipeline.MimoPipeline;
+import io.github.blurdm.blurdm.pipeline.DeblurPipeline;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
 import io.github.blurdm.blurdm.prior.PriorConfig;
 import io.github.blurdm.runtime.Ops;
@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * End-to-end CPU deblur, prior + backbone through {@link MimoPipeline#deblur} (whole image, no
+ * End-to-end CPU deblur, prior + backbone through {@link DeblurPipeline#deblur} (whole image, no
  * tiling) on a seeded random 8-bit image, with seeded random weights ({@link ModelProfile#randomWeights}).
  *
  * <ul>
@@ -112,7 +112,7 @@ public class DeblurBench {
 
     @Benchmark
     public Tensor deblur() {
-        return MimoPipeline.deblur(ops, net, dm, BLURDM, rgb, LatentExposureDiffusion.Noise.philox(1, 0));
+        return DeblurPipeline.deblur(ops, net, dm, BLURDM, rgb, LatentExposureDiffusion.Noise.philox(1, 0));
     }
 
     @TearDown(Level.Trial)

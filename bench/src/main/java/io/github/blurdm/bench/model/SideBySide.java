@@ -3,7 +3,7 @@ package io.github.blurdm.bench.model;
 import io.github.blurdm.blurdm.BlurdmModel;
 import io.github.blurdm.blurdm.pipeline.Images;
 import io.github.blurdm.blurdm.pipeline.Conventions;
-import io.github.blurdm.blurdm.pipeline.MimoPipeline;
+import io.github.blurdm.blurdm.pipeline.DeblurPipeline;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion.Noise;
 import io.github.blurdm.runtime.Ops;
 import io.github.blurdm.runtime.Tensor;
@@ -25,7 +25,7 @@ import java.nio.file.Path;
  * <ul>
  * <li>{@code float}: prior + backbone on the (reflect-padded) normalised image, untimed, writes
  *     {@code <outdir>/ours_float.bin} (out1 [1,3,Hp,Wp], little-endian float32); doubles as a warm-up;</li>
- * <li>{@code run}: one timed {@link MimoPipeline#deblur} (whole image, given noise); answers seconds;</li>
+ * <li>{@code run}: one timed {@link DeblurPipeline#deblur} (whole image, given noise); answers seconds;</li>
  * <li>{@code quit}: writes the last run's 8-bit image to {@code <outdir>/ours_u8.bin} (H,W,3 bytes),
  *     answers VmHWM and VmRSS of this process (kB) and exits.</li>
  * </ul>
@@ -74,14 +74,14 @@ public final class SideBySide {
                             x = b.upload(x);
                         }
                         Tensor p = model.prior().sample(ops, x, Noise.of(b.upload(Tensor.of(noise.clone(), 1, latent))), null);
-                        Tensor out = b.download(model.backbone().forward(ops, x, p, null));
+                        Tensor out = b.download(model.backbone().forward(ops, x, p));
                         writeFloats(outDir.resolve("ours_float.bin"), out.data());
                         System.out.printf("{\"float_s\": %.4f}%n", (System.nanoTime() - s) / 1e9);
                     }
                     case "run" -> {
                         Tensor nz = b.upload(Tensor.of(noise.clone(), 1, latent));
                         long s = System.nanoTime();
-                        last = MimoPipeline.deblur(ops, model.backbone(), model.prior(), model.conventions().conventions(),
+                        last = DeblurPipeline.deblur(ops, model.backbone(), model.prior(), model.conventions().conventions(),
                                 rgb, Noise.of(nz));
                         System.out.printf("{\"s\": %.4f}%n", (System.nanoTime() - s) / 1e9);
                     }

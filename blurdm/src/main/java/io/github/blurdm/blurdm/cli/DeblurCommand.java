@@ -2,6 +2,7 @@ package io.github.blurdm.blurdm.cli;
 
 import io.github.blurdm.blurdm.Deblurrer;
 import io.github.blurdm.blurdm.Origin;
+import io.github.blurdm.blurdm.backbone.Backbone;
 import io.github.blurdm.blurdm.pipeline.Images;
 import io.github.blurdm.runtime.BackendChoice;
 import io.github.blurdm.runtime.Tensor;
@@ -84,8 +85,8 @@ import picocli.CommandLine.Parameters;
             "Exit codes:",
             "  0  every input written",
             "  1  some inputs failed (each reported with its path; the rest written)",
-            "  2  usage error (bad option or --conventions, duplicate output names, bad",
-            "     --noise shape)",
+            "  2  usage error (bad option, --conventions or --architecture, duplicate",
+            "     output names, bad --noise shape)",
             "  3  nothing done: weights missing, unreadable or not fitting the model, backend",
             "     unavailable, output folder not creatable or not writable"})
 final class DeblurCommand implements Callable<Integer> {
@@ -116,6 +117,20 @@ final class DeblurCommand implements Callable<Integer> {
             description = "original (the authors' eval.py: v/255, clamp [0,1], +0.5/255 truncated) or blurdm (BlurDM's "
                     + "scripts: v/255-0.5, pad to 8, save_image's rounding). Default: from the weights file's origin.")
     private String conventionsName;
+
+    @Option(names = "--architecture", paramLabel = "NAME", completionCandidates = Architectures.class,
+            description = "Read the backbone as this architecture (${COMPLETION-CANDIDATES}) whatever its names say; a "
+                    + "file that does not fit fails listing every missing, unexpected and mis-shaped name. Default: "
+                    + "the one the file records, else the one its names show.")
+    private String architectureName;
+
+    /** The names --architecture takes, one per backbone family. */
+    static final class Architectures implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(Backbone.values()).map(Backbone::architecture).iterator();
+        }
+    }
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (created if missing).")
     private Path out;
@@ -200,6 +215,9 @@ final class DeblurCommand implements Callable<Integer> {
             builder.backend(choice).tileSize(tile).overlap(overlap);
             if (conventionsName != null) {
                 builder.conventions(Origin.parse(conventionsName, "--conventions"));
+            }
+            if (architectureName != null) {
+                builder.architecture(Backbone.parse(architectureName, "--architecture"));
             }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());

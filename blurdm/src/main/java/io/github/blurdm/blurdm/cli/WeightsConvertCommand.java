@@ -1,10 +1,10 @@
 package io.github.blurdm.blurdm.cli;
 
 import io.github.blurdm.blurdm.BlurdmModel;
-import io.github.blurdm.blurdm.ConfigInference;
 import io.github.blurdm.blurdm.ConventionChoice;
 import io.github.blurdm.blurdm.ConventionRules;
 import io.github.blurdm.blurdm.Origin;
+import io.github.blurdm.blurdm.backbone.Backbone;
 import io.github.blurdm.weights.ModelConfig;
 import io.github.blurdm.weights.SafetensorsWriter;
 import io.github.blurdm.weights.StateDict;
@@ -17,6 +17,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,9 +30,10 @@ import picocli.CommandLine.Parameters;
                 "Writes a temporary file beside OUT and renames it; never overwrites IN; refuses an existing OUT "
                         + "unless --force. Floating tensors become float32 unless --dtype keep; integer and bool "
                         + "tensors keep their type.",
-                "A MIMO-UNet backbone's conventions (original or blurdm, from the input's origin or --conventions) "
-                        + "are recorded in the metadata (" + ConventionRules.METADATA_KEY + ", "
-                        + ConventionRules.METADATA_REASON_KEY + "), so the converted file runs as the input did."})
+                "A backbone's architecture (unless --config or --architecture names one) and its conventions (original "
+                        + "or blurdm, from the input's origin or --conventions) are recorded in the metadata (architecture, "
+                        + ConventionRules.METADATA_KEY + ", " + ConventionRules.METADATA_REASON_KEY + "), so the "
+                        + "converted file runs as the input did."})
 final class WeightsConvertCommand implements Callable<Integer> {
     enum OutDType { float32, keep }
 
@@ -102,7 +104,11 @@ final class WeightsConvertCommand implements Callable<Integer> {
             if (key != null) {
                 meta.put("source_key", key);
             }
-            ConventionChoice conventions = conventions(sd, override);
+            Optional<BlurdmModel.Found> backbone = backbone(sd, override);
+            ConventionChoice conventions = backbone.map(BlurdmModel.Found::conventions).orElse(null);
+            if (cfg == null && backbone.isPresent()) {
+                cfg = new ModelConfig(backbone.get().network().backbone().architecture(), null);
+            }
             if (conventions != null) {
                 meta.put(ConventionRules.METADATA_KEY, conventions.origin().id());
                 meta.put(ConventionRules.METADATA_REASON_KEY, conventions.reason());
@@ -111,6 +117,7 @@ final class WeightsConvertCommand implements Callable<Integer> {
             o.printf("wrote %s: %d tensors, %,d parameters from %s%n", out, sd.size(), sd.parameterCount(),
                     sd.source());
             if (conventions != null) {
+                o.printf("backbone %s, architecture %s%n", backbone.get().network().displayName(), cfg.architecture());
                 o.printf("%s (recorded as %s = %s)%n", conventions.describe(), ConventionRules.METADATA_KEY,
                         conventions.origin().id());
             }
@@ -122,19 +129,21 @@ final class WeightsConvertCommand implements Callable<Integer> {
     }
 
     /**
-     * The conventions to record when the converted state dict is a MIMO-UNet backbone (null otherwise: a prior
-     * generator alone has none), decided from the whole input file as loading it would.
+     * The backbone to record when the converted state dict is one (empty otherwise: a prior generator alone has
+     * no architecture or conventions of its own), with its conventions decided from the whole input file as
+     * loading it would.
      */
-    private ConventionChoice conventions(StateDict sd, Origin override) throws WeightsException {
-        if (!ConfigInference.isMimo(sd.stripPrefix("module.").shapes())) {
-            return null;
+    private Optional<BlurdmModel.Found> backbone(StateDict sd, Origin override) throws WeightsException {
+        if (Backbone.detect(sd.stripPrefix("module.").names()).isEmpty()) {
+            return Optional.empty();
         }
         try {
-            return BlurdmModel.conventionsOf(in, override).orElse(null);
+            return BlurdmModel.describe(in, override, null);
         } catch (WeightsException e) {
             // the tensors convert fine; only the model-level reading failed, so say so and go on
-            spec.commandLine().getErr().println("blurdm weights convert: note: no conventions recorded: " + e.getMessage());
-            return null;
+            spec.commandLine().getErr().println("blurdm weights convert: note: no architecture or conventions recorded: "
+                    + e.getMessage());
+            return Optional.empty();
         }
     }
 

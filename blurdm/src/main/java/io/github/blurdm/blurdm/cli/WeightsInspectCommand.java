@@ -1,7 +1,7 @@
 package io.github.blurdm.blurdm.cli;
 
 import io.github.blurdm.blurdm.BlurdmModel;
-import io.github.blurdm.blurdm.ConventionChoice;
+import io.github.blurdm.blurdm.backbone.BackboneFamily;
 import io.github.blurdm.weights.ModelConfig;
 import io.github.blurdm.weights.PyObject;
 import io.github.blurdm.weights.PyTuple;
@@ -136,11 +136,16 @@ final class WeightsInspectCommand implements Callable<Integer> {
         }
     }
 
-    /** For a file with a MIMO-UNet backbone: the conventions it would run with, and why. */
+    /** For a file with a backbone: which network it is, and the conventions it would run with, and why. */
     private void printConventions(PrintWriter out) {
         try {
-            Optional<ConventionChoice> c = BlurdmModel.conventionsOf(file, null);
-            c.ifPresent(choice -> out.printf("%s%n", choice.describe()));
+            Optional<BlurdmModel.Found> found = BlurdmModel.describe(file, null, null);
+            found.ifPresent(f -> {
+                BackboneFamily family = f.network().backbone().family();
+                out.printf("backbone  %s (architecture %s; output %s)%n", f.network().displayName(),
+                        family.architecture(), family.output());
+                out.printf("%s%n", f.conventions().describe());
+            });
         } catch (WeightsException e) {
             out.printf("conventions unknown: %s%n", e.getMessage());
         }

@@ -16,8 +16,8 @@ import java.util.Locale;
  * <li>after the network, crop back, clamp to [{@code clampLow}, {@code clampHigh}], subtract
  *     {@code offset} (so the value is in [0, 1]) and quantise with {@code quantisation}.</li>
  * </ol>
- * Which network output is used is the backbone's own (MIMO-UNet: {@code out[2]}, the full-resolution
- * head, whatever the origin), so it is not part of this value. {@link ConventionRules} (package
+ * Which network output is used is the backbone's own (its family's {@code output()}, e.g. MIMO-UNet's
+ * {@code out[2]}, whatever the origin), so it is not part of this value. {@link ConventionRules} (package
  * {@code blurdm}) holds the rows. Immutable.
  *
  * @param offset       added after dividing by 255

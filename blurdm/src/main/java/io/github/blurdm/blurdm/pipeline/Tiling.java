@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Splits an H x W image into overlapping tiles and blends per-tile results with linear ramps.
  * Tile origins are multiples of {@code align}, so every tile of an image whose sides are multiples
- * of {@code align} has sides that are too (MIMO-UNet needs multiples of 8).
+ * of {@code align} has sides that are too (the sides the backbone takes).
  */
 public final class Tiling {
     /** One tile: rows [y0, y1), columns [x0, x1). */

@@ -65,7 +65,7 @@ class TiledPipelineTest {
             Ops ops = new Ops(cpu);
             Tensor xp = m.conventions().conventions().pad(m.conventions().conventions().normalise(image(150, 203, 1)));
             float[] whole = m.prior().encoder().forward(ops, xp, xp).data();
-            float[] tiled = MimoPipeline.encodeTiled(ops, m.prior().encoder(), xp,
+            float[] tiled = DeblurPipeline.encodeTiled(ops, m.prior().encoder(), xp,
                     Tiling.partition(xp.dim(2) / 4, xp.dim(3) / 4, 10), () -> { }).data();
             double num = 0;
             double den = 0;
@@ -84,9 +84,9 @@ class TiledPipelineTest {
             Ops ops = new Ops(cpu);
             Tensor img = image(150, 203, 2);
             Noise noise = Noise.philox(4, 0);
-            float[] whole = MimoPipeline.deblur(ops, m.backbone(), m.prior(), m.conventions().conventions(), img, noise).data();
+            float[] whole = DeblurPipeline.deblur(ops, m.backbone(), m.prior(), m.conventions().conventions(), img, noise).data();
             int[] steps = {0};
-            float[] tiled = MimoPipeline.deblur(ops, m.backbone(), m.prior(), m.conventions().conventions(), img, noise, 96, 48,
+            float[] tiled = DeblurPipeline.deblur(ops, m.backbone(), m.prior(), m.conventions().conventions(), img, noise, 96, 48,
                     (done, total) -> ++steps[0] > 0).data();
             assertTrue(steps[0] > 2, "progress reported per tile");
             int maxDiff = 0;
@@ -107,9 +107,9 @@ class TiledPipelineTest {
             assertEquals(4, c.padMultiple());
             Ops ops = new Ops(cpu);
             Tensor img = image(150, 202, 5);
-            float[] whole = MimoPipeline.deblur(ops, m.backbone(), null, c, img, null).data();
-            float[] tiled = MimoPipeline.deblur(ops, m.backbone(), null, c, img, null, 96, 48,
-                    MimoPipeline.Progress.NONE).data();
+            float[] whole = DeblurPipeline.deblur(ops, m.backbone(), null, c, img, null).data();
+            float[] tiled = DeblurPipeline.deblur(ops, m.backbone(), null, c, img, null, 96, 48,
+                    DeblurPipeline.Progress.NONE).data();
             int maxDiff = 0;
             for (int i = 0; i < whole.length; i++) {
                 maxDiff = Math.max(maxDiff, (int) Math.abs(whole[i] - tiled[i]));
@@ -123,7 +123,7 @@ class TiledPipelineTest {
         try (CpuBackend cpu = new CpuBackend(1, true)) {
             BlurdmModel m = model(cpu);
             Ops ops = new Ops(cpu);
-            CancellationException e = assertThrows(CancellationException.class, () -> MimoPipeline.deblur(ops,
+            CancellationException e = assertThrows(CancellationException.class, () -> DeblurPipeline.deblur(ops,
                     m.backbone(), m.prior(), m.conventions().conventions(), image(100, 100, 3), Noise.philox(1, 0), 48, 16, (done, total) -> done < 2));
             assertTrue(e.getMessage().contains("after 2 of"), e.getMessage());
         }

@@ -1,4 +1,4 @@
-package io.github.blurdm.blurdm.backbone;
+package io.github.blurdm.blurdm.backbone.mimo;
 
 import io.github.blurdm.layers.Act;
 import io.github.blurdm.layers.Conv2d;

@@ -1,4 +1,4 @@
-package io.github.blurdm.blurdm.backbone;
+package io.github.blurdm.blurdm.backbone.mimo;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

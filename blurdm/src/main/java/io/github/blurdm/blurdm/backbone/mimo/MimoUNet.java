@@ -1,11 +1,13 @@
-package io.github.blurdm.blurdm.backbone;
+package io.github.blurdm.blurdm.backbone.mimo;
 
-import io.github.blurdm.blurdm.backbone.MimoBlocks.Aff;
-import io.github.blurdm.blurdm.backbone.MimoBlocks.BasicConv;
-import io.github.blurdm.blurdm.backbone.MimoBlocks.DBlock;
-import io.github.blurdm.blurdm.backbone.MimoBlocks.Fam;
-import io.github.blurdm.blurdm.backbone.MimoBlocks.ResStack;
-import io.github.blurdm.blurdm.backbone.MimoBlocks.Scm;
+import io.github.blurdm.blurdm.backbone.Backbone;
+import io.github.blurdm.blurdm.backbone.BackboneNetwork;
+import io.github.blurdm.blurdm.backbone.mimo.MimoBlocks.Aff;
+import io.github.blurdm.blurdm.backbone.mimo.MimoBlocks.BasicConv;
+import io.github.blurdm.blurdm.backbone.mimo.MimoBlocks.DBlock;
+import io.github.blurdm.blurdm.backbone.mimo.MimoBlocks.Fam;
+import io.github.blurdm.blurdm.backbone.mimo.MimoBlocks.ResStack;
+import io.github.blurdm.blurdm.backbone.mimo.MimoBlocks.Scm;
 import io.github.blurdm.layers.Module;
 import io.github.blurdm.layers.Sequential;
 import io.github.blurdm.runtime.Ops;
@@ -16,7 +18,7 @@ import io.github.blurdm.runtime.Tensor;
  * blocks. {@link #forward} returns only the full-resolution output {@code out1}, the one inference
  * uses; the 1/4 and 1/2 heads ({@code ConvsOut}) are loaded but skipped.
  */
-public final class MimoUNet extends Module {
+public final class MimoUNet extends Module implements BackboneNetwork {
     /**
      * Input sides must be multiples of this: two stride-2 stages must halve them exactly, or the
      * 1/4-scale features and the 1/4-scale image differ in size (the original eval.py then fails).
@@ -70,6 +72,47 @@ public final class MimoUNet extends Module {
 
     public MimoConfig config() {
         return config;
+    }
+
+    @Override
+    public Backbone backbone() {
+        return Backbone.MIMO_UNET;
+    }
+
+    @Override
+    public String displayName() {
+        return config.displayName();
+    }
+
+    @Override
+    public boolean takesPrior() {
+        return config.withPrior();
+    }
+
+    @Override
+    public int latent() {
+        return config.latent();
+    }
+
+    @Override
+    public Module module() {
+        return this;
+    }
+
+    /**
+     * The backbone's peak of live feature maps, measured at 4.7 full-resolution maps of the base width
+     * (ModelProfile's allocations, small and paper sizes, since the AFFs upsample after their 1x1 conv; it was
+     * 15.7 with the full-resolution concatenations), taken as 8 for the backends' own temporaries.
+     */
+    @Override
+    public long workingBytes(int h, int w) {
+        return 8L * config.baseChannels() * ((long) h * w) * Float.BYTES;
+    }
+
+    /** {@link #forward(Ops, Tensor, Tensor, Trace)} without a trace: out1. */
+    @Override
+    public Tensor forward(Ops ops, Tensor x, Tensor prior) {
+        return forward(ops, x, prior, null);
     }
 
     /** Observes decoder outputs ("decoder0".."decoder2") for parity tests. */

@@ -1,6 +1,7 @@
 package io.github.blurdm.blurdm.pipeline;
 
-import io.github.blurdm.blurdm.backbone.MimoUNet;
+import io.github.blurdm.blurdm.backbone.BackboneFamily;
+import io.github.blurdm.blurdm.backbone.BackboneNetwork;
 import io.github.blurdm.blurdm.prior.LatentEncoder;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
 import io.github.blurdm.runtime.Ops;
@@ -9,21 +10,17 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /**
- * The MIMO-UNet inference pipeline of spec section 8: normalise and pad as the {@link Conventions} say,
- * the prior on the padded image, the backbone's full-resolution output ({@code out[2]}), crop, clamp,
- * de-normalise and quantise as the conventions say (BlurDM's: v/255 - 0.5, reflect pad to a multiple of 8,
- * clamp [-0.5, 0.5] + 0.5, save_image's rounding; the original release's: v/255, pad only sides that are
- * not multiples of 4, clamp [0, 1], +0.5/255, x255 truncated).
+ * The inference pipeline of spec sections 1 and 8, the same for every backbone: normalise and pad as the
+ * {@link Conventions} say, the prior on the padded image, the backbone's output (the one its family declares),
+ * crop, clamp, de-normalise and quantise as the conventions say. What differs between backbones comes from
+ * their declaration ({@link BackboneFamily}): the sides the network takes, the smallest image, the tiling.
  * Images are interleaved 8-bit RGB as float values 0..255, row-major [H,W,3].
  *
- * <p>Large images run in tiles: the prior's encoder on non-overlapping tiles extended by its
- * receptive radius, so the pooled latent is the whole image's (up to summation order); the backbone on
- * overlapping tiles blended with linear ramps.
+ * <p>Large images run in tiles ({@link TileRule#BLENDED_WHOLE_IMAGE_PRIOR}): the prior's encoder on
+ * non-overlapping tiles extended by its receptive radius, so the pooled latent is the whole image's (up to
+ * summation order); the backbone on overlapping tiles blended with linear ramps.
  */
-public final class MimoPipeline {
-    /** The smallest side the reflect padding supports. */
-    public static final int MIN_SIDE = 8;
-
+public final class DeblurPipeline {
     /** Reports progress after each unit of work; returning false cancels the run. */
     @FunctionalInterface
     public interface Progress {
@@ -32,51 +29,63 @@ public final class MimoPipeline {
         Progress NONE = (done, total) -> true;
     }
 
-    private MimoPipeline() {
+    private DeblurPipeline() {
     }
 
     /** The whole image at once (no tiling). */
-    public static Tensor deblur(Ops ops, MimoUNet backbone, LatentExposureDiffusion prior, Conventions conventions,
-                                Tensor rgb, LatentExposureDiffusion.Noise noise) {
+    public static Tensor deblur(Ops ops, BackboneNetwork backbone, LatentExposureDiffusion prior,
+                                Conventions conventions, Tensor rgb, LatentExposureDiffusion.Noise noise) {
         return deblur(ops, backbone, prior, conventions, rgb, noise, Integer.MAX_VALUE / 2 / 8 * 8, 0, Progress.NONE);
     }
 
     /**
-     * @param rgb     [H,W,3] values 0..255 on the host
-     * @param prior   the prior generator, or null for a backbone without prior
+     * @param rgb         [H,W,3] values 0..255 on the host
+     * @param prior       the prior generator, or null for a backbone without prior
      * @param conventions normalisation, padding and quantisation (the file's origin decides them); their
-     *                padding multiple must be a multiple of 4, the sides MIMO-UNet takes
-     * @param noise   the prior's initial noise (ignored without prior)
-     * @param tile    tile side in pixels, a multiple of 8 (images that fit run whole)
-     * @param overlap tile overlap in pixels, a multiple of 8 smaller than {@code tile}
+     *                    padding multiple must be a multiple of the backbone's side multiple
+     * @param noise       the prior's initial noise (ignored without prior)
+     * @param tile        tile side in pixels (images that fit run whole); rounded down to a multiple of the
+     *                    padding multiple
+     * @param overlap     tile overlap in pixels, smaller than {@code tile}; rounded up to a multiple of the
+     *                    padding multiple
      * @return [H,W,3] quantised values 0..255 on the host
      * @throws CancellationException when {@code progress} returns false
      */
-    public static Tensor deblur(Ops ops, MimoUNet backbone, LatentExposureDiffusion prior, Conventions conventions,
-                                Tensor rgb, LatentExposureDiffusion.Noise noise, int tile, int overlap,
-                                Progress progress) {
+    public static Tensor deblur(Ops ops, BackboneNetwork backbone, LatentExposureDiffusion prior,
+                                Conventions conventions, Tensor rgb, LatentExposureDiffusion.Noise noise, int tile,
+                                int overlap, Progress progress) {
         if (rgb.rank() != 3 || rgb.dim(2) != 3) {
             throw new IllegalArgumentException("image must be [H,W,3] RGB, found " + java.util.Arrays.toString(rgb.shape()));
         }
+        BackboneFamily family = backbone.backbone().family();
         int h = rgb.dim(0);
         int w = rgb.dim(1);
-        if (h < MIN_SIDE || w < MIN_SIDE) {
-            throw new IllegalArgumentException("image is " + w + "x" + h + " pixels; MIMO-UNet needs at least "
-                    + MIN_SIDE + "x" + MIN_SIDE);
-        }
         int align = conventions.padMultiple();
-        if (align % MimoUNet.SIDE_MULTIPLE != 0) {
-            throw new IllegalArgumentException("MIMO-UNet takes sides that are multiples of " + MimoUNet.SIDE_MULTIPLE
-                    + "; these conventions pad to multiples of " + align);
+        // reflect padding needs each pad smaller than the side it mirrors
+        int minSide = Math.max(family.minSide(), align / 2 + 1);
+        if (h < minSide || w < minSide) {
+            throw new IllegalArgumentException("image is " + w + "x" + h + " pixels; " + family.displayName()
+                    + " needs at least " + minSide + "x" + minSide
+                    + (minSide > family.minSide() ? " with padding to a multiple of " + align : ""));
         }
+        if (align % family.sideMultiple() != 0) {
+            throw new IllegalArgumentException(family.displayName() + " takes sides that are multiples of "
+                    + family.sideMultiple() + "; these conventions pad to multiples of " + align);
+        }
+        if (family.tiling() != TileRule.BLENDED_WHOLE_IMAGE_PRIOR) {
+            throw new IllegalStateException("tiling rule " + family.tiling() + " of " + family.displayName()
+                    + " is not implemented");
+        }
+        int tileA = Math.max(align, tile / align * align);
+        int overlapA = Math.min((overlap + align - 1) / align * align, tileA - align);
         Tensor xp = conventions.pad(conventions.normalise(rgb));
         int hp = xp.dim(2);
         int wp = xp.dim(3);
-        boolean whole = hp <= tile && wp <= tile;
+        boolean whole = hp <= tileA && wp <= tileA;
         // tiles start at multiples of the padding multiple, so each has sides the network takes
         List<Tiling.Tile> tiles = whole ? List.of(new Tiling.Tile(0, hp, 0, wp))
-                : Tiling.tiles(hp, wp, tile, overlap, align);
-        List<Tiling.Tile> encoderTiles = Tiling.partition(hp / 4, wp / 4, Math.max(1, tile / 4));
+                : Tiling.tiles(hp, wp, tileA, overlapA, align);
+        List<Tiling.Tile> encoderTiles = Tiling.partition(hp / 4, wp / 4, Math.max(1, tileA / 4));
         int total = (prior == null || whole ? 0 : encoderTiles.size()) + tiles.size();
         int[] done = {0};
         // Backend tensors are released as soon as they are downloaded: on a GPU they go back to the pool.
@@ -94,7 +103,7 @@ public final class MimoPipeline {
                 }
             }
             if (whole) {
-                Tensor y = backbone.forward(ops, xWhole, p, null);
+                Tensor y = backbone.forward(ops, xWhole, p);
                 Tensor out = ops.backend().download(y);
                 ops.release(y);
                 report(progress, ++done[0], total);
@@ -104,10 +113,10 @@ public final class MimoPipeline {
             float[] wsum = new float[hp * wp];
             for (Tiling.Tile t : tiles) {
                 Tensor xt = ops.backend().upload(crop(xp, t.y0(), t.y1(), t.x0(), t.x1()));
-                Tensor yt = backbone.forward(ops, xt, p, null);
+                Tensor yt = backbone.forward(ops, xt, p);
                 Tensor y = ops.backend().download(yt);
                 ops.release(xt, yt);
-                blend(acc, wsum, y.data(), t, hp, wp, overlap);
+                blend(acc, wsum, y.data(), t, hp, wp, overlapA);
                 report(progress, ++done[0], total);
             }
             return blended(acc, wsum, hp, wp, h, w, conventions);
