@@ -21,8 +21,8 @@ import org.apache.hadoop.fs.RemoteIterator;
  * one (the local one is expanded by the command's own code, {@link CliFileNames#expand}): a file is taken
  * whatever its name; a folder gives its image files ({@link CliFileNames#isImageName}, hidden ones skipped),
  * sorted, with {@code recursive} also from sub-folders, whose structure the outputs keep; an argument with
- * {@code * ? [ {} that is not a file is a glob whose wildcard part matches paths below the part before it
- * ({@code **} crosses folders), taking image files only. {@code InputExpansionTest} checks these against the
+ * a wildcard (star, question mark, bracket or brace) that is not a file is a glob whose wildcard part matches
+ * paths below the part before it (a double star crosses folders), taking image files only. {@code InputExpansionTest} checks these against the
  * command's expansion on the same local folders.
  */
 final class HadoopGlobs {
