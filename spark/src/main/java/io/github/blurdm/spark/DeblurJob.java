@@ -120,6 +120,8 @@ final class DeblurJob {
         Path parquet = new Path(results, "results.parquet");
         JavaRDD<Row> rows = jsc.parallelize(items, tasks)
                 .mapPartitions(new DeblurPartition(settings, new HadoopConf(conf), metrics));
+        ProgressLines progress = new ProgressLines(out, tasks, n);
+        spark.sparkContext().addSparkListener(progress);
         try {
             spark.createDataFrame(rows, ResultTable.schema(metrics)).write().mode(SaveMode.Overwrite)
                     .parquet(parquet.toString());
@@ -130,9 +132,13 @@ final class DeblurJob {
             }
             err.println("blurdm-spark: " + engine);
             return CANNOT_START;
+        } finally {
+            spark.sparkContext().removeSparkListener(progress);
         }
 
-        ResultsReport report = ResultsReport.read(spark.read().parquet(parquet.toString()), metrics);
+        // with the schema given, reading back plans no job to infer it from the files' footers
+        ResultsReport report = ResultsReport.read(spark.read().schema(ResultTable.schema(metrics))
+                .parquet(parquet.toString()), metrics);
         java.nio.file.Path work = Files.createTempDirectory("blurdm-driver-");
         Path csv = new Path(results, "results.csv");
         report.writeCsv(csv, conf, work);
