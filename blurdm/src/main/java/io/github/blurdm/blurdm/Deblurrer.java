@@ -12,6 +12,7 @@ import io.github.blurdm.runtime.Backends;
 import io.github.blurdm.runtime.Device;
 import io.github.blurdm.runtime.Ops;
 import io.github.blurdm.runtime.Tensor;
+import io.github.blurdm.runtime.cpu.CpuBackend;
 import io.github.blurdm.weights.WeightsException;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -197,6 +198,8 @@ public final class Deblurrer implements AutoCloseable {
         private int tile;
         private int overlap = 64;
         private Origin conventions;
+        private int cudaDevice;
+        private int cpuThreads;
         private Backbone architecture;
         private TileMerge tileMerge = TileMerge.OFFICIAL;
 
@@ -242,6 +245,30 @@ public final class Deblurrer implements AutoCloseable {
          */
         public Builder conventions(Origin origin) {
             this.conventions = origin;
+            return this;
+        }
+
+        /**
+         * Optional: the CUDA device to run on when the backend is CUDA (or AUTO finds CUDA usable), as the
+         * driver numbers them. Default 0.
+         */
+        public Builder cudaDevice(int index) {
+            if (index < 0) {
+                throw new IllegalArgumentException("CUDA device index must be >= 0, got " + index);
+            }
+            this.cudaDevice = index;
+            return this;
+        }
+
+        /**
+         * Optional: worker threads of the CPU backend, when it is the one used; 0 restores the default.
+         * Default: the {@code blurdm.threads} property, else the available processors.
+         */
+        public Builder cpuThreads(int threads) {
+            if (threads < 0) {
+                throw new IllegalArgumentException("CPU threads must be >= 1 (or 0 for the default), got " + threads);
+            }
+            this.cpuThreads = threads;
             return this;
         }
 
@@ -298,7 +325,8 @@ public final class Deblurrer implements AutoCloseable {
             if (tile != 0 && overlap >= tile) {
                 throw new IllegalStateException("overlap " + overlap + " must be smaller than the tile size " + tile);
             }
-            Backend b = Backends.create(backend != null ? backend : BackendChoice.configured());
+            Backend b = Backends.create(backend != null ? backend : BackendChoice.configured(), cudaDevice,
+                    cpuThreads > 0 ? cpuThreads : CpuBackend.defaultThreads());
             try {
                 BlurdmModel model = BlurdmModel.load(weights, prior, b, conventions, architecture);
                 LOG.info("{}: {}", weights.getFileName(), model.conventions().describe());
