@@ -22,6 +22,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from safetensors_io import write_safetensors  # noqa: E402
+import loformer_reference as loformer  # noqa: E402
 
 GENERATOR = "weights/reference/make_op_fixtures.py"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -503,6 +504,50 @@ def make_layer_norm():
     return f
 
 
+def make_dct2d():
+    """LoFormer's orthonormal 2-D DCT-II (inverse=0) and its inverse (inverse=1) of each (n, c) plane, with
+    the float32 basis of loformer_reference.dct_matrix; the oracle runs the products in float64."""
+    f = OpFixture("dct2d")
+    for label, shape, inverse in [
+        ("forward odd 7x9", [1, 2, 7, 9], 0),
+        ("inverse odd 7x9", [1, 2, 7, 9], 1),
+        ("forward 1 row, batch 2", [2, 3, 1, 13], 0),
+        ("inverse 1 column", [1, 3, 11, 1], 1),
+        ("forward 1x1", [1, 5, 1, 1], 0),
+        ("forward 33x20, 3 channels", [1, 3, 33, 20], 0),
+        ("inverse 24x16, batch 2", [2, 2, 24, 16], 1),
+        ("forward 48x48 (LoFormer's 1/8 level of a 384 tile)", [1, 1, 48, 48], 0),
+    ]:
+        f.case(label, {"inverse": inverse}, [("x", shape)],
+               lambda t, p: loformer.dct2d_exact(t["x"], inverse=bool(p["inverse"])))
+    return f
+
+
+def make_window_channel_attention():
+    """LoFormer's window channel attention on qkv [N,3C,H,W] (after the depthwise conv): 8x8 windows,
+    reflect-padded right/bottom, softmax(q k^T * temperature[head]) v times GELU(Linear_64(v)); computed in
+    float64 by loformer_reference.window_channel_attention."""
+    f = OpFixture("window_channel_attention")
+
+    def fn(t, p):
+        return loformer.window_channel_attention(t["qkv"].double(), t["temperature"].double(),
+                                                 t["mlp_weight"].double(), t["mlp_bias"].double(),
+                                                 p["heads"]).float()
+
+    for label, n, c, h, w, heads in [
+        ("one window, 1 head, C=4, batch 2", 2, 4, 8, 8, 1),
+        ("2x1 windows, 2 heads", 1, 4, 16, 8, 2),
+        ("reflect-padded 13x11, 1 head, C=3", 1, 3, 13, 11, 1),
+        ("reflect-padded 20x9, 4 heads, C=8", 1, 8, 20, 9, 4),
+        ("one window, 2 heads of d=20", 1, 40, 8, 8, 2),
+    ]:
+        f.case(label, {"heads": heads},
+               [("qkv", [n, 3 * c, h, w]), ("temperature", [heads]), ("mlp_weight", [64, 64]),
+                ("mlp_bias", [64])], fn,
+               scale={"qkv": 2.0, "mlp_weight": 0.25})
+    return f
+
+
 def make_softmax():
     f = OpFixture("softmax")
     fn = lambda t, p: torch.softmax(t["x"], dim=-1)
@@ -600,6 +645,8 @@ MAKERS = {
     "prior_sampler": make_prior_sampler,
     "attention": make_attention,
     "permute": make_permute,
+    "dct2d": make_dct2d,
+    "window_channel_attention": make_window_channel_attention,
 }
 
 
@@ -607,6 +654,10 @@ def main():
     os.makedirs(OUT_DIR, exist_ok=True)
     total = 0
     only = sys.argv[1:]  # op ids to regenerate; none: all
+    unknown = [o for o in only if o not in MAKERS]
+    if unknown:
+        print("unknown op(s): %s; known: %s" % (", ".join(unknown), ", ".join(MAKERS)))
+        return 2
     for op, make in MAKERS.items():
         if only and op not in only:
             continue

@@ -10,6 +10,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import blurdm_reference as ref  # noqa: E402
+import loformer_reference as loformer  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 KEYS_DIRS = [os.path.join(ROOT, "..", "shared", "design", "keys"),
@@ -49,6 +50,7 @@ def main():
     ok = compare("MIMO-UNet+ with prior", ref.mimo_unet_plus_prior(), "mimo_unet_plus_prior.tsv")
     ok &= compare("LatentExposureDiffusion", ref.LatentExposureDiffusion(), "latent_exposure_diffusion.tsv")
     ok &= compare("sharp encoder (BN)", ref.LatentEncoder(bn=True), "sharp_encoder_stage1_bn.tsv")
+    ok &= compare("LoFormer-S with prior", loformer.LoFormer(), "loformer_s_prior.tsv")
     dm = ref.LatentExposureDiffusion()
     want_bars = [0.0, 0.0606091581, 0.102316909, 0.141857177, 0.180277556]
     bars_ok = all(abs(a - b) < 1e-8 for a, b in zip(dm.betas_bar.tolist(), want_bars))

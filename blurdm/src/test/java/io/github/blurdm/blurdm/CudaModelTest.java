@@ -65,27 +65,22 @@ class CudaModelTest {
         }
         try (CudaBackend gpu = device()) {
             System.out.println("[CudaModelTest] on " + gpu.name() + ": " + gpu.deviceInfo());
-            long t0 = System.nanoTime();
-            float[][] got = run(gpu, image, noise);
-            long t1 = System.nanoTime();
-            double ep = MimoParityTest.relL2(got[0], want[0]);
-            double eo = MimoParityTest.relL2(got[1], want[1]);
-            System.out.printf("[CudaModelTest] fp32: prior rel-L2 %.3g, out1 rel-L2 %.3g (%.1f s)%n", ep, eo,
-                    (t1 - t0) / 1e9);
-            assertTrue(ep <= 1e-5, "prior rel-L2 " + ep + " > 1e-5 on " + gpu.name());
-            assertTrue(eo <= 1e-5, "out1 rel-L2 " + eo + " > 1e-5 on " + gpu.name());
-
+            compare("fp32", gpu, image, noise, want, 1e-5);
             gpu.useVersion(Op.CONV2D, 3);
-            long t2 = System.nanoTime();
-            float[][] tf32 = run(gpu, image, noise);
-            long t3 = System.nanoTime();
-            double tp = MimoParityTest.relL2(tf32[0], want[0]);
-            double to = MimoParityTest.relL2(tf32[1], want[1]);
-            System.out.printf("[CudaModelTest] TF32 conv2d: prior rel-L2 %.3g, out1 rel-L2 %.3g (%.1f s)%n", tp, to,
-                    (t3 - t2) / 1e9);
-            assertTrue(tp <= 2e-3, "TF32 prior rel-L2 " + tp + " > 2e-3");
-            assertTrue(to <= 2e-3, "TF32 out1 rel-L2 " + to + " > 2e-3");
+            compare("TF32 conv2d", gpu, image, noise, want, 2e-3);
         }
+    }
+
+    private static void compare(String what, CudaBackend gpu, Tensor image, Tensor noise, float[][] want, double tol)
+            throws Exception {
+        long t0 = System.nanoTime();
+        float[][] got = run(gpu, image, noise);
+        double ep = MimoParityTest.relL2(got[0], want[0]);
+        double eo = MimoParityTest.relL2(got[1], want[1]);
+        System.out.printf("[CudaModelTest] %s: prior rel-L2 %.3g, out1 rel-L2 %.3g (%.1f s)%n", what, ep, eo,
+                (System.nanoTime() - t0) / 1e9);
+        assertTrue(ep <= tol, what + " prior rel-L2 " + ep + " > " + tol + " on " + gpu.name());
+        assertTrue(eo <= tol, what + " out1 rel-L2 " + eo + " > " + tol + " on " + gpu.name());
     }
 
     /** The 8-bit result through the library API, the way a user runs it, within one level of the CPU's. */

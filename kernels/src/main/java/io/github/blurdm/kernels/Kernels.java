@@ -97,8 +97,18 @@ public final class Kernels {
             List.of("permute_v1", "permute_v2"),
             List.of(List.of()));
 
+    /** LoFormer's DCT of whole feature maps, as batched matrix products. */
+    public static final KernelFile DCT = new KernelFile("dct.cu",
+            List.of("batched_gemm_v1", "batched_gemm_v2"),
+            List.of(List.of()));
+
+    /** LoFormer's window channel attention. */
+    public static final KernelFile WINDOW_ATTENTION = new KernelFile("window_attention.cu",
+            List.of("window_channel_attention_v1", "window_channel_attention_v2"),
+            List.of(List.of()));
+
     private static final List<KernelFile> ALL = List.of(CONV2D, CONV_TRANSPOSE2D, ELEMENTWISE, RESAMPLE, NORM,
-            REDUCE, LINEAR, PRIOR_SAMPLER, ATTENTION, PERMUTE);
+            REDUCE, LINEAR, PRIOR_SAMPLER, ATTENTION, PERMUTE, DCT, WINDOW_ATTENTION);
 
     private static final Map<String, String> SOURCES = new ConcurrentHashMap<>();
 

@@ -248,4 +248,29 @@ public abstract class AbstractBackend implements Backend {
 
     /** {@link #permute} with arguments already checked. */
     protected abstract void doPermute(Tensor out, Tensor x, int[] dims);
+
+    @Override
+    public final void dct2d(Tensor out, Tensor x, boolean inverse) {
+        OpShapes.requireOut(Op.DCT2D, out, OpShapes.dct2d(x));
+        OpShapes.requireDistinct(Op.DCT2D, out, x, "x");
+        requireResident(Op.DCT2D, out, x);
+        doDct2d(out, x, inverse);
+    }
+
+    /** {@link #dct2d} with arguments already checked. */
+    protected abstract void doDct2d(Tensor out, Tensor x, boolean inverse);
+
+    @Override
+    public final void windowChannelAttention(Tensor out, Tensor qkv, Tensor temperature, Tensor mlpWeight,
+                                             Tensor mlpBias) {
+        OpShapes.requireOut(Op.WINDOW_CHANNEL_ATTENTION, out,
+                OpShapes.windowChannelAttention(qkv, temperature, mlpWeight, mlpBias));
+        OpShapes.requireDistinct(Op.WINDOW_CHANNEL_ATTENTION, out, qkv, "qkv");
+        requireResident(Op.WINDOW_CHANNEL_ATTENTION, out, qkv, temperature, mlpWeight, mlpBias);
+        doWindowChannelAttention(out, qkv, temperature, mlpWeight, mlpBias);
+    }
+
+    /** {@link #windowChannelAttention} with arguments already checked. */
+    protected abstract void doWindowChannelAttention(Tensor out, Tensor qkv, Tensor temperature, Tensor mlpWeight,
+                                                     Tensor mlpBias);
 }

@@ -52,7 +52,11 @@ public enum Op {
     /** Scaled dot-product attention with a fused softmax over packed [q | k | v] tokens, heads contiguous. */
     ATTENTION("attention", "Attention"),
     /** A permutation of the dimensions (PyTorch's {@code x.permute(dims).contiguous()}). */
-    PERMUTE("permute", "Permute");
+    PERMUTE("permute", "Permute"),
+    /** LoFormer's orthonormal 2-D DCT-II of each whole (n, c) plane, or its inverse: matrix products with the basis. */
+    DCT2D("dct2d", "Dct2d"),
+    /** LoFormer's window channel attention: per 8x8 window and head softmax(q k^T t) v, gated by GELU(Linear_64(v)). */
+    WINDOW_CHANNEL_ATTENTION("window_channel_attention", "WindowChannelAttention");
 
     private final String id;
     private final String className;

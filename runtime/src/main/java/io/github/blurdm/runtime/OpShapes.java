@@ -394,4 +394,61 @@ public final class OpShapes {
         }
         return out;
     }
+
+    /** Throws naming {@code op} when {@code out} shares storage with the input called {@code name}. */
+    static void requireDistinct(Op op, Tensor out, Tensor in, String name) {
+        if (out != null && in != null && out.storage() == in.storage()) {
+            throw bad(op, "out must not alias " + name + " " + s(in));
+        }
+    }
+
+    // ---------------------------------------------------------------- LoFormer
+
+    /** Output shape of {@link Op#DCT2D}: x's, which must be [N,C,H,W]. */
+    public static int[] dct2d(Tensor x) {
+        requireRank(Op.DCT2D, "x", x, 4);
+        return x.shape();
+    }
+
+    /** The window side of {@link Op#WINDOW_CHANNEL_ATTENTION}. */
+    public static final int ATTENTION_WINDOW = 8;
+
+    /**
+     * Output shape of {@link Op#WINDOW_CHANNEL_ATTENTION}: [N,C,H,W] for qkv [N,3C,H,W]; temperature [h] with h
+     * dividing C; mlpWeight [64,64]; mlpBias [64]; H and W whose reflect padding to a multiple of 8 is smaller
+     * than the side (a multiple of 8, or more than 4).
+     */
+    public static int[] windowChannelAttention(Tensor qkv, Tensor temperature, Tensor mlpWeight, Tensor mlpBias) {
+        Op op = Op.WINDOW_CHANNEL_ATTENTION;
+        requireRank(op, "qkv", qkv, 4);
+        requireRank(op, "temperature", temperature, 1);
+        requireRank(op, "mlpWeight", mlpWeight, 2);
+        requireRank(op, "mlpBias", mlpBias, 1);
+        int c3 = qkv.dim(1);
+        if (c3 % 3 != 0 || c3 == 0) {
+            throw bad(op, "qkv " + s(qkv) + ": channels must be 3C (q, k, v), found " + c3);
+        }
+        int c = c3 / 3;
+        int heads = temperature.dim(0);
+        if (heads < 1 || c % heads != 0) {
+            throw bad(op, "temperature " + s(temperature) + ": the head count must divide C = " + c);
+        }
+        int p = ATTENTION_WINDOW * ATTENTION_WINDOW;
+        if (mlpWeight.dim(0) != p || mlpWeight.dim(1) != p) {
+            throw bad(op, "mlpWeight: expected [" + p + "," + p + "], found " + s(mlpWeight));
+        }
+        if (mlpBias.dim(0) != p) {
+            throw bad(op, "mlpBias: expected [" + p + "], found " + s(mlpBias));
+        }
+        for (int axis = 2; axis <= 3; axis++) {
+            int side = qkv.dim(axis);
+            int pad = (ATTENTION_WINDOW - side % ATTENTION_WINDOW) % ATTENTION_WINDOW;
+            if (side < 1 || pad >= side) {
+                throw bad(op, "qkv " + s(qkv) + ": " + (axis == 2 ? "H" : "W") + " = " + side
+                        + " cannot be reflect-padded by " + pad + " to a multiple of " + ATTENTION_WINDOW
+                        + " (the side must be a multiple of 8 or more than 4)");
+            }
+        }
+        return new int[] {qkv.dim(0), c, qkv.dim(2), qkv.dim(3)};
+    }
 }

@@ -208,6 +208,20 @@ public final class Ops {
         return out;
     }
 
+    /** {@link Backend#dct2d} into a new output tensor, which it returns. */
+    public Tensor dct2d(Tensor x, boolean inverse) {
+        Tensor out = b.allocate(OpShapes.dct2d(x));
+        b.dct2d(out, x, inverse);
+        return out;
+    }
+
+    /** {@link Backend#windowChannelAttention} into a new output tensor, which it returns. */
+    public Tensor windowChannelAttention(Tensor qkv, Tensor temperature, Tensor mlpWeight, Tensor mlpBias) {
+        Tensor out = b.allocate(OpShapes.windowChannelAttention(qkv, temperature, mlpWeight, mlpBias));
+        b.windowChannelAttention(out, qkv, temperature, mlpWeight, mlpBias);
+        return out;
+    }
+
     /** {@link Backend#priorSampler} into a new output tensor, which it returns. */
     public Tensor priorSampler(Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel, Tensor schedule,
                                PriorSamplerParams p) {

@@ -1,5 +1,6 @@
 package io.github.blurdm.blurdm.backbone;
 
+import io.github.blurdm.blurdm.backbone.loformer.LoFormerFamily;
 import io.github.blurdm.blurdm.backbone.mimo.MimoFamily;
 import io.github.blurdm.blurdm.backbone.stripformer.StripformerFamily;
 import java.util.Collection;
@@ -15,7 +16,9 @@ public enum Backbone {
     /** MIMO-UNet and MIMO-UNet+ (chosj95/MIMO-UNet), with or without the BlurDM prior. */
     MIMO_UNET(new MimoFamily()),
     /** Stripformer (pp00704831/Stripformer-ECCV-2022-), with or without the BlurDM prior. */
-    STRIPFORMER(new StripformerFamily());
+    STRIPFORMER(new StripformerFamily()),
+    /** LoFormer (INVOKERer/LoFormer), with or without the BlurDM prior. */
+    LOFORMER(new LoFormerFamily());
 
     private final BackboneFamily family;
 

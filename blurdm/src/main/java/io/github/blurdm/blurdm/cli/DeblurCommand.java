@@ -6,6 +6,8 @@ import io.github.blurdm.blurdm.Origin;
 import io.github.blurdm.blurdm.backbone.Backbone;
 import io.github.blurdm.blurdm.pipeline.DeblurPipeline;
 import io.github.blurdm.blurdm.pipeline.Images;
+import io.github.blurdm.blurdm.pipeline.TileMerge;
+import io.github.blurdm.blurdm.pipeline.TileRule;
 import io.github.blurdm.runtime.BackendChoice;
 import io.github.blurdm.runtime.Tensor;
 import io.github.blurdm.weights.NpyFile;
@@ -74,8 +76,8 @@ import picocli.CommandLine.Parameters;
             "  small heap) are refused from their header; BLURDM_JAVA_OPTS=-Xmx16g",
             "  gives the JVM more heap.",
             "",
-            "Backbones: MIMO-UNet(+) and Stripformer, told apart by the weights' names",
-            "  (--architecture overrides).",
+            "Backbones: MIMO-UNet(+), Stripformer and LoFormer, told apart by the",
+            "  weights' names (--architecture overrides).",
             "",
             "Conventions: original releases ({'model': ...} or a bare state dict, no",
             "  prior keys, e.g. MIMO-UNetPlus.pkl, Stripformer_gopro.pth) run as their",
@@ -85,6 +87,10 @@ import picocli.CommandLine.Parameters;
             "  and this engine's files run as BlurDM: v/255-0.5, reflect pad to 8",
             "  (MIMO-UNet) or 32 (Stripformer), clamp [-0.5,0.5]+0.5, save_image's",
             "  rounding. One line on stderr says which and why; --conventions overrides.",
+            "  LoFormer files run as the official code: 384x384 tiles overlapping by 32,",
+            "  a prior per tile (--noise (tiles,L)), v/255, clamp [0,1]; save_image's",
+            "  rounding for BlurDM's files, img_as_ubyte's (half to even) for the original",
+            "  release; --tile-merge seamless avoids the official merge's faded borders.",
             "",
             "Progress: a bar (count, rate, ETA) when stdout is a terminal, else one",
             "  line per image: [3/10] in.png -> out/in.png (1.2 s). Errors: stderr.",
@@ -147,14 +153,21 @@ final class DeblurCommand implements Callable<Integer> {
     private boolean recursive;
 
     @Option(names = "--noise", paramLabel = "FILE.npy",
-            description = "The prior's initial noise as a float32 .npy of shape (L,) or (1,L); default: drawn from --seed.")
+            description = "The prior's initial noise as a float32 .npy of shape (L,) or (1,L), or for LoFormer, whose "
+                    + "prior is per tile, (tiles,L) with tiles in row-major order; default: drawn from --seed (LoFormer: "
+                    + "one vector per tile).")
     private Path noiseFile;
 
     @Option(names = "--save-prior", paramLabel = "DIR",
-            description = "Also write each image's prior as DIR/<output name>.prior.npy: float32 of shape (priors, "
-                    + "latent), one row per prior (1 for a whole-image prior). Ignored, with a note, for a model "
-                    + "without prior.")
-    private Path priorDir;
+            description = "Also write each image's prior as DIR/<name>.prior.npy, float32 of shape (1,L), or (tiles,L) "
+                    + "for LoFormer.")
+    private Path savePrior;
+
+    @Option(names = "--tile-merge", defaultValue = "official", paramLabel = "official|seamless",
+            description = "LoFormer's tile blending: official (default: the official code's ramps, quirks included: "
+                    + "along a side of at most 384 pixels the first 32 rows or columns are faded) or seamless "
+                    + "(ramps over the overlaps only, summing to 1). Other backbones ignore it.")
+    private String tileMergeName;
 
     @Option(names = "--seed", defaultValue = "2023", description = "Seed of the prior's noise (default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -166,7 +179,8 @@ final class DeblurCommand implements Callable<Integer> {
 
     @Option(names = "--tile", defaultValue = "0", paramLabel = "N",
             description = "Tile side in pixels (a multiple of 8, at least 64); 0 (default) tiles only when the "
-                    + "estimated memory exceeds the budget.")
+                    + "estimated memory exceeds the budget. LoFormer always runs in tiles of 384 (overlap 32) as the "
+                    + "official code does; --tile changes that side.")
     private int tile;
 
     @Option(names = "--overlap", defaultValue = "64", paramLabel = "N",
@@ -226,7 +240,8 @@ final class DeblurCommand implements Callable<Integer> {
         Deblurrer.Builder builder = Deblurrer.builder().weights(weights).prior(priorFile).seed(seed);
         try {
             choice = BackendChoice.parse(backendName, "--backend");
-            builder.backend(choice).tileSize(tile).overlap(overlap);
+            builder.backend(choice).tileSize(tile).overlap(overlap)
+                    .tileMerge(TileMerge.parse(tileMergeName, "--tile-merge"));
             if (conventionsName != null) {
                 builder.conventions(Origin.parse(conventionsName, "--conventions"));
             }
@@ -280,9 +295,6 @@ final class DeblurCommand implements Callable<Integer> {
             return SOME_FAILED;
         }
         String outProblem = prepareOutputFolder(out);
-        if (outProblem == null && priorDir != null) {
-            outProblem = prepareOutputFolder(priorDir);
-        }
         if (outProblem != null) {
             err.println("blurdm deblur: " + outProblem);
             return CANNOT_START;
@@ -297,16 +309,14 @@ final class DeblurCommand implements Callable<Integer> {
         }
         try (Deblurrer deblurrer = d) {
             Tensor noise = null;
-            if (priorDir != null && deblurrer.model().prior() == null) {
-                err.println("blurdm deblur: note: the model has no prior; --save-prior writes nothing");
-                priorDir = null;
-            }
             if (noiseFile != null) {
                 if (deblurrer.model().prior() == null) {
                     err.println("blurdm deblur: note: the model has no prior; --noise is ignored");
                 } else {
                     try {
-                        noise = readNoise(noiseFile, deblurrer.model().prior().config().latent());
+                        noise = readNoise(noiseFile, deblurrer.model().prior().config().latent(),
+                                deblurrer.model().backbone().backbone().family().tiling()
+                                        == TileRule.FIXED_TILES_PRIOR_PER_TILE);
                     } catch (WeightsException e) {
                         throw new CommandLine.ParameterException(cl, "--noise: " + e.getMessage());
                     }
@@ -343,7 +353,7 @@ final class DeblurCommand implements Callable<Integer> {
                     pb.setExtraMessage(" " + name);
                 }
                 try {
-                    deblurOne(d, it, target, inputFiles, noise, pb, name);
+                    deblurOne(d, it.input(), target, inputFiles, noise, pb, name);
                     if ("lines".equals(lines)) {
                         outw.printf(Locale.ROOT, "[%d/%d] %s -> %s (%.1f s)%n", i + 1, n, it.input(), target,
                                 (System.nanoTime() - t0) / 1e9);
@@ -373,9 +383,8 @@ final class DeblurCommand implements Callable<Integer> {
         return failed;
     }
 
-    private void deblurOne(Deblurrer d, Inputs.Item item, Path target, Set<Path> inputFiles, Tensor noise,
-                           ProgressBar pb, String name) throws IOException {
-        Path in = item.input();
+    private void deblurOne(Deblurrer d, Path in, Path target, Set<Path> inputFiles, Tensor noise, ProgressBar pb,
+                           String name) throws IOException {
         if (Files.exists(target) && inputFiles.contains(real(target))) {
             throw new IOException(in + ": the output " + target + " is an input of this run; it is never "
                     + "overwritten: choose another --out");
@@ -394,9 +403,11 @@ final class DeblurCommand implements Callable<Integer> {
             d.warmUp();
         }
         firstImage = false;
-        DeblurPipeline.Result run;
+        Tensor result;
+        Tensor[] prior = new Tensor[1];
+        DeblurPipeline.PriorSink sink = savePrior == null ? null : p -> prior[0] = p;
         try {
-            run = d.deblurWithPrior(rgb, noise, (done, total) -> {
+            result = d.deblur(rgb, noise, sink, (done, total) -> {
                 if (pb != null && total > 1) {
                     pb.setExtraMessage(" " + name + " (tile " + done + "/" + total + ")");
                 }
@@ -405,12 +416,19 @@ final class DeblurCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IOException(in + ": " + e.getMessage(), e);
         }
-        Tensor result = run.image();
-        if (priorDir != null && run.prior() != null) {
-            writePrior(in, priorDir.resolve(priorName(item.output())), run.prior());
-        }
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
+        if (savePrior != null && prior[0] != null) {
+            String base = target.getFileName().toString();
+            Path file = savePrior.resolve(base.substring(0, base.lastIndexOf('.')) + ".prior.npy");
+            Tensor p = prior[0];
+            try {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                AtomicFiles.write(file, tmp -> Files.write(tmp, NpyFile.encode(p.data(), p.dim(0), p.dim(1))));
+            } catch (IOException e) {
+                throw new IOException(in + ": cannot write the prior to " + file + ": " + e, e);
+            }
+        }
         try {
             if (jpeg) {
                 Images.writeJpeg(Images.fromRgb(result), target, quality == null ? DEFAULT_QUALITY : quality);
@@ -419,24 +437,6 @@ final class DeblurCommand implements Callable<Integer> {
             }
         } catch (IOException e) {
             throw new IOException(in + ": cannot write " + target + ": " + e, e);
-        }
-    }
-
-    /** "sub/a.png" -> "sub/a.prior.npy": the output's path with the prior's extension. */
-    static Path priorName(Path output) {
-        String file = output.getFileName().toString();
-        int dot = file.lastIndexOf('.');
-        String stem = dot > 0 ? file.substring(0, dot) : file;
-        return output.resolveSibling(stem + ".prior.npy");
-    }
-
-    private static void writePrior(Path in, Path file, Tensor prior) throws IOException {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            byte[] npy = NpyFile.encode(prior.data(), prior.dim(0), prior.dim(1));
-            AtomicFiles.write(file, tmp -> Files.write(tmp, npy));
-        } catch (IOException e) {
-            throw new IOException(in + ": cannot write the prior " + file + ": " + e, e);
         }
     }
 
@@ -463,15 +463,18 @@ final class DeblurCommand implements Callable<Integer> {
         return null;
     }
 
-    private Tensor readNoise(Path file, int latent) throws WeightsException {
+    /** (L,) or (1,L); with a prior per tile also (tiles,L), whose row count each image's tiles must match. */
+    private Tensor readNoise(Path file, int latent, boolean perTile) throws WeightsException {
         NpyFile npy = NpyFile.read(file);
         long[] s = npy.shape();
-        boolean ok = (s.length == 1 && s[0] == latent) || (s.length == 2 && s[0] == 1 && s[1] == latent);
+        boolean ok = (s.length == 1 && s[0] == latent)
+                || (s.length == 2 && s[1] == latent && (s[0] == 1 || (perTile && s[0] >= 1)));
         if (!ok) {
             throw new CommandLine.ParameterException(spec.commandLine(), file + ": noise must have shape (" + latent
-                    + ",) or (1, " + latent + "), found " + java.util.Arrays.toString(s));
+                    + ",) or (1, " + latent + ")" + (perTile ? " or (tiles, " + latent + ")" : "") + ", found "
+                    + java.util.Arrays.toString(s));
         }
-        return Tensor.of(npy.values(), 1, latent);
+        return Tensor.of(npy.values(), s.length == 1 ? 1 : (int) s[0], latent);
     }
 
     private static Path real(Path p) {

@@ -160,7 +160,11 @@ public final class CpuBackend extends AbstractBackend {
 
     @Override
     protected void doGelu(Tensor out, Tensor x) {
-        GeluCpu.forward(par, out, x);
+        if (vector) {
+            GeluVector.forward(par, out, x);
+        } else {
+            GeluCpu.forward(par, out, x);
+        }
     }
 
     @Override
@@ -246,6 +250,25 @@ public final class CpuBackend extends AbstractBackend {
     protected void doPriorSampler(Tensor out, Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel,
                              Tensor schedule, PriorSamplerParams p) {
         PriorSamplerCpu.forward(par, out, cond, noise, noiseModel, lcrModel, schedule, p);
+    }
+
+    @Override
+    protected void doDct2d(Tensor out, Tensor x, boolean inverse) {
+        if (vector) {
+            Dct2dVector.forward(par, out, x, inverse);
+        } else {
+            Dct2dCpu.forward(par, out, x, inverse);
+        }
+    }
+
+    @Override
+    protected void doWindowChannelAttention(Tensor out, Tensor qkv, Tensor temperature, Tensor mlpWeight,
+                                            Tensor mlpBias) {
+        if (vector) {
+            WindowChannelAttentionVector.forward(par, out, qkv, temperature, mlpWeight, mlpBias);
+        } else {
+            WindowChannelAttentionCpu.forward(par, out, qkv, temperature, mlpWeight, mlpBias);
+        }
     }
 
     @Override

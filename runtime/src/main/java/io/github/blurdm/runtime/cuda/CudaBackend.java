@@ -35,6 +35,8 @@ public final class CudaBackend extends AbstractBackend {
     private final Map<Op, Integer> forced = new EnumMap<>(Op.class);
     private final boolean syncEachLaunch = Boolean.getBoolean("blurdm.cuda.sync");
     private boolean closed;
+    /** Device copies of host constants (the DCT bases), by name; freed with the backend. */
+    private final Map<String, Tensor> constants = new java.util.HashMap<>();
 
     /** Device 0. */
     public CudaBackend() {
@@ -153,8 +155,7 @@ public final class CudaBackend extends AbstractBackend {
 
     /** Kernel modules compiled by NVRTC, read from the disk cache, and loaded, since creation. */
     public CacheStats cacheStats() {
-        return new CacheStats(driver.target(), driver.modulesLoaded(), driver.modulesCompiled(), driver.diskHits(),
-                driver.cacheDir());
+        return driver.cacheStats();
     }
 
     /** {@link #cacheStats()} as one line, for logs. */
@@ -206,6 +207,19 @@ public final class CudaBackend extends AbstractBackend {
         if (t != null && !t.isHost()) {
             t.close();
         }
+    }
+
+    /**
+     * A device tensor holding {@code values.get()} (computed and uploaded on first use of {@code key}), kept
+     * until the backend closes; callers must not release or change it.
+     */
+    Tensor constant(String key, java.util.function.Supplier<float[]> values, int... shape) {
+        Tensor t = constants.get(key);
+        if (t == null) {
+            t = upload(Tensor.of(values.get(), shape));
+            constants.put(key, t);
+        }
+        return t;
     }
 
     @Override
@@ -407,6 +421,20 @@ public final class CudaBackend extends AbstractBackend {
                 PriorSamplerCuda.VERSIONS), out, cond, noise, noiseModel, lcrModel, schedule, p);
     }
 
+    @Override
+    protected void doDct2d(Tensor out, Tensor x, boolean inverse) {
+        Dct2dCuda.launch(this, KernelVersion.pick(this, Op.DCT2D, Dct2dCuda.DEFAULT_VERSION, Dct2dCuda.VERSIONS),
+                out, x, inverse);
+    }
+
+    @Override
+    protected void doWindowChannelAttention(Tensor out, Tensor qkv, Tensor temperature, Tensor mlpWeight,
+                                            Tensor mlpBias) {
+        WindowChannelAttentionCuda.launch(this, KernelVersion.pick(this, Op.WINDOW_CHANNEL_ATTENTION,
+                WindowChannelAttentionCuda.DEFAULT_VERSION, WindowChannelAttentionCuda.VERSIONS), out, qkv,
+                temperature, mlpWeight, mlpBias);
+    }
+
     /** Frees device memory, then releases the device (modules, stream, context; the emulator's process). Idempotent. */
     @Override
     public void close() {
@@ -414,6 +442,7 @@ public final class CudaBackend extends AbstractBackend {
             return;
         }
         try {
+            constants.clear();
             allocator.close();
         } finally {
             driver.close();

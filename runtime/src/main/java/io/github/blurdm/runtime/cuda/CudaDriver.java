@@ -1,6 +1,5 @@
 package io.github.blurdm.runtime.cuda;
 
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -66,20 +65,8 @@ interface CudaDriver extends AutoCloseable {
     /** Free and total device memory. */
     MemoryInfo memoryInfo();
 
-    /** What compiles kernels ("sm_90" CUBIN, "compute_86" PTX, "g++ 12.2 (emulated)"). */
-    String target();
-
-    /** Kernel modules loaded so far. */
-    int modulesLoaded();
-
-    /** Modules compiled, since creation. */
-    long modulesCompiled();
-
-    /** Modules read from the on-disk cache instead, since creation. */
-    long diskHits();
-
-    /** The on-disk cache folder of compiled modules. */
-    Path cacheDir();
+    /** The kernel cache's counters: what compiles kernels, modules loaded, compiled and read from disk. */
+    CudaBackend.CacheStats cacheStats();
 
     /** Whether the device failed for good (the emulated device's process died); its memory is gone. */
     default boolean lost() {

@@ -241,28 +241,9 @@ final class EmulatedCudaDriver implements CudaDriver {
     }
 
     @Override
-    public String target() {
-        return toolchain.compilerName() + " (emulated sm_80)";
-    }
-
-    @Override
-    public int modulesLoaded() {
-        return modules.size();
-    }
-
-    @Override
-    public long modulesCompiled() {
-        return compiled;
-    }
-
-    @Override
-    public long diskHits() {
-        return diskHits;
-    }
-
-    @Override
-    public Path cacheDir() {
-        return toolchain.dir();
+    public CudaBackend.CacheStats cacheStats() {
+        return new CudaBackend.CacheStats(toolchain.compilerName() + " (emulated sm_80)", modules.size(), compiled,
+                diskHits, toolchain.dir());
     }
 
     @Override

@@ -51,6 +51,8 @@ final class KernelVersion {
             case SOFTMAX: return SoftmaxCuda.VERSIONS;
             case ATTENTION: return AttentionCuda.VERSIONS;
             case PERMUTE: return PermuteCuda.VERSIONS;
+            case DCT2D: return Dct2dCuda.VERSIONS;
+            case WINDOW_CHANNEL_ATTENTION: return WindowChannelAttentionCuda.VERSIONS;
             default: return 1;
         }
     }
@@ -72,6 +74,8 @@ final class KernelVersion {
             case SOFTMAX: return SoftmaxCuda.DEFAULT_VERSION;
             case ATTENTION: return AttentionCuda.DEFAULT_VERSION;
             case PERMUTE: return PermuteCuda.DEFAULT_VERSION;
+            case DCT2D: return Dct2dCuda.DEFAULT_VERSION;
+            case WINDOW_CHANNEL_ATTENTION: return WindowChannelAttentionCuda.DEFAULT_VERSION;
             default: return 1;
         }
     }

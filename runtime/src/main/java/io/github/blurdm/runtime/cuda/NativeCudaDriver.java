@@ -1,6 +1,5 @@
 package io.github.blurdm.runtime.cuda;
 
-import java.nio.file.Path;
 import java.util.List;
 import jcuda.NativePointerObject;
 import jcuda.Pointer;
@@ -184,28 +183,9 @@ final class NativeCudaDriver implements CudaDriver {
     }
 
     @Override
-    public String target() {
-        return compiler.target();
-    }
-
-    @Override
-    public int modulesLoaded() {
-        return compiler.modulesLoaded();
-    }
-
-    @Override
-    public long modulesCompiled() {
-        return compiler.compiled.get();
-    }
-
-    @Override
-    public long diskHits() {
-        return compiler.diskHits.get();
-    }
-
-    @Override
-    public Path cacheDir() {
-        return KernelCompiler.defaultCacheDir();
+    public CudaBackend.CacheStats cacheStats() {
+        return new CudaBackend.CacheStats(compiler.target(), compiler.modulesLoaded(), compiler.compiled.get(),
+                compiler.diskHits.get(), KernelCompiler.defaultCacheDir());
     }
 
     /** Waits for the stream, then frees staging buffers, modules and the stream and releases the context. */

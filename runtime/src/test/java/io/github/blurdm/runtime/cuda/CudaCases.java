@@ -49,6 +49,8 @@ final class CudaCases {
         c.priorSampler();
         c.attention();
         c.permute();
+        c.dct2d();
+        c.windowChannelAttention();
         return c.cases;
     }
 
@@ -352,5 +354,49 @@ final class CudaCases {
         perm(new int[] {2, 3, 2, 4, 3}, 4, 2, 0, 3, 1);  // rank 5
         perm(new int[] {2, 1, 3, 2, 2, 3}, 5, 0, 3, 1, 4, 2);   // rank 6
         perm(new int[] {70000, 2, 2}, 0, 2, 1);          // other dimensions past the grid's z limit: v1
+    }
+
+    // ---------------------------------------------------------------------------- LoFormer
+
+    // dct2d: v2 tiles 64x64 outputs x 16 of K; sizes off 16 and 64, 1-row, 1-column and 1x1 planes, a K past
+    // one 16-step and past 64, batch > 1, both directions; plane counts off 4.
+    private void dct2d() {
+        for (int[] shape : new int[][] {{1, 3, 7, 9}, {2, 3, 1, 13}, {1, 5, 11, 1}, {1, 2, 1, 1}, {2, 5, 33, 20},
+                {1, 3, 70, 17}, {1, 1, 48, 48}, {3, 7, 24, 40}}) {
+            for (boolean inverse : new boolean[] {false, true}) {
+                add(Op.DCT2D, "DCT2D(x=" + s(shape) + ",inverse=" + inverse + ")", shape, new Tensor[] {rand(shape)},
+                        (b, out, in) -> b.dct2d(out, in[0], inverse));
+            }
+        }
+    }
+
+    // window_channel_attention: v2 one block per (window, head), threads = d rounded to 32; d off 32 (5, 20, 33),
+    // at 32 and 64 (v2's limit), above (72, 96: v1 even when v2 is asked), 1 to 4 heads, sides reflect-padded
+    // (13x11, 5x21), batch 2.
+    private void windowChannelAttention() {
+        int[][] shapes = {{1, 4, 8, 8, 1}, {2, 10, 13, 11, 2}, {1, 20, 5, 21, 1}, {1, 99, 16, 8, 3},
+                {2, 64, 8, 16, 2}, {1, 64, 9, 8, 1}, {1, 72, 8, 8, 1}, {1, 96, 8, 8, 1}, {1, 16, 24, 40, 4}};
+        for (int[] sh : shapes) {
+            int n = sh[0];
+            int c = sh[1];
+            int heads = sh[4];
+            int[] qkvShape = {n, 3 * c, sh[2], sh[3]};
+            Tensor qkv = rand(qkvShape);
+            float[] d = qkv.data();
+            for (int i = 0; i < d.length; i++) {
+                d[i] *= 2f;
+            }
+            Tensor temp = positive(heads);
+            Tensor mw = rand(64, 64);
+            float[] wd = mw.data();
+            for (int i = 0; i < wd.length; i++) {
+                wd[i] *= 0.25f;
+            }
+            Tensor mb = rand(64);
+            int[] out = {n, c, sh[2], sh[3]};
+            add(Op.WINDOW_CHANNEL_ATTENTION, "WINDOW_CHANNEL_ATTENTION(qkv=" + s(qkvShape) + ",heads=" + heads + ")",
+                    out, new Tensor[] {qkv, temp, mw, mb},
+                    (b, o, in) -> b.windowChannelAttention(o, in[0], in[1], in[2], in[3]));
+        }
     }
 }
