@@ -309,6 +309,9 @@ final class DeblurCommand implements Callable<Integer> {
         }
         try (Deblurrer deblurrer = d) {
             Tensor noise = null;
+            if (savePrior != null && deblurrer.model().prior() == null) {
+                err.println("blurdm deblur: note: the model has no prior; --save-prior writes nothing");
+            }
             if (noiseFile != null) {
                 if (deblurrer.model().prior() == null) {
                     err.println("blurdm deblur: note: the model has no prior; --noise is ignored");
