@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Whole-model side by side: the same BlurDM model (MIMO-UNet(+) or FFTformer backbone + latent prior), the
-same seeded random weights, input image and prior noise, in PyTorch (the clean-room references
-weights/reference/blurdm_reference.py and fftformer_reference.py, their deblur()) and in our CPU backend
-(DeblurPipeline.deblur through bench/.../model/SideBySide.java), same thread count, runs alternated ours,
-torch, ours, torch, ...
+"""Whole-model side by side: the same BlurDM model (a MIMO-UNet(+), Stripformer or FFTformer backbone + latent
+prior), the same seeded random weights, input image and prior noise, in PyTorch (the clean-room references
+weights/reference/blurdm_reference.py, stripformer_reference.py and fftformer_reference.py, their deblur()) and in
+our CPU backend
+(DeblurPipeline.deblur through bench/.../model/SideBySide.java), same thread count, runs alternated ours, torch,
+ours, torch, ...
 
 Per case it:
   1. builds the reference model, fills the parameters with seeded uniform values scaled by 1/sqrt(fan-in)
@@ -21,9 +22,10 @@ Per case it:
 Writes one JSON object per case list to --json (default: stdout only).
 Run (after `mvn -B -q -DskipTests package`):
   /usr/bin/python3 bench/model_side_by_side.py --threads 2 [--cases small@256x256,small@1280x720,paper@256x256]
-Models: small, paper (MIMO-UNet+ with the prior); fftformer (the paper's FFTformer, dim 48, [6, 6, 12], 4
-refinement blocks, with the paper's prior); fftformer_small (dim 16, [1, 1, 2], 1 refinement block, prior
-latent 256), e.g. --cases fftformer@1280x720.
+Models: small and paper (MIMO-UNet+ sizes, BlurDM's MIMO conventions: pad to 8, out[2]), stripformer (the paper's
+Stripformer with the BlurDM prior, 22M parameters; pad to 32, the network's output); fftformer (the paper's
+FFTformer, dim 48, [6, 6, 12], 4 refinement blocks, with the paper's prior; v/255, pad to 32, clamp [0, 1]);
+fftformer_small (dim 16, [1, 1, 2], 1 refinement block, prior latent 256), e.g. --cases fftformer@1280x720.
 """
 import argparse
 import json
@@ -43,6 +45,7 @@ import torch.nn.functional as F
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "weights", "reference"))
 import blurdm_reference as ref  # noqa: E402
+import stripformer_reference as sr  # noqa: E402
 import fftformer_reference as fref  # noqa: E402
 from safetensors_io import write_safetensors  # noqa: E402
 
@@ -51,6 +54,8 @@ CONFIGS = {
               {"encoder_features": 32, "encoder_res_blocks": 2, "latent": 64, "denoiser_blocks": 5, "steps": 5}),
     "paper": ({"base_channels": 32, "res_blocks": 20, "with_prior": True, "latent": 256},
               {"encoder_features": 64, "encoder_res_blocks": 6, "latent": 256, "denoiser_blocks": 5, "steps": 5}),
+    "stripformer": ({"name": "stripformer"},
+                    {"encoder_features": 64, "encoder_res_blocks": 6, "latent": 256, "denoiser_blocks": 5, "steps": 5}),
 }
 PAPER_PRIOR = {"encoder_features": 64, "encoder_res_blocks": 6, "latent": 256, "denoiser_blocks": 5, "steps": 5}
 # FFTformer: the reference's constructor arguments and the engine's config.backbone for the same network
@@ -67,17 +72,48 @@ for _name, _kw in FFTFORMER.items():
                        "layer_norm_bias": True, "latent": _kw["latent"], "reduce_chan_level2": True}, PAPER_PRIOR)
 # timed runs per side, by case (warm-up: one float run + WARMUP pipeline runs)
 RUNS = {"small@256x256": 10, "small@1280x720": 5, "paper@256x256": 5, "paper@1280x720": 2,
-        "fftformer@256x256": 3, "fftformer@1280x720": 1}
-WARMUP = {"paper@1280x720": 0, "fftformer@1280x720": 0}
+        "stripformer@256x256": 5, "stripformer@1280x720": 3, "fftformer@256x256": 3, "fftformer@1280x720": 1}
+WARMUP = {"paper@1280x720": 0, "stripformer@1280x720": 0, "fftformer@1280x720": 0}
+
+
+def is_stripformer(model):
+    return model == "stripformer"
 
 
 def is_fftformer(model):
     return model in FFTFORMER
 
 
+def pad_multiple(model):
+    return 32 if is_stripformer(model) else fref.SIDE_MULTIPLE if is_fftformer(model) else 8
+
+
+def input_shift(model):
+    """The conventions' shift: v/255 - 0.5 (MIMO-UNet's and Stripformer's BlurDM files), v/255 (FFTformer)."""
+    return 0.0 if is_fftformer(model) else 0.5
+
+
+def engine_architecture(model):
+    return ("stripformer_blurdm" if is_stripformer(model) else "fftformer_blurdm" if is_fftformer(model)
+            else "mimo_unet_blurdm")
+
+
+def used_output(model, out):
+    """The output inference uses: the network's for Stripformer and FFTformer, out[2] for MIMO-UNet."""
+    return out if is_stripformer(model) or is_fftformer(model) else out[2]
+
+
+def reference_deblur(model, net, dm, img, noise):
+    if is_stripformer(model):
+        return sr.deblur(net, dm, img, noise)[0]
+    return fref.deblur(net, dm, img, noise) if is_fftformer(model) else ref.deblur(net, dm, img, noise)
+
+
 def build(model):
     bb, pr = CONFIGS[model]
-    if is_fftformer(model):
+    if is_stripformer(model):
+        net = sr.StripformerPrior(latent=pr["latent"]).eval()
+    elif is_fftformer(model):
         net = fref.FFTformer(**FFTFORMER[model]).eval()
     else:
         net = ref.MIMOUNet(bb["base_channels"], bb["res_blocks"], bb["latent"], bb["with_prior"]).eval()
@@ -86,34 +122,22 @@ def build(model):
     return net, dm
 
 
-def randomise(module, seed):
-    """Seeded uniform values / sqrt(fan-in); FFTformer's LayerNorm weights near 1 and DFFN filters near their
+def randomise(module, seed, fftformer=False):
+    """Seeded uniform values / sqrt(fan-in); with fftformer, LayerNorm weights near 1 and DFFN filters near their
     all-ones initialisation, so activations stay O(1) through its 52 blocks."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for name, p in module.named_parameters():
             u = torch.rand(p.shape, generator=g) * 2 - 1
-            if name.endswith(".fft"):
+            if fftformer and name.endswith(".fft"):
                 p.copy_(1 + 0.5 * u)
-            elif ".norm" in name and name.endswith(".weight"):
+            elif fftformer and ".norm" in name and name.endswith(".weight"):
                 p.copy_(1 + 0.2 * u)
-            elif ".norm" in name:
+            elif fftformer and ".norm" in name:
                 p.copy_(0.1 * u)
             else:
                 fan_in = p[0].numel() if p.dim() > 1 else p.numel()
                 p.copy_(u / fan_in ** 0.5)
-
-
-def pad_multiple(model):
-    return fref.SIDE_MULTIPLE if is_fftformer(model) else 8
-
-
-def backbone_out(model, net, xp, prior):
-    return net(xp, prior) if is_fftformer(model) else net(xp, prior)[2]
-
-
-def deblur(model, net, dm, img, noise):
-    return fref.deblur(net, dm, img, noise) if is_fftformer(model) else ref.deblur(net, dm, img, noise)
 
 
 def image(h, w, seed):
@@ -144,11 +168,10 @@ def status(field):
     return -1
 
 
-def padded(img, model):
+def padded(img, multiple=8, shift=0.5):
     h, w = img.shape[:2]
-    m = pad_multiple(model)
-    x = img.permute(2, 0, 1)[None].float() / 255 - (0 if is_fftformer(model) else 0.5)
-    ph, pw = (m - h % m) % m, (m - w % m) % m
+    x = img.permute(2, 0, 1)[None].float() / 255 - shift
+    ph, pw = (multiple - h % multiple) % multiple, (multiple - w % multiple) % multiple
     return F.pad(x, (0, pw, 0, ph), mode="reflect") if (ph or pw) else x
 
 
@@ -169,13 +192,13 @@ def torch_worker(args):
             cmd = line.strip()
             if cmd == "float":
                 s = time.perf_counter()
-                xp = padded(img, args.model)
-                out1 = backbone_out(args.model, net, xp, dm(xp, noise))
+                xp = padded(img, pad_multiple(args.model), input_shift(args.model))
+                out1 = used_output(args.model, net(xp, dm(xp, noise)))
                 out1.numpy().astype("<f4").tofile(os.path.join(args.dir, "torch_float.bin"))
                 print(json.dumps({"float_s": time.perf_counter() - s}), flush=True)
             elif cmd == "run":
                 s = time.perf_counter()
-                last = deblur(args.model, net, dm, img, noise)
+                last = reference_deblur(args.model, net, dm, img, noise)
                 print(json.dumps({"s": time.perf_counter() - s}), flush=True)
             elif cmd == "quit":
                 if last is not None:
@@ -217,27 +240,28 @@ def rel_l2(a, b):
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-30))
 
 
-def run_case(case, threads, java, log):
+def run_case(case, threads, java, log, runs=None, warmup=None):
     model, size = case.split("@")
     w, h = (int(v) for v in size.split("x"))
     bb, pr = CONFIGS[model]
     torch.manual_seed(0)
     net, dm = build(model)
-    randomise(net, 1)
-    randomise(dm, 2)
+    randomise(net, 1, is_fftformer(model))
+    randomise(dm, 2, is_fftformer(model))
     with torch.no_grad():
         if is_fftformer(model):
             net.output.weight.mul_(0.1)
         else:
-            net.feat_extract[5].main[0].weight.mul_(0.1)
-            net.feat_extract[5].main[0].bias.mul_(0.1)
+            last = net.decoder.de_layer1_1[0] if is_stripformer(model) else net.feat_extract[5].main[0]
+            last.weight.mul_(0.1)
+            last.bias.mul_(0.1)
     img = image(h, w, 11)
     noise = torch.randn(1, pr["latent"], generator=torch.Generator().manual_seed(12))
     with tempfile.TemporaryDirectory(prefix="blurdm_sbs_") as d:
         weights = {f"backbone.{k}": v for k, v in net.state_dict().items()}
         weights.update({f"prior.{k}": v for k, v in dm.state_dict().items()})
         write_safetensors(os.path.join(d, "model.safetensors"), weights,
-                          {"architecture": "fftformer_blurdm" if is_fftformer(model) else "mimo_unet_blurdm",
+                          {"architecture": engine_architecture(model),
                            "config": json.dumps({"backbone": bb, "prior": pr}),
                            "generator": "bench/model_side_by_side.py"})
         torch.save(net.state_dict(), os.path.join(d, "backbone.pt"))
@@ -252,11 +276,14 @@ def run_case(case, threads, java, log):
                                   str(threads), "--model", model, "--dir", d])
         sides = [ours, theirs]
         fl = {wk.name: wk.ask("float")["float_s"] for wk in sides}
-        for _ in range(WARMUP.get(case, 1)):
+        runs = RUNS.get(case, 3) if runs is None else runs
+        for _ in range(WARMUP.get(case, 1) if warmup is None else warmup):
             for wk in sides:
                 wk.ask("run")
         times = {"ours": [], "torch": []}
-        for i in range(RUNS.get(case, 3)):
+        if runs == 0:   # --runs 0: the first (float) run of each side is the measurement, JIT warm-up and all
+            times = {k: [v] for k, v in fl.items()}
+        for i in range(runs):
             for wk in sides:
                 times[wk.name].append(wk.ask("run")["s"])
             log(f"  {case} run {i}: ours {times['ours'][-1]:.3f} s, torch {times['torch'][-1]:.3f} s")
@@ -265,9 +292,14 @@ def run_case(case, threads, java, log):
         hp, wp = (h + m - 1) // m * m, (w + m - 1) // m * m
         of = np.fromfile(os.path.join(d, "ours_float.bin"), "<f4").reshape(1, 3, hp, wp)
         tf = np.fromfile(os.path.join(d, "torch_float.bin"), "<f4").reshape(1, 3, hp, wp)
-        x = padded(img, model).numpy()
-        ou = np.fromfile(os.path.join(d, "ours_u8.bin"), np.uint8).astype(np.int16)
-        tu = np.fromfile(os.path.join(d, "torch_u8.bin"), np.uint8).astype(np.int16)
+        x = padded(img, m, input_shift(model)).numpy()
+        if runs == 0:   # no pipeline run: quantise both float outputs (clamp to [0, 1] after the shift, x255 + 0.5,
+            sh = input_shift(model)   # truncate: save_image's rounding, and FFTformer's +0.5/255 x255 truncated)
+            ou, tu = (np.floor(np.clip(f[0, :, :h, :w] + sh, 0, 1) * 255 + 0.5).astype(np.int16).transpose(1, 2, 0)
+                      for f in (of, tf))
+        else:
+            ou = np.fromfile(os.path.join(d, "ours_u8.bin"), np.uint8).astype(np.int16)
+            tu = np.fromfile(os.path.join(d, "torch_u8.bin"), np.uint8).astype(np.int16)
         diff = np.abs(ou - tu)
         mo, mt = statistics.median(times["ours"]), statistics.median(times["torch"])
         return {
@@ -275,7 +307,7 @@ def run_case(case, threads, java, log):
             "config": {"backbone": bb, "prior": pr},
             "params": int(sum(v.numel() for k, v in build(model)[0].state_dict().items())
                           + sum(v.numel() for k, v in build(model)[1].state_dict().items())),
-            "runs": times, "median_s": {"ours": mo, "torch": mt}, "ratio": mo / mt,
+            "runs": times, "first_run_only": runs == 0, "median_s": {"ours": mo, "torch": mt}, "ratio": mo / mt,
             "float_run_s": fl,
             "load_s": {"ours": ours.ready["load_s"], "torch": theirs.ready["load_s"]},
             "threads_reported": {"ours": ours.ready["threads"], "torch": theirs.ready["threads"]},
@@ -295,6 +327,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--cases", default="small@256x256,small@1280x720,paper@256x256")
     ap.add_argument("--json", help="write the results here")
+    ap.add_argument("--runs", type=int, help="timed runs per side (default: per case); 0 times the first run only")
+    ap.add_argument("--warmup", type=int, help="untimed pipeline runs per side after the first (default: per case)")
     ap.add_argument("--torch-worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--model", help=argparse.SUPPRESS)
     ap.add_argument("--dir", help=argparse.SUPPRESS)
@@ -314,7 +348,7 @@ def main():
     results = []
     for case in args.cases.split(","):
         t0 = time.perf_counter()
-        r = run_case(case, args.threads, java, log)
+        r = run_case(case, args.threads, java, log, args.runs, args.warmup)
         r["case_wall_s"] = time.perf_counter() - t0
         a = r["agreement"]
         log(f"{case}: ours {r['median_s']['ours']:.3f} s, torch {r['median_s']['torch']:.3f} s, ratio {r['ratio']:.2f}; "

@@ -22,6 +22,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from safetensors_io import write_safetensors  # noqa: E402
+import loformer_reference as loformer  # noqa: E402
 
 GENERATOR = "weights/reference/make_op_fixtures.py"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -503,6 +504,50 @@ def make_layer_norm():
     return f
 
 
+def make_dct2d():
+    """LoFormer's orthonormal 2-D DCT-II (inverse=0) and its inverse (inverse=1) of each (n, c) plane, with
+    the float32 basis of loformer_reference.dct_matrix; the oracle runs the products in float64."""
+    f = OpFixture("dct2d")
+    for label, shape, inverse in [
+        ("forward odd 7x9", [1, 2, 7, 9], 0),
+        ("inverse odd 7x9", [1, 2, 7, 9], 1),
+        ("forward 1 row, batch 2", [2, 3, 1, 13], 0),
+        ("inverse 1 column", [1, 3, 11, 1], 1),
+        ("forward 1x1", [1, 5, 1, 1], 0),
+        ("forward 33x20, 3 channels", [1, 3, 33, 20], 0),
+        ("inverse 24x16, batch 2", [2, 2, 24, 16], 1),
+        ("forward 48x48 (LoFormer's 1/8 level of a 384 tile)", [1, 1, 48, 48], 0),
+    ]:
+        f.case(label, {"inverse": inverse}, [("x", shape)],
+               lambda t, p: loformer.dct2d_exact(t["x"], inverse=bool(p["inverse"])))
+    return f
+
+
+def make_window_channel_attention():
+    """LoFormer's window channel attention on qkv [N,3C,H,W] (after the depthwise conv): 8x8 windows,
+    reflect-padded right/bottom, softmax(q k^T * temperature[head]) v times GELU(Linear_64(v)); computed in
+    float64 by loformer_reference.window_channel_attention."""
+    f = OpFixture("window_channel_attention")
+
+    def fn(t, p):
+        return loformer.window_channel_attention(t["qkv"].double(), t["temperature"].double(),
+                                                 t["mlp_weight"].double(), t["mlp_bias"].double(),
+                                                 p["heads"]).float()
+
+    for label, n, c, h, w, heads in [
+        ("one window, 1 head, C=4, batch 2", 2, 4, 8, 8, 1),
+        ("2x1 windows, 2 heads", 1, 4, 16, 8, 2),
+        ("reflect-padded 13x11, 1 head, C=3", 1, 3, 13, 11, 1),
+        ("reflect-padded 20x9, 4 heads, C=8", 1, 8, 20, 9, 4),
+        ("one window, 2 heads of d=20", 1, 40, 8, 8, 2),
+    ]:
+        f.case(label, {"heads": heads},
+               [("qkv", [n, 3 * c, h, w]), ("temperature", [heads]), ("mlp_weight", [64, 64]),
+                ("mlp_bias", [64])], fn,
+               scale={"qkv": 2.0, "mlp_weight": 0.25})
+    return f
+
+
 def make_softmax():
     f = OpFixture("softmax")
     fn = lambda t, p: torch.softmax(t["x"], dim=-1)
@@ -510,6 +555,68 @@ def make_softmax():
                                 ("rank 2 3x33", [3, 33], None), ("rank 4 odd", [2, 4, 5, 9], None),
                                 ("large logits x*30", [2, 128], 30.0), ("attention 2x8x16", [2, 8, 16], None)]:
         f.case(label, {}, [("x", shape)], fn, scale={"x": scale} if scale else None)
+    return f
+
+
+def attention_fn(t, p):
+    """Softmax attention over qkv [B,T,3F] = [q | k | v], heads contiguous, in float64 (cast to float32)."""
+    qkv = t["qkv"].double()
+    b, n, f3 = qkv.shape
+    heads = p["heads"]
+    d = f3 // 3 // heads
+
+    def split(z):
+        return z.reshape(b, n, heads, d).permute(0, 2, 1, 3)
+
+    q, k, v = (split(z) for z in qkv.chunk(3, dim=-1))
+    scores = torch.matmul(q, k.transpose(-1, -2)) * p["scale"]
+    out = torch.matmul(torch.softmax(scores, dim=-1), v)
+    return out.permute(0, 2, 1, 3).reshape(b, n, f3 // 3).float()
+
+
+def make_attention():
+    f = OpFixture("attention")
+    for label, b, n, heads, d, scale, amp in [
+        ("intra-strip d=32, odd T, batch 3", 3, 7, 2, 32, None, None),
+        ("one token", 2, 1, 1, 8, None, None),
+        ("d=16, T=33, 3 heads", 1, 33, 3, 16, None, None),
+        ("large logits, scale 0.5", 1, 19, 2, 24, 0.5, 4.0),
+        ("d=5, tails everywhere", 1, 17, 3, 5, None, None),
+        ("Stripformer decoder row: 3 heads of 32, T=17", 1, 17, 3, 32, None, None),
+        ("inter-strip: d=32*9 long vectors", 1, 4, 1, 288, None, None),
+        ("inter-strip: d=136, 2 heads, batch 2", 2, 3, 2, 136, None, None),
+        ("just over the short-head limit: d=130", 1, 3, 1, 130, None, None),
+    ]:
+        sc = scale if scale is not None else float(np.float32(1 / np.sqrt(d)))
+        f.case(label, {"heads": heads, "scale": sc}, [("qkv", [b, n, 3 * heads * d])], attention_fn,
+               scale={"qkv": amp} if amp else None)
+    # the float64 formula is PyTorch's float32 attention up to rounding; check that assumption here
+    torch.manual_seed(0)
+    qkv = torch.rand(2, 6, 3 * 64) * 2 - 1
+    q, k, v = (z.reshape(2, 6, 2, 32).permute(0, 2, 1, 3) for z in qkv.chunk(3, -1))
+    want = torch.softmax(q @ k.transpose(-1, -2) / np.sqrt(32), -1) @ v
+    got = attention_fn({"qkv": qkv}, {"heads": 2, "scale": float(np.float32(1 / np.sqrt(32)))})
+    assert torch.allclose(got, want.permute(0, 2, 1, 3).reshape(2, 6, 64), atol=1e-6)
+    return f
+
+
+def make_permute():
+    f = OpFixture("permute")
+    fn = lambda t, p: t["x"].permute(*p["dims"]).contiguous()
+    for label, shape, dims in [
+        ("NCHW -> NHWC (intra rows)", [2, 5, 3, 4], [0, 2, 3, 1]),
+        ("NCHW -> NWHC (intra columns)", [1, 6, 5, 7], [0, 3, 2, 1]),
+        ("NHWC -> NCHW", [1, 4, 3, 5], [0, 3, 1, 2]),
+        ("NCHW -> NHCW (inter rows), last dim stays", [2, 3, 4, 5], [0, 2, 1, 3]),
+        ("NCHW -> NWCH (inter columns)", [2, 3, 4, 5], [0, 3, 1, 2]),
+        ("rank 1", [7], [0]),
+        ("2-D transpose past a 32x32 tile", [33, 35], [1, 0]),
+        ("rank 5", [2, 3, 2, 4, 3], [4, 2, 0, 3, 1]),
+        ("rank 6", [2, 1, 3, 2, 2, 3], [5, 0, 3, 1, 4, 2]),
+        ("1-row and 1-column maps", [2, 3, 1, 9], [0, 3, 2, 1]),
+        ("tile edges: 35 channels, 34 columns", [1, 35, 6, 34], [0, 2, 3, 1]),
+    ]:
+        f.case(label, {"dims": dims}, [("x", shape)], fn)
     return f
 
 
@@ -692,6 +799,10 @@ MAKERS = {
     "layer_norm": make_layer_norm,
     "softmax": make_softmax,
     "prior_sampler": make_prior_sampler,
+    "attention": make_attention,
+    "permute": make_permute,
+    "dct2d": make_dct2d,
+    "window_channel_attention": make_window_channel_attention,
     "patch_fft_filter": make_patch_fft_filter,
     "fsas_attention": make_fsas_attention,
     "depthwise_conv2d": make_depthwise_conv2d,
@@ -703,10 +814,10 @@ MAKERS = {
 def main():
     os.makedirs(OUT_DIR, exist_ok=True)
     total = 0
-    only = sys.argv[1:]  # op ids to regenerate (default: all)
-    unknown = [op for op in only if op not in MAKERS]
+    only = sys.argv[1:]  # op ids to regenerate; none: all
+    unknown = [o for o in only if o not in MAKERS]
     if unknown:
-        print("unknown op ids %s; known: %s" % (unknown, sorted(MAKERS)), file=sys.stderr)
+        print("unknown op(s): %s; known: %s" % (", ".join(unknown), ", ".join(MAKERS)))
         return 2
     for op, make in MAKERS.items():
         if only and op not in only:

@@ -10,7 +10,7 @@ if ! "$py" -c "import torch" 2>/dev/null; then
   exit 0
 fi
 failed=()
-for t in test_reference_keys.py test_torch_synth.py test_train.py; do
+for t in test_reference_keys.py test_stripformer_reference.py test_torch_synth.py test_train.py; do
   echo "== $t"
   if ! "$py" "$here/$t"; then
     failed+=("$t")

@@ -11,6 +11,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import blurdm_reference as ref  # noqa: E402
 import fftformer_reference as fft  # noqa: E402
+import loformer_reference as loformer  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 KEYS_DIRS = [os.path.join(ROOT, "..", "shared", "design", "keys"),
@@ -61,6 +62,7 @@ def main():
     print(f"FFTformer parameters {counts}, original tensors {len(original.state_dict())}: "
           f"{'ok' if counts_ok else 'expected (18280794, 16560474) and 535'}")
     ok &= counts_ok
+    ok &= compare("LoFormer-S with prior", loformer.LoFormer(), "loformer_s_prior.tsv")
     dm = ref.LatentExposureDiffusion()
     want_bars = [0.0, 0.0606091581, 0.102316909, 0.141857177, 0.180277556]
     bars_ok = all(abs(a - b) < 1e-8 for a, b in zip(dm.betas_bar.tolist(), want_bars))

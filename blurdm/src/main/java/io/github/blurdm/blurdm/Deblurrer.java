@@ -3,6 +3,8 @@ package io.github.blurdm.blurdm;
 import io.github.blurdm.blurdm.backbone.Backbone;
 import io.github.blurdm.blurdm.pipeline.Images;
 import io.github.blurdm.blurdm.pipeline.DeblurPipeline;
+import io.github.blurdm.blurdm.pipeline.TileMerge;
+import io.github.blurdm.blurdm.pipeline.TileRule;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion.Noise;
 import io.github.blurdm.runtime.Backend;
 import io.github.blurdm.runtime.BackendChoice;
@@ -10,6 +12,7 @@ import io.github.blurdm.runtime.Backends;
 import io.github.blurdm.runtime.Device;
 import io.github.blurdm.runtime.Ops;
 import io.github.blurdm.runtime.Tensor;
+import io.github.blurdm.runtime.cpu.CpuBackend;
 import io.github.blurdm.weights.WeightsException;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -47,14 +50,16 @@ public final class Deblurrer implements AutoCloseable {
     private final long seed;
     private final int tile;
     private final int overlap;
+    private final TileMerge tileMerge;
     private boolean closed;
 
-    private Deblurrer(Backend backend, BlurdmModel model, long seed, int tile, int overlap) {
+    private Deblurrer(Backend backend, BlurdmModel model, long seed, int tile, int overlap, TileMerge tileMerge) {
         this.backend = backend;
         this.model = model;
         this.seed = seed;
         this.tile = tile;
         this.overlap = overlap;
+        this.tileMerge = tileMerge;
     }
 
     /** A builder; {@link Builder#weights(Path)} is required, everything else has a default. */
@@ -101,28 +106,31 @@ public final class Deblurrer implements AutoCloseable {
      * The float entry point for embedding: {@code rgb} is [H,W,3] with values 0..255 (need not be
      * integers) on the host; the result is [H,W,3] 8-bit values as floats.
      *
-     * @param noise the prior's initial noise [1, latent] on the host, or null for the builder's seed
+     * @param noise the prior's initial noise on the host, or null for the builder's seed: [1, latent], or for a
+     *              backbone with a prior per tile (LoFormer) [tiles, latent], tile n taking row n
      */
     public synchronized Tensor deblur(Tensor rgb, Tensor noise, DeblurPipeline.Progress progress) {
-        return deblur(rgb, noise, progress, null);
+        return deblur(rgb, noise, null, progress);
     }
 
     /**
-     * As {@link #deblur(Tensor, Tensor, DeblurPipeline.Progress)}, handing the prior the image runs with
-     * ([1, latent] on the host; nothing for a model without prior) to {@code priorSink}, e.g. to save it.
+     * As {@link #deblur(Tensor, Tensor, DeblurPipeline.Progress)}, handing the prior the image was deblurred with
+     * ([1, latent], or [tiles, latent] with a prior per tile, on the host) to {@code priorSink} when not null.
      */
-    public synchronized Tensor deblur(Tensor rgb, Tensor noise, DeblurPipeline.Progress progress,
-                                      DeblurPipeline.PriorSink priorSink) {
+    public synchronized Tensor deblur(Tensor rgb, Tensor noise, DeblurPipeline.PriorSink priorSink,
+                                      DeblurPipeline.Progress progress) {
         if (closed) {
             throw new IllegalStateException("this Deblurrer is closed");
         }
         Tensor eps = noise == null ? null : backend.upload(noise);
         try {
             Noise n = eps == null ? Noise.philox(seed, 0) : Noise.of(eps);
+            // a family that always tiles takes its own tile side unless one was set
+            boolean fixed = model.backbone().backbone().family().tiling() == TileRule.FIXED_TILES_PRIOR_PER_TILE;
             return DeblurPipeline.deblur(new Ops(backend), model.backbone(), model.prior(),
                     model.conventions().conventions(), rgb, n,
-                    tile > 0 ? tile : autoTile(rgb.dim(0), rgb.dim(1)), overlap,
-                    progress == null ? DeblurPipeline.Progress.NONE : progress, priorSink);
+                    fixed || tile > 0 ? tile : autoTile(rgb.dim(0), rgb.dim(1)), overlap, tileMerge, priorSink,
+                    progress == null ? DeblurPipeline.Progress.NONE : progress);
         } finally {
             backend.release(eps);
         }
@@ -190,9 +198,23 @@ public final class Deblurrer implements AutoCloseable {
         private int tile;
         private int overlap = 64;
         private Origin conventions;
+        private int cudaDevice;
+        private int cpuThreads;
         private Backbone architecture;
+        private TileMerge tileMerge = TileMerge.OFFICIAL;
 
         private Builder() {
+        }
+
+        /**
+         * Optional: how a backbone that always runs in its own tiles (LoFormer: 384x384, overlap 32, a prior per
+         * tile) blends them: OFFICIAL reproduces the official code's ramps, quirks included (with one tile along
+         * a side its first 32 rows or columns are faded); SEAMLESS ramps over the overlaps only and sums to 1.
+         * Other backbones ignore it. Default OFFICIAL.
+         */
+        public Builder tileMerge(TileMerge merge) {
+            this.tileMerge = Objects.requireNonNull(merge, "tileMerge");
+            return this;
         }
 
         /** Required: the model weights (this project's safetensors, an official .pth, or a state dict). */
@@ -227,6 +249,30 @@ public final class Deblurrer implements AutoCloseable {
         }
 
         /**
+         * Optional: the CUDA device to run on when the backend is CUDA (or AUTO finds CUDA usable), as the
+         * driver numbers them. Default 0.
+         */
+        public Builder cudaDevice(int index) {
+            if (index < 0) {
+                throw new IllegalArgumentException("CUDA device index must be >= 0, got " + index);
+            }
+            this.cudaDevice = index;
+            return this;
+        }
+
+        /**
+         * Optional: worker threads of the CPU backend, when it is the one used; 0 restores the default.
+         * Default: the {@code blurdm.threads} property, else the available processors.
+         */
+        public Builder cpuThreads(int threads) {
+            if (threads < 0) {
+                throw new IllegalArgumentException("CPU threads must be >= 1 (or 0 for the default), got " + threads);
+            }
+            this.cpuThreads = threads;
+            return this;
+        }
+
+        /**
          * Optional: read the backbone as this family whatever its names say; a file that does not fit it fails
          * with every missing, unexpected and mis-shaped name listed. null restores the default. Default: the
          * family the file records, else the one its names show ({@link Backbone#detect}).
@@ -244,7 +290,9 @@ public final class Deblurrer implements AutoCloseable {
 
         /**
          * Optional: tile side in pixels (a multiple of 8, at least 64) for images too large to run
-         * whole; 0 picks automatically from the memory budget. Default 0.
+         * whole; 0 picks automatically from the memory budget. A backbone that always runs in its own tiles
+         * (LoFormer) takes it instead of its official side (results then differ from the official code's).
+         * Default 0.
          */
         public Builder tileSize(int pixels) {
             if (pixels != 0 && (pixels < 64 || pixels % 8 != 0)) {
@@ -277,11 +325,12 @@ public final class Deblurrer implements AutoCloseable {
             if (tile != 0 && overlap >= tile) {
                 throw new IllegalStateException("overlap " + overlap + " must be smaller than the tile size " + tile);
             }
-            Backend b = Backends.create(backend != null ? backend : BackendChoice.configured());
+            Backend b = Backends.create(backend != null ? backend : BackendChoice.configured(), cudaDevice,
+                    cpuThreads > 0 ? cpuThreads : CpuBackend.defaultThreads());
             try {
                 BlurdmModel model = BlurdmModel.load(weights, prior, b, conventions, architecture);
                 LOG.info("{}: {}", weights.getFileName(), model.conventions().describe());
-                return new Deblurrer(b, model, seed, tile, overlap);
+                return new Deblurrer(b, model, seed, tile, overlap, tileMerge);
             } catch (WeightsException | RuntimeException e) {
                 b.close();
                 throw e;

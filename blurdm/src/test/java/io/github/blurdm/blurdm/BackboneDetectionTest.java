@@ -90,6 +90,6 @@ class BackboneDetectionTest {
         assertEquals(Backbone.MIMO_UNET, Backbone.parse(" MIMO_UNet", "--architecture"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Backbone.parse("unet", "--architecture"));
-        assertEquals("--architecture must be one of mimo_unet (MIMO-UNet), fftformer (FFTformer), found 'unet'", e.getMessage());
+        assertEquals("--architecture must be one of mimo_unet (MIMO-UNet), stripformer (Stripformer), loformer (LoFormer), fftformer (FFTformer), found 'unet'", e.getMessage());
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.blurdm.blurdm.backbone.mimo.MimoConfig;
 import io.github.blurdm.blurdm.backbone.mimo.MimoUNet;
+import io.github.blurdm.blurdm.backbone.stripformer.Stripformer;
+import io.github.blurdm.blurdm.backbone.stripformer.StripformerConfig;
 import io.github.blurdm.blurdm.prior.LatentExposureDiffusion;
 import io.github.blurdm.blurdm.prior.PriorConfig;
 import io.github.blurdm.layers.Module;
@@ -59,5 +61,18 @@ class KeyManifestTest {
         LatentExposureDiffusion dm = new LatentExposureDiffusion(PriorConfig.PAPER);
         assertEquals(manifest("latent_exposure_diffusion.tsv"), keys(dm));
         assertEquals(2_067_776L, dm.parameterCount());
+    }
+
+    @Test
+    void stripformerWithPriorMatchesTheManifestAndTheOriginalReleaseLacksOnlyTheKvLayers() throws Exception {
+        Stripformer net = new Stripformer(StripformerConfig.PAPER_PRIOR);
+        assertEquals(manifest("stripformer_prior.tsv"), keys(net));
+        assertEquals(22_264_515L, net.parameterCount());
+        Map<String, String> original = keys(new Stripformer(StripformerConfig.PAPER));
+        assertEquals(370, original.size());
+        assertEquals(19_708_611L, new Stripformer(StripformerConfig.PAPER).parameterCount());
+        Map<String, String> withoutKv = new LinkedHashMap<>(manifest("stripformer_prior.tsv"));
+        withoutKv.keySet().removeIf(k -> k.endsWith(".kv.weight"));
+        assertEquals(withoutKv, original);
     }
 }

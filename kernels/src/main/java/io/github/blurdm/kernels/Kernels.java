@@ -88,6 +88,25 @@ public final class Kernels {
             List.of("philox_gaussian_v1", "prior_sampler_v1"),
             List.of(List.of(), List.of("-DSAMPLER_THREADS=256")));
 
+    /** Stripformer's strip attention: v2 specialised per head size (HEAD_D), v3 for long heads. */
+    public static final KernelFile ATTENTION = new KernelFile("attention.cu",
+            List.of("attention_v1", "attention_v2", "attention_scores_v3", "attention_softmax_v3", "attention_values_v3"),
+            List.of(List.of(), List.of("-DHEAD_D=16"), List.of("-DHEAD_D=64")));
+
+    public static final KernelFile PERMUTE = new KernelFile("permute.cu",
+            List.of("permute_v1", "permute_v2"),
+            List.of(List.of()));
+
+    /** LoFormer's DCT of whole feature maps, as batched matrix products. */
+    public static final KernelFile DCT = new KernelFile("dct.cu",
+            List.of("batched_gemm_v1", "batched_gemm_v2"),
+            List.of(List.of()));
+
+    /** LoFormer's window channel attention. */
+    public static final KernelFile WINDOW_ATTENTION = new KernelFile("window_attention.cu",
+            List.of("window_channel_attention_v1", "window_channel_attention_v2"),
+            List.of(List.of()));
+
     /** FFTformer's 8x8 frequency-domain ops: the DFFN filter and FSAS's patch product fused with its norm and gate. */
     public static final KernelFile PATCH8 = new KernelFile("patch8.cu",
             List.of("patch_fft_kernel_v1", "patch_fft_filter_v1", "patch_fft_filter_v2", "fsas_attention_v1",
@@ -99,7 +118,7 @@ public final class Kernels {
             List.of(List.of()));
 
     private static final List<KernelFile> ALL = List.of(CONV2D, CONV_TRANSPOSE2D, ELEMENTWISE, RESAMPLE, NORM,
-            REDUCE, LINEAR, PRIOR_SAMPLER, PATCH8, DEPTHWISE_CONV2D);
+            REDUCE, LINEAR, PRIOR_SAMPLER, ATTENTION, PERMUTE, DCT, WINDOW_ATTENTION, PATCH8, DEPTHWISE_CONV2D);
 
     private static final Map<String, String> SOURCES = new ConcurrentHashMap<>();
 

@@ -230,6 +230,51 @@ public abstract class AbstractBackend implements Backend {
     protected abstract void doPriorSampler(Tensor out, Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel, Tensor schedule, PriorSamplerParams p);
 
     @Override
+    public final void attention(Tensor out, Tensor qkv, int heads, float scale) {
+        OpShapes.requireOut(Op.ATTENTION, out, OpShapes.attention(qkv, heads, scale));
+        requireResident(Op.ATTENTION, out, qkv);
+        doAttention(out, qkv, heads, scale);
+    }
+
+    /** {@link #attention} with arguments already checked. */
+    protected abstract void doAttention(Tensor out, Tensor qkv, int heads, float scale);
+
+    @Override
+    public final void permute(Tensor out, Tensor x, int... dims) {
+        OpShapes.requireOut(Op.PERMUTE, out, OpShapes.permute(x, dims));
+        requireResident(Op.PERMUTE, out, x);
+        doPermute(out, x, dims.clone());
+    }
+
+    /** {@link #permute} with arguments already checked. */
+    protected abstract void doPermute(Tensor out, Tensor x, int[] dims);
+
+    @Override
+    public final void dct2d(Tensor out, Tensor x, boolean inverse) {
+        OpShapes.requireOut(Op.DCT2D, out, OpShapes.dct2d(x));
+        OpShapes.requireDistinct(Op.DCT2D, out, x, "x");
+        requireResident(Op.DCT2D, out, x);
+        doDct2d(out, x, inverse);
+    }
+
+    /** {@link #dct2d} with arguments already checked. */
+    protected abstract void doDct2d(Tensor out, Tensor x, boolean inverse);
+
+    @Override
+    public final void windowChannelAttention(Tensor out, Tensor qkv, Tensor temperature, Tensor mlpWeight,
+                                             Tensor mlpBias) {
+        OpShapes.requireOut(Op.WINDOW_CHANNEL_ATTENTION, out,
+                OpShapes.windowChannelAttention(qkv, temperature, mlpWeight, mlpBias));
+        OpShapes.requireDistinct(Op.WINDOW_CHANNEL_ATTENTION, out, qkv, "qkv");
+        requireResident(Op.WINDOW_CHANNEL_ATTENTION, out, qkv, temperature, mlpWeight, mlpBias);
+        doWindowChannelAttention(out, qkv, temperature, mlpWeight, mlpBias);
+    }
+
+    /** {@link #windowChannelAttention} with arguments already checked. */
+    protected abstract void doWindowChannelAttention(Tensor out, Tensor qkv, Tensor temperature, Tensor mlpWeight,
+                                                     Tensor mlpBias);
+
+    @Override
     public final void patchFftFilter(Tensor out, Tensor x, Tensor filter) {
         OpShapes.requireOut(Op.PATCH_FFT_FILTER, out, OpShapes.patchFftFilter(x, filter));
         requireResident(Op.PATCH_FFT_FILTER, out, x, filter);

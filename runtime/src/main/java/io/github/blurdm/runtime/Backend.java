@@ -134,6 +134,39 @@ public interface Backend extends AutoCloseable {
                       PriorSamplerParams p);
 
     /**
+     * attention: softmax attention over tokens packed as qkv[B,T,3F] = [q | k | v] along the last dim (PyTorch's
+     * {@code qkv.chunk(3, -1)}), F = heads * d with heads contiguous chunks of d features:
+     * out[b,t,h*d + j] = sum_s softmax_s(scale * q[b,t,h]·k[b,s,h]) v[b,s,h*d + j]; out is [B,T,F].
+     * PyTorch's usual scale is 1/sqrt(d) ({@link Ops#attention(Tensor, int)}).
+     */
+    void attention(Tensor out, Tensor qkv, int heads, float scale);
+
+    /**
+     * permute: out = x with its dimensions reordered, dense: out.shape[i] = x.shape[dims[i]] (PyTorch's
+     * {@code x.permute(dims).contiguous()}); dims a permutation of 0..rank-1, rank 1 to 6.
+     */
+    void permute(Tensor out, Tensor x, int... dims);
+
+    /**
+     * dct2d (LoFormer's DCT of a whole feature map): x [N,C,H,W]; each (n, c) plane becomes
+     * {@code C_H x C_W^T}, or with {@code inverse} {@code C_H^T x C_W}, where C_n is the orthonormal DCT-II
+     * basis ({@code C[0][j] = sqrt(1/n)}, {@code C[k][j] = sqrt(2/n) cos(pi k (2j+1) / 2n)}) computed in double
+     * and rounded to float, as the official code builds it. out [N,C,H,W] must not alias x.
+     */
+    void dct2d(Tensor out, Tensor x, boolean inverse);
+
+    /**
+     * window_channel_attention (LoFormer's 'channel_mlp' attention after its depthwise conv): qkv [N,3C,H,W]
+     * holds q, k, v as its channel thirds, each cut into h = temperature.length heads of d = C/h channels.
+     * H and W are reflect-padded right and bottom to multiples of 8 (each pad smaller than the side); in each
+     * 8x8 window and head, with q, k, v the d x 64 matrices of the window (positions row-major),
+     * {@code O = softmax_rows(q k^T * temperature[head]) v}, times {@code GELU(v mlpWeight^T + mlpBias)} (a
+     * Linear over the 64 positions, mlpWeight [64,64], mlpBias [64]). out [N,C,H,W] is O with the padding
+     * cropped; it must not alias qkv.
+     */
+    void windowChannelAttention(Tensor out, Tensor qkv, Tensor temperature, Tensor mlpWeight, Tensor mlpBias);
+
+    /**
      * patch_fft_filter (FFTformer's DFFN filter): x [N,C,H,W] with H and W multiples of 8 is cut into 8x8
      * patches aligned to the top-left; each patch of channel c becomes irfft2(rfft2(patch) * filter[c], s=(8,8))
      * with PyTorch's semantics (forward unscaled, inverse /64, the imaginary parts of the half spectrum's

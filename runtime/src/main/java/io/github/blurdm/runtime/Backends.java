@@ -102,9 +102,25 @@ public final class Backends {
      * CUDA backend on the emulated device, IllegalStateException saying why when it cannot run here.
      */
     public static Backend create(BackendChoice choice) {
+        return create(choice, 0, CpuBackend.defaultThreads());
+    }
+
+    /**
+     * Creates a backend as {@link #create(BackendChoice)} does, on CUDA device {@code cudaDevice}
+     * (the driver's numbering) instead of device 0, and with {@code cpuThreads} worker threads when it
+     * is the CPU backend: for callers that are handed their share of a machine, such as a Spark task
+     * given one GPU address and {@code spark.task.cpus} cores.
+     */
+    public static Backend create(BackendChoice choice, int cudaDevice, int cpuThreads) {
+        if (cudaDevice < 0) {
+            throw new IllegalArgumentException("CUDA device index must be >= 0, got " + cudaDevice);
+        }
+        if (cpuThreads < 1) {
+            throw new IllegalArgumentException("CPU threads must be >= 1, got " + cpuThreads);
+        }
         switch (choice) {
             case CPU:
-                return new CpuBackend();
+                return new CpuBackend(cpuThreads, true);
             case CUDA_EMULATED: {
                 CudaSupport.EmulatorStatus e = emulatorStatus();
                 if (!e.usable()) {
@@ -117,18 +133,18 @@ public final class Backends {
                 if (!s.usable()) {
                     throw new IllegalStateException("backend 'cuda' is not usable here: " + s.reason());
                 }
-                return new CudaBackend(0);
+                return new CudaBackend(cudaDevice);
             }
             default: {
                 CudaSupport.Status s = cudaStatus();
                 if (s.usable()) {
-                    return new CudaBackend(0);
+                    return new CudaBackend(cudaDevice);
                 }
                 if (!fallbackLogged) {
                     fallbackLogged = true;
                     LOG.info("using the CPU backend: {}", s.reason());
                 }
-                return new CpuBackend();
+                return new CpuBackend(cpuThreads, true);
             }
         }
     }

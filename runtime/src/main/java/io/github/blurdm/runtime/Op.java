@@ -49,6 +49,14 @@ public enum Op {
     SOFTMAX("softmax", "Softmax"),
     /** The BlurDM prior's fused reverse diffusion sampler. */
     PRIOR_SAMPLER("prior_sampler", "PriorSampler"),
+    /** Scaled dot-product attention with a fused softmax over packed [q | k | v] tokens, heads contiguous. */
+    ATTENTION("attention", "Attention"),
+    /** A permutation of the dimensions (PyTorch's {@code x.permute(dims).contiguous()}). */
+    PERMUTE("permute", "Permute"),
+    /** LoFormer's orthonormal 2-D DCT-II of each whole (n, c) plane, or its inverse: matrix products with the basis. */
+    DCT2D("dct2d", "Dct2d"),
+    /** LoFormer's window channel attention: per 8x8 window and head softmax(q k^T t) v, gated by GELU(Linear_64(v)). */
+    WINDOW_CHANNEL_ATTENTION("window_channel_attention", "WindowChannelAttention"),
     /** FFTformer's DFFN filter: irfft2(rfft2(8x8 patch) * filter[c]) per channel. */
     PATCH_FFT_FILTER("patch_fft_filter", "PatchFftFilter"),
     /** FFTformer's FSAS core: v * LayerNorm(irfft2(rfft2(q) * rfft2(k))) per 8x8 patch, fused. */

@@ -359,20 +359,103 @@ public final class OpShapes {
         return cond.shape();
     }
 
+    // ---------------------------------------------------------------- attention, permute
+
+    /** Output shape of {@link Op#ATTENTION}: [B,T,F] for qkv [B,T,3F], F a multiple of heads, a finite scale. */
+    public static int[] attention(Tensor qkv, int heads, float scale) {
+        Op op = Op.ATTENTION;
+        requireRank(op, "qkv", qkv, 3);
+        int f3 = qkv.dim(2);
+        if (heads < 1 || f3 % 3 != 0 || f3 / 3 % heads != 0) {
+            throw bad(op, "qkv " + s(qkv) + " must pack [q | k | v] of F features each, F a multiple of heads " + heads);
+        }
+        if (!Float.isFinite(scale)) {
+            throw bad(op, "scale must be finite, found " + scale);
+        }
+        return new int[] {qkv.dim(0), qkv.dim(1), f3 / 3};
+    }
+
+    /** Output shape of {@link Op#PERMUTE}: x's dimensions in the order {@code dims}, a permutation of 0..rank-1. */
+    public static int[] permute(Tensor x, int[] dims) {
+        Op op = Op.PERMUTE;
+        requireNonNull(op, "x", x);
+        if (dims == null || dims.length != x.rank() || x.rank() > 6) {
+            throw bad(op, "dims " + Arrays.toString(dims) + " must order all " + x.rank() + " dimensions of x " + s(x)
+                    + " (rank 1 to 6)");
+        }
+        boolean[] seen = new boolean[dims.length];
+        int[] out = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] < 0 || dims[i] >= dims.length || seen[dims[i]]) {
+                throw bad(op, "dims " + Arrays.toString(dims) + " is not a permutation of 0.." + (dims.length - 1));
+            }
+            seen[dims[i]] = true;
+            out[i] = x.dim(dims[i]);
+        }
+        return out;
+    }
+
+    /** Throws naming {@code op} when {@code out} shares storage with the input called {@code name}. */
+    static void requireDistinct(Op op, Tensor out, Tensor in, String name) {
+        if (out != null && in != null && out.storage() == in.storage()) {
+            throw bad(op, "out must not alias " + name + " " + s(in));
+        }
+    }
+
+    // ---------------------------------------------------------------- LoFormer
+
+    /** Output shape of {@link Op#DCT2D}: x's, which must be [N,C,H,W]. */
+    public static int[] dct2d(Tensor x) {
+        requireRank(Op.DCT2D, "x", x, 4);
+        return x.shape();
+    }
+
+    /** The window side of {@link Op#WINDOW_CHANNEL_ATTENTION}. */
+    public static final int ATTENTION_WINDOW = 8;
+
+    /**
+     * Output shape of {@link Op#WINDOW_CHANNEL_ATTENTION}: [N,C,H,W] for qkv [N,3C,H,W]; temperature [h] with h
+     * dividing C; mlpWeight [64,64]; mlpBias [64]; H and W whose reflect padding to a multiple of 8 is smaller
+     * than the side (a multiple of 8, or more than 4).
+     */
+    public static int[] windowChannelAttention(Tensor qkv, Tensor temperature, Tensor mlpWeight, Tensor mlpBias) {
+        Op op = Op.WINDOW_CHANNEL_ATTENTION;
+        requireRank(op, "qkv", qkv, 4);
+        requireRank(op, "temperature", temperature, 1);
+        requireRank(op, "mlpWeight", mlpWeight, 2);
+        requireRank(op, "mlpBias", mlpBias, 1);
+        int c3 = qkv.dim(1);
+        if (c3 % 3 != 0 || c3 == 0) {
+            throw bad(op, "qkv " + s(qkv) + ": channels must be 3C (q, k, v), found " + c3);
+        }
+        int c = c3 / 3;
+        int heads = temperature.dim(0);
+        if (heads < 1 || c % heads != 0) {
+            throw bad(op, "temperature " + s(temperature) + ": the head count must divide C = " + c);
+        }
+        int p = ATTENTION_WINDOW * ATTENTION_WINDOW;
+        if (mlpWeight.dim(0) != p || mlpWeight.dim(1) != p) {
+            throw bad(op, "mlpWeight: expected [" + p + "," + p + "], found " + s(mlpWeight));
+        }
+        if (mlpBias.dim(0) != p) {
+            throw bad(op, "mlpBias: expected [" + p + "], found " + s(mlpBias));
+        }
+        for (int axis = 2; axis <= 3; axis++) {
+            int side = qkv.dim(axis);
+            int pad = (ATTENTION_WINDOW - side % ATTENTION_WINDOW) % ATTENTION_WINDOW;
+            if (side < 1 || pad >= side) {
+                throw bad(op, "qkv " + s(qkv) + ": " + (axis == 2 ? "H" : "W") + " = " + side
+                        + " cannot be reflect-padded by " + pad + " to a multiple of " + ATTENTION_WINDOW
+                        + " (the side must be a multiple of 8 or more than 4)");
+            }
+        }
+        return new int[] {qkv.dim(0), c, qkv.dim(2), qkv.dim(3)};
+    }
+
     // ---------------------------------------------------------------- FFTformer
 
     /** The side of FFTformer's frequency-domain patches. */
     public static final int PATCH = 8;
-
-    /**
-     * Throws naming {@code op} when {@code out} and an input share storage: the op reads neighbours (a patch,
-     * a window) of each output value, so it cannot write in place.
-     */
-    static void requireDistinct(Op op, Tensor out, Tensor in, String name) {
-        if (out.storage() == in.storage()) {
-            throw bad(op, "out must not alias " + name + " " + s(in));
-        }
-    }
 
     private static void requirePatchGrid(Op op, String name, Tensor x) {
         requireRank(op, name, x, 4);

@@ -208,11 +208,45 @@ public final class Ops {
         return out;
     }
 
+    /** {@link Backend#dct2d} into a new output tensor, which it returns. */
+    public Tensor dct2d(Tensor x, boolean inverse) {
+        Tensor out = b.allocate(OpShapes.dct2d(x));
+        b.dct2d(out, x, inverse);
+        return out;
+    }
+
+    /** {@link Backend#windowChannelAttention} into a new output tensor, which it returns. */
+    public Tensor windowChannelAttention(Tensor qkv, Tensor temperature, Tensor mlpWeight, Tensor mlpBias) {
+        Tensor out = b.allocate(OpShapes.windowChannelAttention(qkv, temperature, mlpWeight, mlpBias));
+        b.windowChannelAttention(out, qkv, temperature, mlpWeight, mlpBias);
+        return out;
+    }
+
     /** {@link Backend#priorSampler} into a new output tensor, which it returns. */
     public Tensor priorSampler(Tensor cond, Tensor noise, Tensor noiseModel, Tensor lcrModel, Tensor schedule,
                                PriorSamplerParams p) {
         Tensor out = b.allocate(OpShapes.priorSampler(cond, noise, noiseModel, lcrModel, schedule, p));
         b.priorSampler(out, cond, noise, noiseModel, lcrModel, schedule, p);
+        return out;
+    }
+
+    /** {@link Backend#attention} with PyTorch's scale 1/sqrt(d), d = F / heads, into a new output tensor. */
+    public Tensor attention(Tensor qkv, int heads) {
+        int[] shape = OpShapes.attention(qkv, heads, 1f);
+        return attention(qkv, heads, (float) (1.0 / Math.sqrt(shape[2] / heads)));
+    }
+
+    /** {@link Backend#attention} into a new output tensor, which it returns. */
+    public Tensor attention(Tensor qkv, int heads, float scale) {
+        Tensor out = b.allocate(OpShapes.attention(qkv, heads, scale));
+        b.attention(out, qkv, heads, scale);
+        return out;
+    }
+
+    /** {@link Backend#permute} into a new output tensor, which it returns. */
+    public Tensor permute(Tensor x, int... dims) {
+        Tensor out = b.allocate(OpShapes.permute(x, dims));
+        b.permute(out, x, dims);
         return out;
     }
 

@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 /**
  * Reads a NumPy {@code .npy} array of little-endian float32 or float64 (C order) into float32,
  * e.g. the prior's initial noise saved with {@code np.save}. Versions 1.0, 2.0 and 3.0 of the format.
- * {@link #encode} writes float32 arrays as {@code np.save} does (version 1.0, {@code '<f4'}, C order).
  */
 public final class NpyFile {
     /** Larger files are refused; noise vectors and small tensors are all this format is used for. */
@@ -36,6 +35,36 @@ public final class NpyFile {
 
     public float[] values() {
         return values.clone();
+    }
+
+    /**
+     * The bytes of a version-1.0 {@code .npy} file holding {@code values} as little-endian float32 in C order with
+     * {@code shape} (as {@code np.save} writes it; {@code np.load} reads it back).
+     */
+    public static byte[] encode(float[] values, long... shape) {
+        long n = 1;
+        StringBuilder dims = new StringBuilder();
+        for (long d : shape) {
+            n *= d;
+            dims.append(d).append(", ");
+        }
+        if (n != values.length) {
+            throw new IllegalArgumentException("npy: shape " + java.util.Arrays.toString(shape) + " holds " + n
+                    + " values, found " + values.length);
+        }
+        String sh = shape.length == 1 ? shape[0] + "," : dims.substring(0, Math.max(0, dims.length() - 2));
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + sh + "), }";
+        int total = 10 + dict.length() + 1;
+        int pad = (64 - total % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        ByteBuffer bb = ByteBuffer.allocate(10 + header.length() + 4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        bb.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+        bb.putShort((short) header.length());
+        bb.put(header.getBytes(StandardCharsets.US_ASCII));
+        for (float v : values) {
+            bb.putFloat(v);
+        }
+        return bb.array();
     }
 
     public static NpyFile read(Path path) throws WeightsException {
@@ -125,43 +154,5 @@ public final class NpyFile {
             v[i] = itemSize == 4 ? bb.getFloat(off) : (float) bb.getDouble(off);
         }
         return new NpyFile(shape, v);
-    }
-
-    /**
-     * The bytes of a version 1.0 .npy file holding {@code values} as little-endian float32 of {@code shape}
-     * (C order), as {@code np.save} writes them: magic, version, header length, the header dict padded with
-     * spaces and a newline so the data starts at a multiple of 64 bytes.
-     */
-    public static byte[] encode(float[] values, long... shape) {
-        long n = 1;
-        for (long d : shape) {
-            if (d < 0) {
-                throw new IllegalArgumentException("npy shape " + java.util.Arrays.toString(shape) + " has a negative dimension");
-            }
-            n *= d;
-        }
-        if (n != values.length) {
-            throw new IllegalArgumentException("npy shape " + java.util.Arrays.toString(shape) + " holds " + n
-                    + " values, found " + values.length);
-        }
-        StringBuilder tuple = new StringBuilder();
-        for (int i = 0; i < shape.length; i++) {
-            tuple.append(i == 0 ? "" : ", ").append(shape[i]);
-        }
-        if (shape.length == 1) {
-            tuple.append(',');
-        }
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + tuple + "), }";
-        int unpadded = 10 + dict.length() + 1;
-        int total = (unpadded + 63) / 64 * 64;
-        String header = dict + " ".repeat(total - unpadded) + "\n";
-        ByteBuffer bb = ByteBuffer.allocate(total + 4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        bb.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
-        bb.putShort((short) header.length());
-        bb.put(header.getBytes(StandardCharsets.US_ASCII));
-        for (float v : values) {
-            bb.putFloat(v);
-        }
-        return bb.array();
     }
 }

@@ -1,8 +1,12 @@
 package io.github.blurdm.bench.model;
 
+import io.github.blurdm.blurdm.BlurdmModel;
 import io.github.blurdm.blurdm.ConventionRules;
 import io.github.blurdm.blurdm.Origin;
 import io.github.blurdm.blurdm.backbone.Backbone;
+import io.github.blurdm.blurdm.backbone.BackboneNetwork;
+import io.github.blurdm.blurdm.backbone.stripformer.Stripformer;
+import io.github.blurdm.blurdm.backbone.stripformer.StripformerConfig;
 import io.github.blurdm.blurdm.backbone.mimo.MimoConfig;
 import io.github.blurdm.blurdm.backbone.mimo.MimoUNet;
 import io.github.blurdm.blurdm.pipeline.Conventions;
@@ -20,11 +24,13 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Whole-model CPU profile: MIMO-UNet with the BlurDM prior at a given size, random weights, one
- * image; prints the wall time of each run and the per-op and per-conv-shape breakdowns of the last.
+ * Whole-model CPU profile: a backbone with the BlurDM prior at a given image size, one image; prints the
+ * wall time of each run and the per-op and per-conv-shape breakdowns of the last. Models: {@code small} and
+ * {@code paper} (MIMO-UNet+, random weights), {@code stripformer} (the paper's Stripformer and prior, random
+ * weights), or the path of a weights file (run with its own conventions).
  *
  * <pre>java --add-modules jdk.incubator.vector -cp 'bench/target/blurdm-bench.jar:bench/target/lib/*' \
- *   io.github.blurdm.bench.model.ModelProfile [small|paper] [W] [H] [runs]</pre>
+ *   io.github.blurdm.bench.model.ModelProfile [small|paper|stripformer|FILE] [W] [H] [runs]</pre>
  */
 public final class ModelProfile {
     /** The pipeline as BlurDM files run. */
@@ -69,13 +75,28 @@ public final class ModelProfile {
         int h = args.length > 2 ? Integer.parseInt(args[2]) : 720;
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         MimoConfig mc = size.equals("paper") ? MimoConfig.PLUS_PRIOR : new MimoConfig(16, 3, true, 64);
-        PriorConfig pc = size.equals("paper") ? PriorConfig.PAPER : new PriorConfig(32, 2, 64, 5, 5);
+        PriorConfig pc = size.equals("small") ? new PriorConfig(32, 2, 64, 5, 5) : PriorConfig.PAPER;
         CpuBackend cpu = new CpuBackend();
         try (TimingBackend tb = new TimingBackend(cpu)) {
-            MimoUNet net = new MimoUNet(mc);
-            LatentExposureDiffusion dm = new LatentExposureDiffusion(pc);
-            randomWeights(net, tb, 1);
-            randomWeights(dm, tb, 2);
+            BackboneNetwork net;
+            LatentExposureDiffusion dm;
+            Conventions conventions = BLURDM;
+            if (size.equals("small") || size.equals("paper") || size.equals("stripformer")) {
+                net = size.equals("stripformer") ? new Stripformer(StripformerConfig.PAPER_PRIOR) : new MimoUNet(mc);
+                dm = new LatentExposureDiffusion(pc);
+                randomWeights(net.module(), tb, 1);
+                randomWeights(dm, tb, 2);
+                conventions = ConventionRules.conventions(net.backbone(), Origin.BLURDM);
+            } else {
+                try {
+                    BlurdmModel model = BlurdmModel.load(java.nio.file.Path.of(size), tb);
+                    net = model.backbone();
+                    dm = model.prior();
+                    conventions = model.conventions().conventions();
+                } catch (io.github.blurdm.weights.WeightsException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
             Random r = new Random(3);
             float[] img = new float[h * w * 3];
             for (int i = 0; i < img.length; i++) {
@@ -86,7 +107,7 @@ public final class ModelProfile {
             for (int i = 0; i < runs; i++) {
                 tb.reset();
                 long t0 = System.nanoTime();
-                DeblurPipeline.deblur(ops, net, dm, BLURDM, rgb, LatentExposureDiffusion.Noise.philox(1, 0));
+                DeblurPipeline.deblur(ops, net, dm, conventions, rgb, LatentExposureDiffusion.Noise.philox(1, 0));
                 System.out.printf("run %d: %.2f s (array pool: %s)%n", i, (System.nanoTime() - t0) / 1e9,
                         cpu.poolStats());
             }

@@ -253,6 +253,34 @@ public final class TimingBackend implements Backend {
     }
 
     @Override
+    public void attention(Tensor out, Tensor qkv, int heads, float scale) {
+        long t0 = System.nanoTime();
+        b.attention(out, qkv, heads, scale);
+        add(Op.ATTENTION, t0);
+    }
+
+    @Override
+    public void permute(Tensor out, Tensor x, int... dims) {
+        long t0 = System.nanoTime();
+        b.permute(out, x, dims);
+        add(Op.PERMUTE, t0);
+    }
+
+    @Override
+    public void dct2d(Tensor out, Tensor x, boolean inverse) {
+        long t0 = System.nanoTime();
+        b.dct2d(out, x, inverse);
+        add(Op.DCT2D, t0);
+    }
+
+    @Override
+    public void windowChannelAttention(Tensor out, Tensor qkv, Tensor temperature, Tensor mlpWeight, Tensor mlpBias) {
+        long t0 = System.nanoTime();
+        b.windowChannelAttention(out, qkv, temperature, mlpWeight, mlpBias);
+        add(Op.WINDOW_CHANNEL_ATTENTION, t0);
+    }
+
+    @Override
     public void close() {
         b.close();
     }

@@ -1,7 +1,9 @@
 package io.github.blurdm.blurdm.backbone;
 
 import io.github.blurdm.blurdm.backbone.fftformer.FftformerFamily;
+import io.github.blurdm.blurdm.backbone.loformer.LoFormerFamily;
 import io.github.blurdm.blurdm.backbone.mimo.MimoFamily;
+import io.github.blurdm.blurdm.backbone.stripformer.StripformerFamily;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
@@ -14,6 +16,10 @@ import java.util.StringJoiner;
 public enum Backbone {
     /** MIMO-UNet and MIMO-UNet+ (chosj95/MIMO-UNet), with or without the BlurDM prior. */
     MIMO_UNET(new MimoFamily()),
+    /** Stripformer (pp00704831/Stripformer-ECCV-2022-), with or without the BlurDM prior. */
+    STRIPFORMER(new StripformerFamily()),
+    /** LoFormer (INVOKERer/LoFormer), with or without the BlurDM prior. */
+    LOFORMER(new LoFormerFamily()),
     /** FFTformer (kkkls/FFTformer), with or without the BlurDM prior in its FSAS blocks. */
     FFTFORMER(new FftformerFamily());
 

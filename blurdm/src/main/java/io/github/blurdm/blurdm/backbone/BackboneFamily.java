@@ -45,6 +45,24 @@ public interface BackboneFamily {
     /** How images too large to run whole are tiled, and where the prior comes from. */
     TileRule tiling();
 
+    /** The tile side of {@link TileRule#FIXED_TILES_PRIOR_PER_TILE} (0 for the other rules). */
+    default int tileSide() {
+        return 0;
+    }
+
+    /** The tile overlap of {@link TileRule#FIXED_TILES_PRIOR_PER_TILE} (0 for the other rules). */
+    default int tileOverlap() {
+        return 0;
+    }
+
+    /**
+     * The smallest tile side of {@link TileRule#FIXED_TILES_PRIOR_PER_TILE}: image sides below it (or not
+     * multiples of {@link #sideMultiple()}, up to the tile side) are reflect-padded to it.
+     */
+    default int minTileSide() {
+        return sideMultiple();
+    }
+
     /** How images go in and come out for weights of {@code origin}, and the scripts that does as. */
     ConventionRow conventions(Origin origin);
 }

@@ -4,7 +4,10 @@ import io.github.blurdm.blurdm.AtomicFiles;
 import io.github.blurdm.blurdm.Deblurrer;
 import io.github.blurdm.blurdm.Origin;
 import io.github.blurdm.blurdm.backbone.Backbone;
+import io.github.blurdm.blurdm.pipeline.DeblurPipeline;
 import io.github.blurdm.blurdm.pipeline.Images;
+import io.github.blurdm.blurdm.pipeline.TileMerge;
+import io.github.blurdm.blurdm.pipeline.TileRule;
 import io.github.blurdm.runtime.BackendChoice;
 import io.github.blurdm.runtime.Tensor;
 import io.github.blurdm.weights.NpyFile;
@@ -73,18 +76,24 @@ import picocli.CommandLine.Parameters;
             "  small heap) are refused from their header; BLURDM_JAVA_OPTS=-Xmx16g",
             "  gives the JVM more heap.",
             "",
-            "Conventions: MIMO-UNet original releases ({'model': ...}, no prior keys,",
-            "  e.g. the authors' MIMO-UNetPlus.pkl) run as their eval.py: v/255, pad only",
-            "  sides that are not multiples of 4, clamp [0,1], +0.5/255, x255 truncated.",
-            "  BlurDM checkpoints and this engine's files run as BlurDM: v/255-0.5, reflect",
-            "  pad to 8, clamp [-0.5,0.5]+0.5, save_image's rounding. FFTformer files, the",
-            "  original fftformer_GoPro.pth and BlurDM's alike, run as both their scripts:",
-            "  v/255, reflect pad to 32, clamp [0,1], +0.5/255, x255 truncated. One line",
-            "  on stderr says which and why; --conventions overrides.",
+            "Backbones: MIMO-UNet(+), Stripformer, FFTformer and LoFormer, told apart by",
+            "  the weights' names (--architecture overrides).",
             "",
-            "Prior: --save-prior DIR writes each image's prior as DIR/<name>.prior.npy",
-            "  (float32, one row per prior the image ran with); --noise FILE.npy gives",
-            "  the prior's initial noise instead of drawing it from --seed.",
+            "Conventions: original releases ({'model': ...} or a bare state dict, no",
+            "  prior keys, e.g. MIMO-UNetPlus.pkl, Stripformer_gopro.pth) run as their",
+            "  authors' scripts: MIMO-UNet v/255, pad only sides that are not multiples",
+            "  of 4, clamp [0,1], +0.5/255, x255 truncated; Stripformer v/255-0.5, reflect",
+            "  pad to 8, clamp [-0.5,0.5]+0.5, save_image's rounding. BlurDM checkpoints",
+            "  and this engine's files run as BlurDM: v/255-0.5, reflect pad to 8",
+            "  (MIMO-UNet) or 32 (Stripformer), clamp [-0.5,0.5]+0.5, save_image's",
+            "  rounding. One line on stderr says which and why; --conventions overrides.",
+            "  LoFormer files run as the official code: 384x384 tiles overlapping by 32,",
+            "  a prior per tile (--noise (tiles,L)), v/255, clamp [0,1]; save_image's",
+            "  rounding for BlurDM's files, img_as_ubyte's (half to even) for the original",
+            "  release; --tile-merge seamless avoids the official merge's faded borders.",
+            "  FFTformer files, the original fftformer_GoPro.pth and BlurDM's alike, run",
+            "  as both their scripts: v/255, reflect pad to 32, clamp [0,1], +0.5/255,",
+            "  x255 truncated.",
             "",
             "Progress: a bar (count, rate, ETA) when stdout is a terminal, else one",
             "  line per image: [3/10] in.png -> out/in.png (1.2 s). Errors: stderr.",
@@ -111,7 +120,8 @@ final class DeblurCommand implements Callable<Integer> {
 
     @Option(names = "--weights", paramLabel = "FILE",
             description = "Model weights: this project's .safetensors, a checkpoint of the official training code (.pth), "
-                    + "an original MIMO-UNet(+) release (.pkl), or a converted state dict. Default: $BLURDM_WEIGHTS, "
+                    + "an original MIMO-UNet(+), Stripformer, FFTformer or LoFormer release (.pkl, .pth), or a converted state dict. Default: "
+                    + "$BLURDM_WEIGHTS, "
                     + "else the shipped model "
                     + DefaultWeights.SHIPPED + " of this installation.")
     private Path weights;
@@ -121,8 +131,8 @@ final class DeblurCommand implements Callable<Integer> {
     private Path priorFile;
 
     @Option(names = "--conventions", paramLabel = "original|blurdm",
-            description = "original (the authors' eval.py: v/255, clamp [0,1], +0.5/255 truncated) or blurdm (BlurDM's "
-                    + "scripts: v/255-0.5, pad to 8, save_image's rounding). Default: from the weights file's origin.")
+            description = "original (as the backbone's authors evaluate their release) or blurdm (as BlurDM's predict "
+                    + "scripts). Default: from the weights file's origin.")
     private String conventionsName;
 
     @Option(names = "--architecture", paramLabel = "NAME", completionCandidates = Architectures.class,
@@ -146,13 +156,21 @@ final class DeblurCommand implements Callable<Integer> {
     private boolean recursive;
 
     @Option(names = "--noise", paramLabel = "FILE.npy",
-            description = "The prior's initial noise as a float32 .npy of shape (L,) or (1,L); default: drawn from --seed.")
+            description = "The prior's initial noise as a float32 .npy of shape (L,) or (1,L), or for LoFormer, whose "
+                    + "prior is per tile, (tiles,L) with tiles in row-major order; default: drawn from --seed (LoFormer: "
+                    + "one vector per tile).")
     private Path noiseFile;
 
     @Option(names = "--save-prior", paramLabel = "DIR",
-            description = "Also write each image's prior as DIR/<name>.prior.npy (float32, shape (priors, latent): one "
-                    + "row per prior the image ran with), for checking or analysing the prior on its own.")
+            description = "Also write each image's prior as DIR/<name>.prior.npy, float32 of shape (1,L), or (tiles,L) "
+                    + "for LoFormer.")
     private Path savePrior;
+
+    @Option(names = "--tile-merge", defaultValue = "official", paramLabel = "official|seamless",
+            description = "LoFormer's tile blending: official (default: the official code's ramps, quirks included: "
+                    + "along a side of at most 384 pixels the first 32 rows or columns are faded) or seamless "
+                    + "(ramps over the overlaps only, summing to 1). Other backbones ignore it.")
+    private String tileMergeName;
 
     @Option(names = "--seed", defaultValue = "2023", description = "Seed of the prior's noise (default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -164,7 +182,8 @@ final class DeblurCommand implements Callable<Integer> {
 
     @Option(names = "--tile", defaultValue = "0", paramLabel = "N",
             description = "Tile side in pixels (a multiple of 8, at least 64); 0 (default) tiles only when the "
-                    + "estimated memory exceeds the budget.")
+                    + "estimated memory exceeds the budget. LoFormer always runs in tiles of 384 (overlap 32) as the "
+                    + "official code does; --tile changes that side.")
     private int tile;
 
     @Option(names = "--overlap", defaultValue = "64", paramLabel = "N",
@@ -224,7 +243,8 @@ final class DeblurCommand implements Callable<Integer> {
         Deblurrer.Builder builder = Deblurrer.builder().weights(weights).prior(priorFile).seed(seed);
         try {
             choice = BackendChoice.parse(backendName, "--backend");
-            builder.backend(choice).tileSize(tile).overlap(overlap);
+            builder.backend(choice).tileSize(tile).overlap(overlap)
+                    .tileMerge(TileMerge.parse(tileMergeName, "--tile-merge"));
             if (conventionsName != null) {
                 builder.conventions(Origin.parse(conventionsName, "--conventions"));
             }
@@ -278,9 +298,6 @@ final class DeblurCommand implements Callable<Integer> {
             return SOME_FAILED;
         }
         String outProblem = prepareOutputFolder(out);
-        if (outProblem == null && savePrior != null) {
-            outProblem = prepareOutputFolder(savePrior);
-        }
         if (outProblem != null) {
             err.println("blurdm deblur: " + outProblem);
             return CANNOT_START;
@@ -303,7 +320,9 @@ final class DeblurCommand implements Callable<Integer> {
                     err.println("blurdm deblur: note: the model has no prior; --noise is ignored");
                 } else {
                     try {
-                        noise = readNoise(noiseFile, deblurrer.model().prior().config().latent());
+                        noise = readNoise(noiseFile, deblurrer.model().prior().config().latent(),
+                                deblurrer.model().backbone().backbone().family().tiling()
+                                        == TileRule.FIXED_TILES_PRIOR_PER_TILE);
                     } catch (WeightsException e) {
                         throw new CommandLine.ParameterException(cl, "--noise: " + e.getMessage());
                     }
@@ -340,7 +359,7 @@ final class DeblurCommand implements Callable<Integer> {
                     pb.setExtraMessage(" " + name);
                 }
                 try {
-                    deblurOne(d, it.input(), target, priorTarget(it.output()), inputFiles, noise, pb, name);
+                    deblurOne(d, it.input(), target, inputFiles, noise, pb, name);
                     if ("lines".equals(lines)) {
                         outw.printf(Locale.ROOT, "[%d/%d] %s -> %s (%.1f s)%n", i + 1, n, it.input(), target,
                                 (System.nanoTime() - t0) / 1e9);
@@ -370,19 +389,8 @@ final class DeblurCommand implements Callable<Integer> {
         return failed;
     }
 
-    /** Where --save-prior writes an output's prior: its name with ".prior.npy" for the extension; null without the option. */
-    private Path priorTarget(Path output) {
-        if (savePrior == null) {
-            return null;
-        }
-        String file = output.getFileName().toString();
-        int dot = file.lastIndexOf('.');
-        Path rel = output.resolveSibling((dot > 0 ? file.substring(0, dot) : file) + ".prior.npy");
-        return savePrior.resolve(rel);
-    }
-
-    private void deblurOne(Deblurrer d, Path in, Path target, Path priorTarget, Set<Path> inputFiles, Tensor noise,
-                           ProgressBar pb, String name) throws IOException {
+    private void deblurOne(Deblurrer d, Path in, Path target, Set<Path> inputFiles, Tensor noise, ProgressBar pb,
+                           String name) throws IOException {
         if (Files.exists(target) && inputFiles.contains(real(target))) {
             throw new IOException(in + ": the output " + target + " is an input of this run; it is never "
                     + "overwritten: choose another --out");
@@ -403,28 +411,30 @@ final class DeblurCommand implements Callable<Integer> {
         firstImage = false;
         Tensor result;
         Tensor[] prior = new Tensor[1];
+        DeblurPipeline.PriorSink sink = savePrior == null ? null : p -> prior[0] = p;
         try {
-            result = d.deblur(rgb, noise, (done, total) -> {
+            result = d.deblur(rgb, noise, sink, (done, total) -> {
                 if (pb != null && total > 1) {
                     pb.setExtraMessage(" " + name + " (tile " + done + "/" + total + ")");
                 }
                 return true;
-            }, priorTarget == null ? null : p -> prior[0] = p);
+            });
         } catch (IllegalArgumentException e) {
             throw new IOException(in + ": " + e.getMessage(), e);
         }
-        if (prior[0] != null) {
-            Tensor p = prior[0];
-            try {
-                Files.createDirectories(priorTarget.toAbsolutePath().getParent());
-                byte[] npy = NpyFile.encode(p.data(), p.dim(0), p.dim(1));
-                AtomicFiles.write(priorTarget, tmp -> Files.write(tmp, npy));
-            } catch (IOException e) {
-                throw new IOException(in + ": cannot write the prior " + priorTarget + ": " + e, e);
-            }
-        }
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
+        if (savePrior != null && prior[0] != null) {
+            String base = target.getFileName().toString();
+            Path file = savePrior.resolve(base.substring(0, base.lastIndexOf('.')) + ".prior.npy");
+            Tensor p = prior[0];
+            try {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                AtomicFiles.write(file, tmp -> Files.write(tmp, NpyFile.encode(p.data(), p.dim(0), p.dim(1))));
+            } catch (IOException e) {
+                throw new IOException(in + ": cannot write the prior to " + file + ": " + e, e);
+            }
+        }
         try {
             if (jpeg) {
                 Images.writeJpeg(Images.fromRgb(result), target, quality == null ? DEFAULT_QUALITY : quality);
@@ -459,15 +469,18 @@ final class DeblurCommand implements Callable<Integer> {
         return null;
     }
 
-    private Tensor readNoise(Path file, int latent) throws WeightsException {
+    /** (L,) or (1,L); with a prior per tile also (tiles,L), whose row count each image's tiles must match. */
+    private Tensor readNoise(Path file, int latent, boolean perTile) throws WeightsException {
         NpyFile npy = NpyFile.read(file);
         long[] s = npy.shape();
-        boolean ok = (s.length == 1 && s[0] == latent) || (s.length == 2 && s[0] == 1 && s[1] == latent);
+        boolean ok = (s.length == 1 && s[0] == latent)
+                || (s.length == 2 && s[1] == latent && (s[0] == 1 || (perTile && s[0] >= 1)));
         if (!ok) {
             throw new CommandLine.ParameterException(spec.commandLine(), file + ": noise must have shape (" + latent
-                    + ",) or (1, " + latent + "), found " + java.util.Arrays.toString(s));
+                    + ",) or (1, " + latent + ")" + (perTile ? " or (tiles, " + latent + ")" : "") + ", found "
+                    + java.util.Arrays.toString(s));
         }
-        return Tensor.of(npy.values(), 1, latent);
+        return Tensor.of(npy.values(), s.length == 1 ? 1 : (int) s[0], latent);
     }
 
     private static Path real(Path p) {

@@ -142,7 +142,11 @@ final class Inputs {
     }
 
     static boolean isImageName(Path f) {
-        String n = f.getFileName().toString();
+        return isImageName(f.getFileName().toString());
+    }
+
+    /** Whether a file name has one of the {@link #EXTENSIONS} (any case). */
+    static boolean isImageName(String n) {
         int dot = n.lastIndexOf('.');
         return dot > 0 && EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
@@ -158,9 +162,13 @@ final class Inputs {
 
     /** The output file name of an input: its base name (last extension removed) plus the outputs' extension. */
     private Path outputName(Path input) {
-        String n = input.getFileName().toString();
+        return Path.of(outputName(input.getFileName().toString(), extension));
+    }
+
+    /** {@code n} without its last extension, plus {@code extension} (".png"). */
+    static String outputName(String n, String extension) {
         int dot = n.lastIndexOf('.');
-        return Path.of((dot > 0 ? n.substring(0, dot) : n) + extension);
+        return (dot > 0 ? n.substring(0, dot) : n) + extension;
     }
 
     private static Path realOrAbsolute(Path p) {

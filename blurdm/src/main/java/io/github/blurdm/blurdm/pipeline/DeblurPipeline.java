@@ -29,7 +29,7 @@ public final class DeblurPipeline {
         Progress NONE = (done, total) -> true;
     }
 
-    /** Receives the prior an image ran with: [tiles, latent] float32 on the host (one row for one prior per image). */
+    /** Receives the prior of each image, [rows, latent] on the host: one row, or one per tile. */
     @FunctionalInterface
     public interface PriorSink {
         void accept(Tensor prior);
@@ -38,10 +38,20 @@ public final class DeblurPipeline {
     private DeblurPipeline() {
     }
 
-    /** The whole image at once (no tiling). */
+    /** The whole image at once (no tiling; backbones whose rule is always tiling take their own tiles). */
     public static Tensor deblur(Ops ops, BackboneNetwork backbone, LatentExposureDiffusion prior,
                                 Conventions conventions, Tensor rgb, LatentExposureDiffusion.Noise noise) {
-        return deblur(ops, backbone, prior, conventions, rgb, noise, Integer.MAX_VALUE / 2 / 8 * 8, 0, Progress.NONE);
+        boolean fixed = backbone.backbone().family().tiling() == TileRule.FIXED_TILES_PRIOR_PER_TILE;
+        return deblur(ops, backbone, prior, conventions, rgb, noise, fixed ? 0 : Integer.MAX_VALUE / 2 / 8 * 8, 0,
+                Progress.NONE);
+    }
+
+    /** {@link #deblur(Ops, BackboneNetwork, LatentExposureDiffusion, Conventions, Tensor,
+     * LatentExposureDiffusion.Noise, int, int, TileMerge, PriorSink, Progress)} with the official merge, no sink. */
+    public static Tensor deblur(Ops ops, BackboneNetwork backbone, LatentExposureDiffusion prior,
+                                Conventions conventions, Tensor rgb, LatentExposureDiffusion.Noise noise, int tile,
+                                int overlap, Progress progress) {
+        return deblur(ops, backbone, prior, conventions, rgb, noise, tile, overlap, TileMerge.OFFICIAL, null, progress);
     }
 
     /**
@@ -51,26 +61,18 @@ public final class DeblurPipeline {
      *                    padding multiple must be a multiple of the backbone's side multiple
      * @param noise       the prior's initial noise (ignored without prior)
      * @param tile        tile side in pixels (images that fit run whole); rounded down to a multiple of the
-     *                    padding multiple
+     *                    padding multiple. Under {@link TileRule#FIXED_TILES_PRIOR_PER_TILE}: 0 for the family's
+     *                    tile side, else a multiple of its side multiple above its overlap
      * @param overlap     tile overlap in pixels, smaller than {@code tile}; rounded up to a multiple of the
-     *                    padding multiple
+     *                    padding multiple. Ignored under {@link TileRule#FIXED_TILES_PRIOR_PER_TILE} (the family's)
+     * @param merge       how {@link TileRule#FIXED_TILES_PRIOR_PER_TILE} blends its tiles (the other rules ignore it)
+     * @param priorSink   receives the prior ([1, latent], or [tiles, latent] with a prior per tile), or null
      * @return [H,W,3] quantised values 0..255 on the host
      * @throws CancellationException when {@code progress} returns false
      */
     public static Tensor deblur(Ops ops, BackboneNetwork backbone, LatentExposureDiffusion prior,
                                 Conventions conventions, Tensor rgb, LatentExposureDiffusion.Noise noise, int tile,
-                                int overlap, Progress progress) {
-        return deblur(ops, backbone, prior, conventions, rgb, noise, tile, overlap, progress, null);
-    }
-
-    /**
-     * As {@link #deblur(Ops, BackboneNetwork, LatentExposureDiffusion, Conventions, Tensor,
-     * LatentExposureDiffusion.Noise, int, int, Progress)}, handing the prior (when the model has one) to
-     * {@code priorSink} as soon as it is computed, before the backbone runs; a null sink is ignored.
-     */
-    public static Tensor deblur(Ops ops, BackboneNetwork backbone, LatentExposureDiffusion prior,
-                                Conventions conventions, Tensor rgb, LatentExposureDiffusion.Noise noise, int tile,
-                                int overlap, Progress progress, PriorSink priorSink) {
+                                int overlap, TileMerge merge, PriorSink priorSink, Progress progress) {
         if (rgb.rank() != 3 || rgb.dim(2) != 3) {
             throw new IllegalArgumentException("image must be [H,W,3] RGB, found " + java.util.Arrays.toString(rgb.shape()));
         }
@@ -85,14 +87,14 @@ public final class DeblurPipeline {
                     + " needs at least " + minSide + "x" + minSide
                     + (minSide > family.minSide() ? " with padding to a multiple of " + align : ""));
         }
+        if (family.tiling() == TileRule.FIXED_TILES_PRIOR_PER_TILE) {
+            return PerTilePrior.deblur(ops, backbone, prior, conventions, rgb, noise, tile, merge, priorSink, progress);
+        }
         if (align % family.sideMultiple() != 0) {
             throw new IllegalArgumentException(family.displayName() + " takes sides that are multiples of "
                     + family.sideMultiple() + "; these conventions pad to multiples of " + align);
         }
-        if (family.tiling() != TileRule.BLENDED_WHOLE_IMAGE_PRIOR) {
-            throw new IllegalStateException("tiling rule " + family.tiling() + " of " + family.displayName()
-                    + " is not implemented");
-        }
+        requireOneNoiseRow(noise, prior);
         int tileA = Math.max(align, tile / align * align);
         int overlapA = Math.min((overlap + align - 1) / align * align, tileA - align);
         Tensor xp = conventions.pad(conventions.normalise(rgb));
@@ -145,6 +147,20 @@ public final class DeblurPipeline {
         }
     }
 
+    private static void requireOneNoiseRow(LatentExposureDiffusion.Noise noise, LatentExposureDiffusion prior) {
+        Tensor v = noise == null ? null : noise.values();
+        if (prior != null && v != null && (v.rank() != 2 || v.dim(0) != 1 || v.dim(1) != prior.config().latent())) {
+            throw new IllegalArgumentException("noise: expected [1, " + prior.config().latent()
+                    + "] (one prior per image), found " + java.util.Arrays.toString(v.shape()));
+        }
+    }
+
+    static void report(Progress progress, int done, int total) {
+        if (!progress.step(done, total)) {
+            throw new CancellationException("deblurring cancelled after " + done + " of " + total + " steps");
+        }
+    }
+
     private static Tensor blended(float[] acc, float[] wsum, int hp, int wp, int h, int w, Conventions conventions) {
         for (int c = 0; c < 3; c++) {
             for (int i = 0; i < hp * wp; i++) {
@@ -152,12 +168,6 @@ public final class DeblurPipeline {
             }
         }
         return conventions.quantise(Tensor.of(acc, 1, 3, hp, wp), h, w);
-    }
-
-    private static void report(Progress progress, int done, int total) {
-        if (!progress.step(done, total)) {
-            throw new CancellationException("deblurring cancelled after " + done + " of " + total + " steps");
-        }
     }
 
     /**

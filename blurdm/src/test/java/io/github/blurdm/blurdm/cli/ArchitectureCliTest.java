@@ -37,6 +37,6 @@ class ArchitectureCliTest {
         CliRun r = CliRun.of("deblur", "--weights", fixture("MIMO-UNetPlus-small.pkl"), "--architecture", "unet",
                 "--out", dir.resolve("out"), "x.png");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--architecture must be one of mimo_unet (MIMO-UNet), fftformer (FFTformer), found 'unet'"), r.err());
+        assertTrue(r.err().contains("--architecture must be one of mimo_unet (MIMO-UNet), stripformer (Stripformer), loformer (LoFormer), fftformer (FFTformer), found 'unet'"), r.err());
     }
 }

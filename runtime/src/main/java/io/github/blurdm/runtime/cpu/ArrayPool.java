@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Reuses released {@code float[]}s by exact length, so a forward pass that allocates the same
  * feature-map sizes over and over neither zeroes nor garbage-collects hundreds of megabytes per
- * image. Holds at most {@code maxBytes}; beyond that released arrays are left to the collector.
+ * image. Holds at most {@code maxBytes}; beyond that released arrays are left to the collector, and
+ * when a new array does not fit the heap every held one is dropped before the allocation is retried.
  * Thread-safe.
  */
 final class ArrayPool {
@@ -30,7 +31,14 @@ final class ArrayPool {
             return q.pop();
         }
         misses++;
-        return new float[n];
+        try {
+            return new float[n];
+        } catch (OutOfMemoryError e) {
+            // the held arrays may be all that stands in the way (released tensors of other sizes): let the
+            // collector have them and try once more, as a caching allocator frees its cache before failing
+            clear();
+            return new float[n];
+        }
     }
 
     /** Gives {@code a} back; the caller must not touch it again. */

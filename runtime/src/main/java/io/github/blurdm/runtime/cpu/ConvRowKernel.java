@@ -369,11 +369,18 @@ final class ConvRowKernel {
         }
     }
 
-    /** dst[off..off+len) = act(dst + bias); GELU through the scalar reference {@link Gelu#apply}. */
+    /**
+     * dst[off..off+len) = act(dst + bias); GELU by {@link VectorMath#gelu} (the scalar reference {@link Gelu#apply},
+     * with its double erf, cost most of a 1x1 conv's time: 10 GFLOP/s instead of 50 for Stripformer's token MLP).
+     */
     static void epilogue(float[] dst, int off, int len, float bias, Activation act) {
         Activation.Kind kind = act.kind();
         if (kind == Activation.Kind.GELU) {
-            for (int j = off; j < off + len; j++) {
+            int j = off;
+            for (; j + L <= off + len; j += L) {
+                VectorMath.gelu(FloatVector.fromArray(S, dst, j).add(bias)).intoArray(dst, j);
+            }
+            for (; j < off + len; j++) {
                 dst[j] = Gelu.apply(dst[j] + bias);
             }
             return;

@@ -160,7 +160,11 @@ public final class CpuBackend extends AbstractBackend {
 
     @Override
     protected void doGelu(Tensor out, Tensor x) {
-        GeluCpu.forward(par, out, x);
+        if (vector) {
+            GeluVector.forward(par, out, x);
+        } else {
+            GeluCpu.forward(par, out, x);
+        }
     }
 
     @Override
@@ -249,6 +253,25 @@ public final class CpuBackend extends AbstractBackend {
     }
 
     @Override
+    protected void doDct2d(Tensor out, Tensor x, boolean inverse) {
+        if (vector) {
+            Dct2dVector.forward(par, out, x, inverse);
+        } else {
+            Dct2dCpu.forward(par, out, x, inverse);
+        }
+    }
+
+    @Override
+    protected void doWindowChannelAttention(Tensor out, Tensor qkv, Tensor temperature, Tensor mlpWeight,
+                                            Tensor mlpBias) {
+        if (vector) {
+            WindowChannelAttentionVector.forward(par, out, qkv, temperature, mlpWeight, mlpBias);
+        } else {
+            WindowChannelAttentionCpu.forward(par, out, qkv, temperature, mlpWeight, mlpBias);
+        }
+    }
+
+    @Override
     protected void doPatchFftFilter(Tensor out, Tensor x, Tensor filter) {
         if (vector && PatchFftFilterVector.applies()) {
             PatchFftFilterVector.forward(par, out, x, filter);
@@ -293,5 +316,19 @@ public final class CpuBackend extends AbstractBackend {
     public void close() {
         pool.clear();
         par.close();
+    }
+
+    @Override
+    protected void doAttention(Tensor out, Tensor qkv, int heads, float scale) {
+        if (vector) {
+            AttentionVector.forward(par, out, qkv, heads, scale);
+        } else {
+            AttentionCpu.forward(par, out, qkv, heads, scale);
+        }
+    }
+
+    @Override
+    protected void doPermute(Tensor out, Tensor x, int[] dims) {
+        PermuteCpu.forward(par, out, x, dims);
     }
 }

@@ -35,6 +35,8 @@ public final class CudaBackend extends AbstractBackend {
     private final Map<Op, Integer> forced = new EnumMap<>(Op.class);
     private final boolean syncEachLaunch = Boolean.getBoolean("blurdm.cuda.sync");
     private boolean closed;
+    /** Device copies of host constants (the DCT bases), by name; freed with the backend. */
+    private final Map<String, Tensor> constants = new java.util.HashMap<>();
 
     /** Device 0. */
     public CudaBackend() {
@@ -205,6 +207,19 @@ public final class CudaBackend extends AbstractBackend {
         if (t != null && !t.isHost()) {
             t.close();
         }
+    }
+
+    /**
+     * A device tensor holding {@code values.get()} (computed and uploaded on first use of {@code key}), kept
+     * until the backend closes; callers must not release or change it.
+     */
+    Tensor constant(String key, java.util.function.Supplier<float[]> values, int... shape) {
+        Tensor t = constants.get(key);
+        if (t == null) {
+            t = upload(Tensor.of(values.get(), shape));
+            constants.put(key, t);
+        }
+        return t;
     }
 
     @Override
@@ -407,6 +422,20 @@ public final class CudaBackend extends AbstractBackend {
     }
 
     @Override
+    protected void doDct2d(Tensor out, Tensor x, boolean inverse) {
+        Dct2dCuda.launch(this, KernelVersion.pick(this, Op.DCT2D, Dct2dCuda.DEFAULT_VERSION, Dct2dCuda.VERSIONS),
+                out, x, inverse);
+    }
+
+    @Override
+    protected void doWindowChannelAttention(Tensor out, Tensor qkv, Tensor temperature, Tensor mlpWeight,
+                                            Tensor mlpBias) {
+        WindowChannelAttentionCuda.launch(this, KernelVersion.pick(this, Op.WINDOW_CHANNEL_ATTENTION,
+                WindowChannelAttentionCuda.DEFAULT_VERSION, WindowChannelAttentionCuda.VERSIONS), out, qkv,
+                temperature, mlpWeight, mlpBias);
+    }
+
+    @Override
     protected void doPatchFftFilter(Tensor out, Tensor x, Tensor filter) {
         PatchFftFilterCuda.launch(this, KernelVersion.pick(this, Op.PATCH_FFT_FILTER, PatchFftFilterCuda.DEFAULT_VERSION,
                 PatchFftFilterCuda.VERSIONS), out, x, filter);
@@ -442,10 +471,23 @@ public final class CudaBackend extends AbstractBackend {
             return;
         }
         try {
+            constants.clear();
             allocator.close();
         } finally {
             driver.close();
             closed = true;
         }
+    }
+
+    @Override
+    protected void doAttention(Tensor out, Tensor qkv, int heads, float scale) {
+        AttentionCuda.launch(this, KernelVersion.pick(this, Op.ATTENTION, AttentionCuda.DEFAULT_VERSION,
+                AttentionCuda.VERSIONS), out, qkv, heads, scale);
+    }
+
+    @Override
+    protected void doPermute(Tensor out, Tensor x, int[] dims) {
+        PermuteCuda.launch(this, KernelVersion.pick(this, Op.PERMUTE, PermuteCuda.DEFAULT_VERSION, PermuteCuda.VERSIONS),
+                out, x, dims);
     }
 }

@@ -49,6 +49,10 @@ final class KernelVersion {
             case LAYER_NORM: return LayerNormCuda.VERSIONS;
             case GLOBAL_AVG_POOL: return GlobalAvgPoolCuda.VERSIONS;
             case SOFTMAX: return SoftmaxCuda.VERSIONS;
+            case ATTENTION: return AttentionCuda.VERSIONS;
+            case PERMUTE: return PermuteCuda.VERSIONS;
+            case DCT2D: return Dct2dCuda.VERSIONS;
+            case WINDOW_CHANNEL_ATTENTION: return WindowChannelAttentionCuda.VERSIONS;
             case PATCH_FFT_FILTER: return PatchFftFilterCuda.VERSIONS;
             case FSAS_ATTENTION: return FsasAttentionCuda.VERSIONS;
             case DEPTHWISE_CONV2D: return DepthwiseConv2dCuda.VERSIONS;
@@ -73,6 +77,10 @@ final class KernelVersion {
             case LAYER_NORM: return LayerNormCuda.DEFAULT_VERSION;
             case GLOBAL_AVG_POOL: return GlobalAvgPoolCuda.DEFAULT_VERSION;
             case SOFTMAX: return SoftmaxCuda.DEFAULT_VERSION;
+            case ATTENTION: return AttentionCuda.DEFAULT_VERSION;
+            case PERMUTE: return PermuteCuda.DEFAULT_VERSION;
+            case DCT2D: return Dct2dCuda.DEFAULT_VERSION;
+            case WINDOW_CHANNEL_ATTENTION: return WindowChannelAttentionCuda.DEFAULT_VERSION;
             case PATCH_FFT_FILTER: return PatchFftFilterCuda.DEFAULT_VERSION;
             case FSAS_ATTENTION: return FsasAttentionCuda.DEFAULT_VERSION;
             case DEPTHWISE_CONV2D: return DepthwiseConv2dCuda.DEFAULT_VERSION;

@@ -367,6 +367,37 @@ class VectorPathsTest {
         return tests.stream();
     }
 
+    // ---------------------------------------------------------------- attention
+
+    /** batch, tokens, heads, head size: both of AttentionVector's loops, tails of every length, batches. */
+    private static final int[][] ATTENTION = {
+        {3, 7, 2, 32},
+        {1, 1, 1, 8},
+        {2, 33, 3, 16},
+        {1, 37, 1, 5},
+        {1, 129, 2, 32},
+        {2, 4, 1, 128},
+        {1, 6, 2, 129},
+        {2, 9, 3, 32 * 11},
+        {1, 3, 1, 1000},
+    };
+
+    @TestFactory
+    Stream<DynamicTest> attention() {
+        List<DynamicTest> tests = new ArrayList<>();
+        int seed = 3000;
+        for (int[] c : ATTENTION) {
+            int s = seed++;
+            String name = "ATTENTION(qkv=[" + c[0] + "," + c[1] + "," + 3 * c[2] * c[3] + "],heads=" + c[2] + ")";
+            tests.add(DynamicTest.dynamicTest(name, () -> {
+                Tensor qkv = random(new Random(s), c[0], c[1], 3 * c[2] * c[3]);
+                float scale = (float) (1 / Math.sqrt(c[3]));
+                compare(name, OpShapes.attention(qkv, c[2], scale), (be, out) -> be.attention(out, qkv, c[2], scale));
+            }));
+        }
+        return tests.stream();
+    }
+
     // ---------------------------------------------------------------- FFTformer
     // Widths reach whole vectors of patch rows (16 or 8 lanes) and the tail the reference takes (W % 16 = 8);
     // channel counts off 4/8; batch 2; FFTformer's own widths.

@@ -47,6 +47,10 @@ final class CudaCases {
         c.linear();
         c.layerNorm();
         c.priorSampler();
+        c.attention();
+        c.permute();
+        c.dct2d();
+        c.windowChannelAttention();
         c.patchFftFilter();
         c.fsasAttention();
         c.depthwiseConv2d();
@@ -299,6 +303,106 @@ final class CudaCases {
         sampler(3, new PriorSamplerParams(40, 2, 5, 2023, 3), false);
         sampler(1, new PriorSamplerParams(7, 0, 3, 11, 0), false);
         sampler(2, new PriorSamplerParams(256, 2, 5, 2023, 0), true);
+    }
+
+    // ---------------------------------------------------------------------------- attention
+    // v1: one block of 128 per query (scores in shared memory); v2: 128 queries per block, K/V tiles of 32 keys,
+    // head size compiled in (<= 64, longer heads run v3); v3: 16x16 score tiles over slices of 512 features,
+    // 8 queries x 256 features per values block, key tiles of 64.
+
+    private void attn(int b, int t, int heads, int d, float amp) {
+        Tensor qkv = rand(b, t, 3 * heads * d);
+        float[] x = qkv.data();
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= amp;
+        }
+        float scale = (float) (1.0 / Math.sqrt(d));
+        add(Op.ATTENTION, "qkv=" + s(b, t, 3 * heads * d) + ",heads=" + heads, new int[] {b, t, heads * d},
+                new Tensor[] {qkv}, (be, out, in) -> be.attention(out, in[0], heads, scale));
+    }
+
+    private void attention() {
+        attn(3, 7, 2, 32, 1f);          // intra-strip head, T under one key tile
+        attn(1, 1, 1, 8, 1f);           // one token
+        attn(2, 33, 3, 16, 1f);         // T past one key tile (32) by one
+        attn(1, 129, 1, 32, 1f);        // T past one v2 query block (128) by one
+        attn(2, 70, 5, 32, 2f);         // Stripformer bottleneck heads, 3 key tiles, larger logits
+        attn(1, 9, 2, 64, 1f);          // the longest flash head
+        attn(1, 5, 3, 5, 1f);           // odd head size
+        attn(1, 65, 1, 65, 1f);         // just past the flash limit: v2 runs v3; 65 keys pass a values tile (64)
+        attn(2, 6, 2, 32 * 17, 1f);     // inter-strip: d = 32 W (W = 17), one slice
+        attn(1, 17, 1, 1100, 0.5f);     // 17 tokens: past a 16x16 score tile; d not a multiple of 32 or 256
+    }
+
+    // ---------------------------------------------------------------------------- permute
+    // v2: 32x32 tiles (block 32x8) when x's last dimension moves; v1 (grid-stride) otherwise.
+
+    private void perm(int[] shape, int... dims) {
+        Tensor x = rand(shape);
+        int[] out = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            out[i] = shape[dims[i]];
+        }
+        add(Op.PERMUTE, "x=" + s(shape) + ",dims=" + s(dims), out, new Tensor[] {x},
+                (be, o, in) -> be.permute(o, in[0], dims));
+    }
+
+    private void permute() {
+        perm(new int[] {2, 37, 5, 33}, 0, 2, 3, 1);     // NCHW -> NHWC past 32x32 tiles
+        perm(new int[] {1, 35, 9, 40}, 0, 3, 2, 1);     // NCHW -> NWHC
+        perm(new int[] {2, 5, 3, 33}, 0, 3, 1, 2);      // NCHW -> NWCH
+        perm(new int[] {1, 33, 65, 3}, 0, 3, 1, 2);     // NHWC -> NCHW
+        perm(new int[] {2, 6, 4, 5}, 0, 2, 1, 3);       // last dimension stays: v1
+        perm(new int[] {1, 1, 7, 1}, 0, 3, 2, 1);       // 1-row, 1-column
+        perm(new int[] {7}, 0);                          // rank 1
+        perm(new int[] {33, 31}, 1, 0);                  // 2-D transpose
+        perm(new int[] {2, 3, 2, 4, 3}, 4, 2, 0, 3, 1);  // rank 5
+        perm(new int[] {2, 1, 3, 2, 2, 3}, 5, 0, 3, 1, 4, 2);   // rank 6
+        perm(new int[] {70000, 2, 2}, 0, 2, 1);          // other dimensions past the grid's z limit: v1
+    }
+
+    // ---------------------------------------------------------------------------- LoFormer
+
+    // dct2d: v2 tiles 64x64 outputs x 16 of K; sizes off 16 and 64, 1-row, 1-column and 1x1 planes, a K past
+    // one 16-step and past 64, batch > 1, both directions; plane counts off 4.
+    private void dct2d() {
+        for (int[] shape : new int[][] {{1, 3, 7, 9}, {2, 3, 1, 13}, {1, 5, 11, 1}, {1, 2, 1, 1}, {2, 5, 33, 20},
+                {1, 3, 70, 17}, {1, 1, 48, 48}, {3, 7, 24, 40}}) {
+            for (boolean inverse : new boolean[] {false, true}) {
+                add(Op.DCT2D, "DCT2D(x=" + s(shape) + ",inverse=" + inverse + ")", shape, new Tensor[] {rand(shape)},
+                        (b, out, in) -> b.dct2d(out, in[0], inverse));
+            }
+        }
+    }
+
+    // window_channel_attention: v2 one block per (window, head), threads = d rounded to 32; d off 32 (5, 20, 33),
+    // at 32 and 64 (v2's limit), above (72, 96: v1 even when v2 is asked), 1 to 4 heads, sides reflect-padded
+    // (13x11, 5x21), batch 2.
+    private void windowChannelAttention() {
+        int[][] shapes = {{1, 4, 8, 8, 1}, {2, 10, 13, 11, 2}, {1, 20, 5, 21, 1}, {1, 99, 16, 8, 3},
+                {2, 64, 8, 16, 2}, {1, 64, 9, 8, 1}, {1, 72, 8, 8, 1}, {1, 96, 8, 8, 1}, {1, 16, 24, 40, 4}};
+        for (int[] sh : shapes) {
+            int n = sh[0];
+            int c = sh[1];
+            int heads = sh[4];
+            int[] qkvShape = {n, 3 * c, sh[2], sh[3]};
+            Tensor qkv = rand(qkvShape);
+            float[] d = qkv.data();
+            for (int i = 0; i < d.length; i++) {
+                d[i] *= 2f;
+            }
+            Tensor temp = positive(heads);
+            Tensor mw = rand(64, 64);
+            float[] wd = mw.data();
+            for (int i = 0; i < wd.length; i++) {
+                wd[i] *= 0.25f;
+            }
+            Tensor mb = rand(64);
+            int[] out = {n, c, sh[2], sh[3]};
+            add(Op.WINDOW_CHANNEL_ATTENTION, "WINDOW_CHANNEL_ATTENTION(qkv=" + s(qkvShape) + ",heads=" + heads + ")",
+                    out, new Tensor[] {qkv, temp, mw, mb},
+                    (b, o, in) -> b.windowChannelAttention(o, in[0], in[1], in[2], in[3]));
+        }
     }
 
     // ---------------------------------------------------------------------------- FFTformer

@@ -217,6 +217,23 @@ class OpArgumentsTest {
         bad(() -> B.layerNorm(t(3, 2), t(2, 3), null, null, 1e-5f), "layer_norm", "[3, 2]", "[2, 3]");
     }
 
+    // ---------------------------------------------------------------- attention, permute
+
+    @Test
+    void attentionAndPermute() {
+        bad(() -> OPS.attention(t(2, 5, 10), 2), "attention", "[2, 5, 10]", "heads 2");
+        bad(() -> OPS.attention(t(2, 5, 12), 5), "attention", "[2, 5, 12]", "heads 5");
+        bad(() -> OPS.attention(t(2, 5, 12), 0), "attention", "heads 0");
+        bad(() -> OPS.attention(t(5, 12), 1), "attention", "rank 3", "[5, 12]");
+        bad(() -> B.attention(t(2, 5, 12), t(2, 5, 12), 2, 0.5f), "attention", "out", "[2, 5, 4]", "[2, 5, 12]");
+        bad(() -> OPS.attention(t(2, 5, 12), 2, Float.NaN), "attention", "finite", "NaN");
+        bad(() -> OPS.permute(t(2, 3, 4), 0, 2), "permute", "[0, 2]", "3 dimensions", "[2, 3, 4]");
+        bad(() -> OPS.permute(t(2, 3, 4), 0, 2, 2), "permute", "[0, 2, 2]", "not a permutation of 0..2");
+        bad(() -> OPS.permute(t(2, 3), 0, 3), "permute", "[0, 3]", "not a permutation");
+        bad(() -> OPS.permute(t(1, 1, 1, 1, 1, 1, 1), 0, 1, 2, 3, 4, 5, 6), "permute", "rank 1 to 6");
+        bad(() -> B.permute(t(3, 2), t(3, 2), 1, 0), "permute", "out", "[2, 3]", "[3, 2]");
+    }
+
     // ---------------------------------------------------------------- FFTformer
 
     @Test
