@@ -199,7 +199,7 @@ def rel_l2(a, b):
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-30))
 
 
-def run_case(case, threads, java, log):
+def run_case(case, threads, java, log, runs=None, warmup=None):
     model, size = case.split("@")
     w, h = (int(v) for v in size.split("x"))
     bb, pr = CONFIGS[model]
@@ -232,11 +232,14 @@ def run_case(case, threads, java, log):
                                   str(threads), "--model", model, "--dir", d])
         sides = [ours, theirs]
         fl = {wk.name: wk.ask("float")["float_s"] for wk in sides}
-        for _ in range(WARMUP.get(case, 1)):
+        runs = RUNS.get(case, 3) if runs is None else runs
+        for _ in range(WARMUP.get(case, 1) if warmup is None else warmup):
             for wk in sides:
                 wk.ask("run")
         times = {"ours": [], "torch": []}
-        for i in range(RUNS.get(case, 3)):
+        if runs == 0:   # --runs 0: the first (float) run of each side is the measurement, JIT warm-up and all
+            times = {k: [v] for k, v in fl.items()}
+        for i in range(runs):
             for wk in sides:
                 times[wk.name].append(wk.ask("run")["s"])
             log(f"  {case} run {i}: ours {times['ours'][-1]:.3f} s, torch {times['torch'][-1]:.3f} s")
@@ -246,8 +249,12 @@ def run_case(case, threads, java, log):
         of = np.fromfile(os.path.join(d, "ours_float.bin"), "<f4").reshape(1, 3, hp, wp)
         tf = np.fromfile(os.path.join(d, "torch_float.bin"), "<f4").reshape(1, 3, hp, wp)
         x = padded(img, m).numpy()
-        ou = np.fromfile(os.path.join(d, "ours_u8.bin"), np.uint8).astype(np.int16)
-        tu = np.fromfile(os.path.join(d, "torch_u8.bin"), np.uint8).astype(np.int16)
+        if runs == 0:   # no pipeline run: quantise both float outputs as save_image does (x + 0.5 in [0, 1])
+            ou, tu = (np.floor(np.clip(f[0, :, :h, :w] + 0.5, 0, 1) * 255 + 0.5).astype(np.int16).transpose(1, 2, 0)
+                      for f in (of, tf))
+        else:
+            ou = np.fromfile(os.path.join(d, "ours_u8.bin"), np.uint8).astype(np.int16)
+            tu = np.fromfile(os.path.join(d, "torch_u8.bin"), np.uint8).astype(np.int16)
         diff = np.abs(ou - tu)
         mo, mt = statistics.median(times["ours"]), statistics.median(times["torch"])
         return {
@@ -255,7 +262,7 @@ def run_case(case, threads, java, log):
             "config": {"backbone": bb, "prior": pr},
             "params": int(sum(v.numel() for k, v in build(model)[0].state_dict().items())
                           + sum(v.numel() for k, v in build(model)[1].state_dict().items())),
-            "runs": times, "median_s": {"ours": mo, "torch": mt}, "ratio": mo / mt,
+            "runs": times, "first_run_only": runs == 0, "median_s": {"ours": mo, "torch": mt}, "ratio": mo / mt,
             "float_run_s": fl,
             "load_s": {"ours": ours.ready["load_s"], "torch": theirs.ready["load_s"]},
             "threads_reported": {"ours": ours.ready["threads"], "torch": theirs.ready["threads"]},
@@ -275,6 +282,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--cases", default="small@256x256,small@1280x720,paper@256x256")
     ap.add_argument("--json", help="write the results here")
+    ap.add_argument("--runs", type=int, help="timed runs per side (default: per case); 0 times the first run only")
+    ap.add_argument("--warmup", type=int, help="untimed pipeline runs per side after the first (default: per case)")
     ap.add_argument("--torch-worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--model", help=argparse.SUPPRESS)
     ap.add_argument("--dir", help=argparse.SUPPRESS)
@@ -294,7 +303,7 @@ def main():
     results = []
     for case in args.cases.split(","):
         t0 = time.perf_counter()
-        r = run_case(case, args.threads, java, log)
+        r = run_case(case, args.threads, java, log, args.runs, args.warmup)
         r["case_wall_s"] = time.perf_counter() - t0
         a = r["agreement"]
         log(f"{case}: ours {r['median_s']['ours']:.3f} s, torch {r['median_s']['torch']:.3f} s, ratio {r['ratio']:.2f}; "
