@@ -10,9 +10,10 @@ cd "$(dirname "$0")/.."
 THREADS="${THREADS:-2}"
 SIZE="${SIZE:-1280x720}"
 RUNS="${RUNS:-1}"
+TORCH_WARMUP="${TORCH_WARMUP:-1}"   # 0: PyTorch's first image is the timed one (halves its ~10 minutes)
 OUT=bench/out
 mkdir -p "$OUT"
-/usr/bin/python3 bench/loformer_side_by_side.py --threads "$THREADS" --size "$SIZE" --runs "$RUNS" \
+/usr/bin/python3 bench/loformer_side_by_side.py --threads "$THREADS" --size "$SIZE" --runs "$RUNS" --torch-warmup "$TORCH_WARMUP" \
   > "$OUT/loformer_side_by_side.json"
 /usr/bin/python3 bench/loformer_ops.py --threads "$THREADS" > "$OUT/loformer_ops_torch.json"
 java --add-modules jdk.incubator.vector -Dblurdm.threads="$THREADS" -cp "bench/target/blurdm-bench.jar:bench/target/lib/*" \

@@ -42,10 +42,10 @@ lines.append("")
 lines.append("### Whole model, one image (bench/loformer_side_by_side.py)")
 lines.append("")
 lines.append("Same seeded weights (LoFormer-%s with the paper's prior generator, saved as a BlurDM checkpoint), image "
-             "and per-tile noise; PyTorch is the clean-room reference's `deblur_tiled` (eager, fp32, no_grad, one "
-             "warm-up image first), ours `bin/blurdm deblur --backend cpu` (the CLI's own per-image time: reading, "
+             "and per-tile noise; PyTorch is the clean-room reference's `deblur_tiled` (eager, fp32, no_grad, %s), ours `bin/blurdm deblur --backend cpu` (the CLI's own per-image time: reading, "
              "its warm-up on a 32x32 image, deblurring, writing; JVM start and loading left out, as PyTorch's are). "
-             "Peak RSS of each side's process." % sbs["model"].upper())
+             "Peak RSS of each side's process." % (sbs["model"].upper(),
+             "its first image timed" if sbs.get("torch_warmup_images", 1) == 0 else "one warm-up image first"))
 lines.append("")
 lines.append("| image | tiles | ours (s) | PyTorch (s) | ratio ours/PyTorch | peak RSS ours / PyTorch (MiB) | 8-bit images |")
 lines.append("|---|---|---|---|---|---|---|")

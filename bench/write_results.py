@@ -196,12 +196,13 @@ w("Ops: ours is JMH's average time per call (`-f 1`, warm-up then timed iteratio
 w("")
 w("GPU: no GPU numbers here. `bench/gpu/run.sh` (see `bench/README.md`) times ours vs PyTorch on the GPU "
   "test machine and names the card; its results are not copied into this file unless that run happened.")
-# the LoFormer section is written by bench/write_loformer_results.py from its own runs; keep it
-START, END = "<!-- loformer:start -->", "<!-- loformer:end -->"
+# sections written by other scripts from their own runs (LoFormer, Stripformer, Spark, ...) sit between
+# <!-- NAME:start --> and <!-- NAME:end -->: keep them all
 if os.path.exists("bench/RESULTS.md"):
+    import re
     old = open("bench/RESULTS.md").read()
-    if START in old and END in old:
-        lines += ["", old[old.index(START):old.index(END) + len(END)]]
+    for m in re.finditer(r"<!-- ([a-z0-9_-]+):start -->.*?<!-- \1:end -->", old, re.S):
+        lines += ["", m.group(0)]
 with open("bench/RESULTS.md", "w") as f:
     f.write("\n".join(lines) + "\n")
 print("\n".join(lines))
