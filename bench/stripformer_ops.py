@@ -4,7 +4,7 @@ image (1/4 scale: 180 x 320 pixels, 320 channels, 5 heads), as the official Intr
 q, k, v chunked from the packed [q | k | v] tokens, heads split off, softmax(q k^T * d^-0.5) v, heads merged.
   intra: B = 180 rows, T = 320 pixels, d = 32
   inter: B = 1, T = 180 rows, d = 32 x 320 = 10240
-Prints JSON: per shape the median milliseconds (fp32, no_grad, eager), and the load average.
+Prints JSON in bench/write_backbone_results.py's format: per shape the median milliseconds (fp32, no_grad, eager).
 Run: /usr/bin/python3 bench/stripformer_ops.py --threads 2
 """
 import argparse
@@ -16,6 +16,7 @@ import time
 import torch
 
 SHAPES = {"intra": (180, 320, 32), "inter": (1, 180, 32 * 320)}
+DESCRIPTION = {"intra": "320 tokens x 32 x 5 heads (180 rows)", "inter": "180 tokens x 10240 x 5 heads (1)"}
 HEADS = 5
 
 
@@ -37,7 +38,7 @@ def main():
     torch.set_num_threads(args.threads)
     g = torch.Generator().manual_seed(7)
     out = {"torch": torch.__version__, "threads": args.threads,
-           "load_average": ["%.2f" % x for x in os.getloadavg()], "attention_ms": {}}
+           "load_average": ["%.2f" % x for x in os.getloadavg()], "ops": []}
     with torch.no_grad():
         for name, (b, t, d) in SHAPES.items():
             qkv = torch.rand(b, t, 3 * HEADS * d, generator=g) * 2 - 1
@@ -48,7 +49,8 @@ def main():
                 s = time.perf_counter()
                 attention(qkv, HEADS)
                 times.append((time.perf_counter() - s) * 1000)
-            out["attention_ms"][name] = statistics.median(times)
+            out["ops"].append({"bench": "AttentionBench", "params": {"shape": name}, "label": name + "-strip attention",
+                               "shape": DESCRIPTION[name], "ms": statistics.median(times)})
     print(json.dumps(out, indent=1))
 
 

@@ -45,6 +45,6 @@ class NpyFileTest {
     void sizeMismatchIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> NpyFile.encode(new float[3], 2, 2));
-        assertEquals("npy shape [2, 2] holds 4 values, found 3", e.getMessage());
+        assertEquals("npy: shape [2, 2] holds 4 values, found 3", e.getMessage());
     }
 }
