@@ -212,7 +212,7 @@ def main():
                                                    fmt(o / t if both and t else None, 7, 2)))
             print("ours: default kernel versions, summed over the family's cases; ratio < 1: ours faster")
         models(a.out, a.models.split(), bad)
-    for b in bad[:10]:
+    for b in bad[:20]:
         print("PROBLEM: " + b)
     return 1 if bad else 0
 
