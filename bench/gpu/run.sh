@@ -9,17 +9,29 @@
 #   3. the CUDA tests (runtime's io.github.blurdm.runtime.cuda package but the emulator's own EmulatedDeviceTest, BackendChoiceTest,
 #      LibraryExampleTest) with the JUnit console launcher, XML reports into the output folder;
 #   4. GpuKernelBench (every kernel version, CUDA events, median) and torch_ops.py (PyTorch, same
-#      shapes from bench/gpu/cases.json);
-#   5. GpuModelCheck (the paper-size model: GPU vs CPU rel-L2, 1280x720 latency) and torch_model.py
-#      (PyTorch eager and torch.compile on the same model);
-#   6. a short table last (summary.py): test counts, then per case ours / PyTorch / ratio.
-# Without a GPU it says so, lets the tests show their skips, times nothing and exits 2.
+#      shapes from bench/gpu/cases.json: MIMO-UNet+ and the prior, FFTformer, Stripformer, LoFormer ops);
+#   5. per model (MIMO-UNet+, Stripformer, FFTformer, LoFormer-S, each with the BlurDM prior):
+#      GpuModelCheck (GPU vs CPU rel-L2 at a small size, 1280x720 latency; LoFormer: its per-tile
+#      pipeline) and torch_model.py (PyTorch eager, fp32 and TF32, on the same model);
+#   6. torch.compile of MIMO-UNet+ (torch_model.py --compile-only), with what time is left;
+#   7. a short table last (summary.py): test counts, per case ours / PyTorch / ratio, per model.
+# Without a GPU it says so, runs the tests (the CUDA ones skip, but CudaParityTest, which runs on the
+# emulated device, for one op only), runs the timing programs' CPU checks (small, on the CPU), times
+# nothing and exits 2.
 #
 #   bash bench/gpu/run.sh                      # output folder: $BLURDM_GPU_OUT, else $OUT, else bench/gpu/out
 #
-# Exit status: 0 all ran and passed; 1 a step failed; 2 no GPU here; 3 carry/ missing.
-# Step time limits (45 + 150 + 150 + 2 x 150 + 120 s) bound a run even when steps hang; a normal run
-# on an H100 should take 3 to 4 minutes (estimate; not yet run on a GPU).
+# Environment: BLURDM_GPU_BUDGET_S (default 470) the whole run's time budget in seconds;
+# BLURDM_GPU_MODELS (default "mimo stripformer fftformer loformer") the models of step 5;
+# BLURDM_GPU_COMPILE=0 skips step 6.
+#
+# Exit status: 0 all ran and passed; 1 a step failed, timed out or was skipped for want of time;
+# 2 no GPU here; 3 carry/ missing.
+# Each step has its own time limit (below), and no step may run past the whole run's budget
+# (BLURDM_GPU_BUDGET_S, less 20 s kept for the table): a step is cut to what is left, or skipped
+# (and reported) when under 10 s are left, so one hanging step cannot eat the run and the table
+# still comes last. Estimate on an H100 (not yet run on a GPU): about 4 to 5 minutes without
+# torch.compile, 5 to 7 with it; 470 s (under 8 minutes) at most.
 set -uo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -31,21 +43,50 @@ out="$(cd "$out" && pwd)"
 scratch="${TMPDIR:-/tmp}/blurdm-gpu.$$"
 mkdir -p "$scratch"
 
-T_INFO=45
-T_TESTS=150
-T_JAVA_BENCH=150
-T_TORCH=120
-T_MODEL=150
+T_TOTAL="${BLURDM_GPU_BUDGET_S:-470}"   # the whole run
+T_RESERVE=20                           # kept for the table and the archive
+T_INFO=30
+T_TESTS=150                            # the JUnit report is written at the end: a timeout loses it
+T_JAVA_BENCH=120
+T_TORCH=90
+T_MODEL=75                             # GpuModelCheck, per model
+T_TORCH_MODEL=50                       # torch_model.py, per model
+T_COMPILE=120                          # torch.compile of MIMO-UNet+
+T_CPU_CHECK=60                         # without a GPU: each CPU check
+MODELS="${BLURDM_GPU_MODELS:-mimo stripformer fftformer loformer}"
 
 step() { printf '\n==== %s [%s]\n' "$*" "$(date -u +%H:%M:%S)"; }
 
+# limit N: the step's limit N cut to what is left of the run's budget (T_TOTAL less T_RESERVE, from the
+# start of main); prints nothing and fails when under 10 s are left.
+limit() {
+  local left=$(( T_TOTAL - T_RESERVE - (SECONDS - run_start) ))
+  (( left >= 10 )) || return 1
+  echo $(( $1 < left ? $1 : left ))
+}
+
+# over NAME: says a step was skipped for want of time.
+over() { echo "SKIPPED: $1: run.sh's budget of $T_TOTAL s is spent ($((SECONDS - run_start)) s so far)"; }
+
+# One model's check line, for the step headers.
+describe_model() {
+  case $1 in
+    mimo) echo "MIMO-UNet+ with prior: GPU vs CPU rel-L2 at 256x256, latency at 1280x720" ;;
+    stripformer) echo "Stripformer with prior: GPU vs CPU rel-L2 at 128x128, latency at 1280x720 (padded to 1280x736)" ;;
+    fftformer) echo "FFTformer with prior: GPU vs CPU rel-L2 at 128x128, latency at 1280x720 (padded to 1280x736)" ;;
+    loformer) echo "LoFormer-S with prior: GPU vs CPU rel-L2 at 128x128, per-tile pipeline latency at 1280x720 (8 tiles of 384)" ;;
+    *) echo "$1" ;;
+  esac
+}
+
 main() {
-  local status=0 gpu=1 start=$SECONDS
+  local status=0 gpu=1 start=$SECONDS lim m
+  run_start=$SECONDS
   cd "$root" || return 3
   echo "bench/gpu/run.sh on $(hostname) $(uname -srm), $(date -u +%Y-%m-%dT%H:%M:%SZ); output in $out"
   [[ -f "$carry/PREPARED.txt" ]] && sed 's/^/carry: /' "$carry/PREPARED.txt"
   rm -f "$out"/gpu_kernels.json "$out"/gpu_kernels.csv "$out"/torch_ops.json "$out"/gpu_model.json "$out"/torch_model.json \
-    "$out"/summary.txt "$out"/junit/*.xml "$out"/details.tar.gz
+    "$out"/summary.txt "$out"/junit/*.xml "$out"/details.tar.gz "$out"/*.json.tmp
 
   # ------------------------------------------------------------------ 1. what is here
   step "nvidia-smi"
@@ -113,77 +154,162 @@ EOF
 
   # ------------------------------------------------------------------ 2. blurdm info
   step "blurdm info"
-  timeout -k 5 "$T_INFO" "$java" "${jflags[@]}" -cp "$cp" io.github.blurdm.blurdm.cli.BlurdmCli info 2>&1 \
-    | grep -v '^WARNING: Using incubator modules'
-  [[ ${PIPESTATUS[0]} == 0 ]] || { echo "blurdm info FAILED"; status=1; }
+  if lim="$(limit "$T_INFO")"; then
+    timeout -k 5 "$lim" "$java" "${jflags[@]}" -cp "$cp" io.github.blurdm.blurdm.cli.BlurdmCli info 2>&1 \
+      | grep -v '^WARNING: Using incubator modules'
+    [[ ${PIPESTATUS[0]} == 0 ]] || { echo "blurdm info FAILED"; status=1; }
+  else
+    over "blurdm info"; status=1
+  fi
 
   # ------------------------------------------------------------------ 3. the CUDA tests
   step "CUDA tests (JUnit console launcher; reports in $out/junit)"
   mkdir -p "$out/junit"
-  timeout -k 10 "$T_TESTS" "$java" "${jflags[@]}" -Xmx8g \
-    -jar "$carry/tools/junit-platform-console-standalone.jar" execute \
-    --class-path "$cp" --include-engine junit-jupiter \
-    --select-package io.github.blurdm.runtime.cuda \
-    --select-class io.github.blurdm.runtime.BackendChoiceTest \
-    --select-class io.github.blurdm.runtime.LibraryExampleTest \
-    --exclude-classname '.*EmulatedDeviceTest' \
-    --reports-dir "$out/junit" --details tree --disable-banner --disable-ansi-colors 2>&1 \
-    | grep -v '^WARNING: Using incubator modules'
-  local t=${PIPESTATUS[0]}
-  case $t in
-    0) ;;
-    124|137) echo "CUDA tests TIMED OUT after $T_TESTS s"; status=1 ;;
-    *) echo "CUDA tests FAILED (status $t)"; status=1 ;;
-  esac
+  local t test_flags=()
+  if [[ $gpu == 0 ]]; then
+    # Without a GPU CudaParityTest runs on the emulated device (g++ builds and runs the kernels on the CPU:
+    # minutes for every op); mvn verify runs all of that. Here one op's cases show that the launcher works.
+    test_flags=(-Dblurdm.test.op=relu)
+    echo "NO GPU: CudaParityTest runs on the emulated device, for one op only here (-Dblurdm.test.op=relu)"
+  fi
+  if lim="$(limit "$T_TESTS")"; then
+    timeout -k 10 "$lim" "$java" "${jflags[@]}" "${test_flags[@]}" -Xmx8g \
+      -jar "$carry/tools/junit-platform-console-standalone.jar" execute \
+      --class-path "$cp" --include-engine junit-jupiter \
+      --select-package io.github.blurdm.runtime.cuda \
+      --select-class io.github.blurdm.runtime.BackendChoiceTest \
+      --select-class io.github.blurdm.runtime.LibraryExampleTest \
+      --exclude-classname '.*EmulatedDeviceTest' \
+      --reports-dir "$out/junit" --details tree --disable-banner --disable-ansi-colors 2>&1 \
+      | grep -v '^WARNING: Using incubator modules'
+    t=${PIPESTATUS[0]}
+    case $t in
+      0) ;;
+      124|137) echo "CUDA tests TIMED OUT after $lim s"; status=1 ;;
+      *) echo "CUDA tests FAILED (status $t)"; status=1 ;;
+    esac
+  else
+    over "CUDA tests"; status=1
+  fi
 
   # ------------------------------------------------------------------ 4. timings
   if [[ $gpu == 1 ]]; then
     step "GpuKernelBench (ours: every kernel version)"
-    timeout -k 10 "$T_JAVA_BENCH" "$java" "${jflags[@]}" -Xmx24g -cp "$cp" io.github.blurdm.bench.gpu.GpuKernelBench \
-      --cases "$root/bench/gpu/cases.json" --out "$out" --samples 25 --budget-ms 1000 2>&1 \
-      | grep -v '^WARNING: Using incubator modules'
-    t=${PIPESTATUS[0]}
-    [[ $t == 0 ]] || { echo "GpuKernelBench FAILED or TIMED OUT (status $t)"; status=1; }
-
-    step "GpuModelCheck (paper-size MIMO-UNet+ with prior: GPU vs CPU rel-L2 at 256x256, latency at 1280x720)"
-    timeout -k 10 "$T_MODEL" "$java" "${jflags[@]}" -Xmx24g -cp "$cp" io.github.blurdm.bench.gpu.GpuModelCheck \
-      --out "$out/gpu_model.json" --check 256x256 --size 1280x720 --runs 5 2>&1 \
-      | grep -v '^WARNING: Using incubator modules'
-    t=${PIPESTATUS[0]}
-    [[ $t == 0 ]] || { echo "GpuModelCheck FAILED or TIMED OUT (status $t)"; status=1; }
-    if [[ -n "$py" ]]; then
-      PYTHONUNBUFFERED=1 timeout -k 10 "$T_MODEL" "$py" "$root/bench/gpu/torch_model.py" --out "$out/torch_model.json" \
-        --size 1280x720 --runs 5 --compile 2>&1 | tail -5
-      [[ ${PIPESTATUS[0]} == 0 ]] || { echo "torch_model.py FAILED or TIMED OUT"; status=1; }
+    if lim="$(limit "$T_JAVA_BENCH")"; then
+      timeout -k 10 "$lim" "$java" "${jflags[@]}" -Xmx24g -cp "$cp" io.github.blurdm.bench.gpu.GpuKernelBench \
+        --cases "$root/bench/gpu/cases.json" --out "$out" --samples 25 --budget-ms 500 2>&1 \
+        | grep -v '^WARNING: Using incubator modules'
+      t=${PIPESTATUS[0]}
+      [[ $t == 0 ]] || { echo "GpuKernelBench FAILED or TIMED OUT (status $t, limit $lim s)"; status=1; }
+    else
+      over "GpuKernelBench"; status=1
     fi
 
     step "torch_ops.py (PyTorch, same shapes)"
-    if [[ -n "$py" ]]; then
-      PYTHONUNBUFFERED=1 timeout -k 10 "$T_TORCH" "$py" "$root/bench/gpu/torch_ops.py" \
-        --cases "$root/bench/gpu/cases.json" --out "$out/torch_ops.json" --samples 25 --budget-ms 1000 2>&1
-      t=${PIPESTATUS[0]}
-      [[ $t == 0 ]] || { echo "torch_ops.py FAILED or TIMED OUT (status $t)"; status=1; }
-    else
+    if [[ -z "$py" ]]; then
       echo "no python3 here: PyTorch timings skipped"
       status=1
+    elif lim="$(limit "$T_TORCH")"; then
+      PYTHONUNBUFFERED=1 timeout -k 10 "$lim" "$py" "$root/bench/gpu/torch_ops.py" \
+        --cases "$root/bench/gpu/cases.json" --out "$out/torch_ops.json" --samples 25 --budget-ms 500 2>&1
+      t=${PIPESTATUS[0]}
+      [[ $t == 0 ]] || { echo "torch_ops.py FAILED or TIMED OUT (status $t, limit $lim s)"; status=1; }
+    else
+      over "torch_ops.py"; status=1
+    fi
+
+    # ---------------------------------------------------------------- 5. the models, each with its own limits
+    for m in $MODELS; do
+      step "GpuModelCheck $m ($(describe_model "$m"))"
+      if lim="$(limit "$T_MODEL")"; then
+        timeout -k 10 "$lim" "$java" "${jflags[@]}" -Xmx24g -cp "$cp" io.github.blurdm.bench.gpu.GpuModelCheck \
+          --model "$m" --out "$out/gpu_model.json" --size 1280x720 --runs 5 2>&1 \
+          | grep -v '^WARNING: Using incubator modules'
+        t=${PIPESTATUS[0]}
+        [[ $t == 0 ]] || { echo "GpuModelCheck $m FAILED or TIMED OUT (status $t, limit $lim s)"; status=1; }
+      else
+        over "GpuModelCheck $m"; status=1
+      fi
+      [[ -n "$py" ]] || continue
+      step "torch_model.py $m (PyTorch eager, fp32 and TF32)"
+      if lim="$(limit "$T_TORCH_MODEL")"; then
+        PYTHONUNBUFFERED=1 timeout -k 10 "$lim" "$py" "$root/bench/gpu/torch_model.py" --model "$m" \
+          --out "$out/torch_model.json" --size 1280x720 --runs 5 2>&1 | tail -5
+        t=${PIPESTATUS[0]}
+        [[ $t == 0 ]] || { echo "torch_model.py $m FAILED or TIMED OUT (status $t, limit $lim s)"; status=1; }
+      else
+        over "torch_model.py $m"; status=1
+      fi
+    done
+
+    # ---------------------------------------------------------------- 6. torch.compile, with what is left
+    if [[ -n "$py" && "${BLURDM_GPU_COMPILE:-1}" != 0 && " $MODELS " == *" mimo "* ]]; then
+      step "torch_model.py mimo --compile-only (torch.compile fp32; whatever time is left, at most $T_COMPILE s)"
+      if lim="$(limit "$T_COMPILE")"; then
+        PYTHONUNBUFFERED=1 timeout -k 10 "$lim" "$py" "$root/bench/gpu/torch_model.py" --model mimo \
+          --out "$out/torch_model.json" --size 1280x720 --runs 5 --compile-only 2>&1 | tail -5
+        t=${PIPESTATUS[0]}
+        # compiling is optional: a timeout here is reported, not counted as a failure
+        [[ $t == 0 ]] || echo "torch.compile step FAILED or TIMED OUT (status $t, limit $lim s); eager results kept"
+      else
+        echo "SKIPPED: torch.compile: run.sh's budget of $T_TOTAL s is spent"
+      fi
     fi
   else
     step "timings: NO GPU, so only a check of the timing code (nothing timed)"
+    local checks=0
     echo "NO GPU: GpuKernelBench and torch_ops.py not timed; their cases set up and run once, small, on the CPU:"
-    timeout -k 5 60 "$java" "${jflags[@]}" -cp "$cp" io.github.blurdm.bench.gpu.GpuKernelBench \
-      --cases "$root/bench/gpu/cases.json" --cpu-check 2>&1 | grep -v '^WARNING: Using incubator modules' | tail -3
-    [[ ${PIPESTATUS[0]} == 0 ]] || { echo "GpuKernelBench --cpu-check FAILED"; status=1; }
-    if [[ -n "$py" ]] && "$py" -c 'import torch' 2>/dev/null; then
-      timeout -k 5 60 "$py" "$root/bench/gpu/torch_ops.py" --cases "$root/bench/gpu/cases.json" --smoke \
-        --out "$scratch/torch_smoke.json" 2>&1 | tail -3
-      [[ ${PIPESTATUS[0]} == 0 ]] || { echo "torch_ops.py --smoke FAILED"; status=1; }
+    if lim="$(limit "$T_CPU_CHECK")"; then
+      timeout -k 5 "$lim" "$java" "${jflags[@]}" -cp "$cp" io.github.blurdm.bench.gpu.GpuKernelBench \
+        --cases "$root/bench/gpu/cases.json" --cpu-check 2>&1 | grep -v '^WARNING: Using incubator modules' | tail -3
+      [[ ${PIPESTATUS[0]} == 0 ]] || { echo "GpuKernelBench --cpu-check FAILED"; status=1; checks=1; }
+    else
+      over "GpuKernelBench --cpu-check"; status=1
+    fi
+    local torch_ok=0
+    [[ -n "$py" ]] && "$py" -c 'import torch' 2>/dev/null && torch_ok=1
+    if [[ $torch_ok == 1 ]]; then
+      if lim="$(limit "$T_CPU_CHECK")"; then
+        timeout -k 5 "$lim" "$py" "$root/bench/gpu/torch_ops.py" --cases "$root/bench/gpu/cases.json" --smoke \
+          --out "$scratch/torch_smoke.json" 2>&1 | tail -3
+        [[ ${PIPESTATUS[0]} == 0 ]] || { echo "torch_ops.py --smoke FAILED"; status=1; checks=1; }
+      else
+        over "torch_ops.py --smoke"; status=1
+      fi
+    fi
+    echo "NO GPU: the models not timed; each set up and run once, small, on the CPU (GpuModelCheck --cpu-check,"
+    echo "the CPU backend standing in for the GPU; torch_model.py --smoke), results in scratch, not in $out:"
+    for m in $MODELS; do
+      local tile=()
+      [[ $m == loformer ]] && tile=(--tile 64)
+      if lim="$(limit "$T_CPU_CHECK")"; then
+        timeout -k 5 "$lim" "$java" "${jflags[@]}" -cp "$cp" io.github.blurdm.bench.gpu.GpuModelCheck --model "$m" \
+          --out "$scratch/gpu_model_check.json" --check 64x64 --size 96x64 --runs 1 "${tile[@]}" --cpu-check 2>&1 \
+          | grep -E '^(parity|latency|Exception|Caused|\s+at )' | head -8
+        [[ ${PIPESTATUS[0]} == 0 ]] || { echo "GpuModelCheck $m --cpu-check FAILED"; status=1; checks=1; }
+      else
+        over "GpuModelCheck $m --cpu-check"; status=1
+      fi
+      [[ $torch_ok == 1 ]] || continue
+      if lim="$(limit "$T_CPU_CHECK")"; then
+        timeout -k 5 "$lim" "$py" "$root/bench/gpu/torch_model.py" --model "$m" --smoke \
+          --out "$scratch/torch_model_smoke.json" 2>&1 | tail -2
+        [[ ${PIPESTATUS[0]} == 0 ]] || { echo "torch_model.py $m --smoke FAILED"; status=1; checks=1; }
+      else
+        over "torch_model.py $m --smoke"; status=1
+      fi
+    done
+    if [[ $checks != 0 ]]; then
+      echo "NO GPU: and a CPU check above FAILED (see the lines before)"
+    else
+      echo "NO GPU: the CPU checks of GpuKernelBench, GpuModelCheck$([[ $torch_ok == 1 ]] && echo ", torch_ops.py and torch_model.py") passed"
     fi
   fi
 
-  # ------------------------------------------------------------------ 5. the table, last
+  # ------------------------------------------------------------------ 7. the table, last
   step "summary ($((SECONDS - start)) s so far)"
   if [[ -n "$py" ]]; then
-    "$py" "$root/bench/gpu/summary.py" "$out" --gpu "$gpu" | tee "$out/summary.txt"
+    "$py" "$root/bench/gpu/summary.py" "$out" --gpu "$gpu" --models "$MODELS" | tee "$out/summary.txt"
     [[ ${PIPESTATUS[0]} == 0 ]] || status=1
   else
     grep -ho 'tests="[0-9]*"[^>]*' "$out"/junit/*.xml 2>/dev/null | head -3
@@ -194,7 +320,7 @@ EOF
   fi
   echo "run.sh: $((SECONDS - start)) s; logs and results in $out ($(ls "$out" | wc -l) files)"
   if [[ $gpu == 0 ]]; then
-    echo "run.sh: NO GPU on this machine: nothing was timed and the CUDA tests skipped (exit 2)"
+    echo "run.sh: NO GPU on this machine: nothing was timed; the CUDA tests skipped or ran on the emulated device (exit 2)"
     return 2
   fi
   return $status

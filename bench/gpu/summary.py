@@ -1,19 +1,23 @@
 #!/usr/bin/env python3
 """The table run.sh prints last, from what it wrote into the output folder:
-junit/TEST-*.xml (the CUDA tests), gpu_kernels.json (GpuKernelBench) and torch_ops.json
-(torch_ops.py). First one line per case, then the short table: test counts and, per kernel
-family (op), the summed median times of ours and PyTorch's and their ratio.
+junit/TEST-*.xml (the CUDA tests), gpu_kernels.json (GpuKernelBench), torch_ops.json
+(torch_ops.py), gpu_model.json (GpuModelCheck) and torch_model.json (torch_model.py). First one
+line per case, then the short table: test counts, per kernel family (op) the summed median
+times of ours and PyTorch's and their ratio, then one row per model (GPU vs CPU rel-L2 of the
+prior and the output at the check size; latency at 1280x720, ours and PyTorch's).
 
 ours     : the version the backend runs by default (marked v*), median ms per call
 best     : the fastest exact (fp32) version and its time
 torch    : PyTorch fp32 (TF32 off), median ms, activation as a separate in-place call
 ratio    : ours / torch (below 1: ours is faster)
-ours tf32: conv2d v3 (TF32 tensor cores, about 1e-3 relative error); torch tf32: cuDNN with TF32 on
+ours tf32: conv2d v3 (TF32 tensor cores, about 1e-3 relative error); torch tf32: cuDNN (convs) or
+           cuBLAS (attention, dct2d, window_channel_attention) with TF32 on
 
-    python3 bench/gpu/summary.py OUT_DIR [--gpu 0|1]
+    python3 bench/gpu/summary.py OUT_DIR [--gpu 0|1] [--models "mimo stripformer fftformer loformer"]
 
-Exit status 1 when a test failed, or when a GPU was found but the CUDA tests skipped or a
-timing file is missing or holds a failed case.
+Exit status 1 when a test failed, or when a GPU was found but the CUDA tests skipped, a timing
+file is missing or holds a failed case, a model's result is missing or failed, or a model's
+GPU vs CPU rel-L2 (prior or output) is above 1e-4.
 """
 import argparse
 import glob
@@ -23,6 +27,10 @@ import sys
 import xml.etree.ElementTree as ET
 
 TF32_VERSIONS = {"conv2d": {3}}
+# run.sh's model names -> the ids GpuModelCheck and torch_model.py write, and the table's names
+MODEL_IDS = {"mimo": ("mimo_unet_plus", "MIMO-UNet+"), "stripformer": ("stripformer", "Stripformer"),
+             "fftformer": ("fftformer", "FFTformer"), "loformer": ("loformer_s", "LoFormer-S (tiles)")}
+REL_L2_LIMIT = 1e-4
 
 
 def load(path):
@@ -60,10 +68,69 @@ def fmt(v, width=9, digits=4):
     return ("%*.*f" % (width, digits, v)) if isinstance(v, (int, float)) else ("%*s" % (width, "-"))
 
 
+def model_entries(path):
+    """models.<id> of GpuModelCheck's / torch_model.py's file (one object, MIMO-UNet+'s, before the other models)."""
+    d = load(path)
+    if not isinstance(d, dict):
+        return {}
+    if isinstance(d.get("models"), dict):
+        return d["models"]
+    return {"mimo_unet_plus": d}
+
+
+def sci(v, width=9):
+    return ("%*.2e" % (width, v)) if isinstance(v, (int, float)) else ("%*s" % (width, "-"))
+
+
+def models(out, names, bad):
+    """One row per model: GPU vs CPU rel-L2 at the check size, ours and PyTorch's latency, their ratio."""
+    ours = model_entries(os.path.join(out, "gpu_model.json"))
+    theirs = model_entries(os.path.join(out, "torch_model.json"))
+    print("%-19s %9s %9s %9s %10s %10s %10s %10s %6s" % ("model, with prior", "check", "prior rl2", "out rl2",
+                                                          "ours ms", "torch fp32", "torch tf32", "compiled", "ratio"))
+    sizes, notes = set(), []
+    for n in names:
+        key, label = MODEL_IDS.get(n, (n, n))
+        o, t = ours.get(key) or {}, theirs.get(key) or {}
+        if not o:
+            bad.append("no GpuModelCheck result for %s" % label)
+        elif o.get("error"):
+            bad.append("GpuModelCheck %s: %s" % (label, o["error"][:200]))
+        elif o.get("latency_ms") is None:
+            bad.append("GpuModelCheck %s: no latency (timed out after the check?)" % label)
+        for k in ("prior_rel_l2", "output_rel_l2"):
+            v = o.get(k)
+            if isinstance(v, (int, float)) and not v <= REL_L2_LIMIT:   # NaN counts too
+                bad.append("%s GPU vs CPU %s %.3g > %g" % (label, k, v, REL_L2_LIMIT))
+        if not t or t.get("eager_fp32_ms") is None:
+            bad.append("no torch_model.py result for %s%s" % (label, ": " + t["error"] if t.get("error") else ""))
+        if t.get("compile_error"):
+            notes.append("%s torch.compile: %s" % (label, t["compile_error"][:150]))
+        if t.get("eager_fp32_tile_by_tile_ms") is not None:
+            notes.append("%s PyTorch with the tiles one at a time (as ours): %.2f ms"
+                         % (label, t["eager_fp32_tile_by_tile_ms"]))
+        lat, tms = o.get("latency_ms"), t.get("eager_fp32_ms")
+        if o.get("size"):
+            sizes.add(o["size"] + (" (%d tiles)" % o["tiles"] if o.get("tiles") else ""))
+        print("%-19s %9s %9s %9s %10s %10s %10s %10s %6s" % (
+            label, o.get("check", "-"), sci(o.get("prior_rel_l2")), sci(o.get("output_rel_l2")), fmt(lat, 10, 2),
+            fmt(tms, 10, 2), fmt(t.get("eager_tf32_ms"), 10, 2), fmt(t.get("compiled_fp32_ms"), 10, 2),
+            fmt(lat / tms if lat and tms else None, 6, 2)))
+    print("latency at %s, ms: ours prior + backbone on the padded image, CUDA events; PyTorch eager; ratio ours /"
+          " torch fp32" % (", ".join(sorted(sizes)) or "-"))
+    if "loformer" in names:
+        print("LoFormer-S: the per-tile pipeline, wall clock, host merge included (ours: tiles one at a time; "
+              "PyTorch: tiles batched, as the official code)")
+    for note in notes:
+        print("  " + note)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--gpu", type=int, default=1)
+    ap.add_argument("--models", default="mimo stripformer fftformer loformer",
+                    help="run.sh's models, in its names (mimo stripformer fftformer loformer)")
     a = ap.parse_args()
     bad = []
 
@@ -144,20 +211,8 @@ def main():
                 print("%-20s %5d %12s %12s %7s" % (op, n, fmt(o if both else None, 12, 3), fmt(t if both else None, 12, 3),
                                                    fmt(o / t if both and t else None, 7, 2)))
             print("ours: default kernel versions, summed over the family's cases; ratio < 1: ours faster")
-        model = load(os.path.join(a.out, "gpu_model.json"))
-        tmodel = load(os.path.join(a.out, "torch_model.json"))
-        if not model or model.get("latency_ms") is None:
-            bad.append("no GpuModelCheck result")
-        else:
-            print("model (MIMO-UNet+ with prior, paper size): GPU vs CPU rel-L2 at %s: prior %.3g, output %.3g"
-                  % (model["check"], model["prior_rel_l2"], model["output_rel_l2"]))
-            t = (tmodel or {}).get("eager_fp32_ms")
-            print("model latency %s: ours %.2f ms, PyTorch eager fp32 %s ms (TF32 %s, torch.compile %s), ratio %s"
-                  % (model["size"], model["latency_ms"], fmt(t, 0, 2), fmt((tmodel or {}).get("eager_tf32_ms"), 0, 2),
-                     fmt((tmodel or {}).get("compiled_fp32_ms"), 0, 2), fmt(model["latency_ms"] / t if t else None, 0, 2)))
-            if model["output_rel_l2"] > 1e-4:
-                bad.append("model GPU vs CPU rel-L2 %.3g > 1e-4" % model["output_rel_l2"])
-    for b in bad[:10]:
+        models(a.out, a.models.split(), bad)
+    for b in bad[:20]:
         print("PROBLEM: " + b)
     return 1 if bad else 0
 

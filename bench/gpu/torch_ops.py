@@ -7,13 +7,17 @@ picks its algorithm there), then the median of up to --samples samples (at least
 --budget-ms per case), each timed with CUDA events; before each sample a 256 MiB buffer is
 overwritten so L2 starts cold, except for cases with "inner", whose samples time that many calls
 back to back. A fused activation in a case ("act") is a separate in-place call here, as in the
-PyTorch model.
+PyTorch model. Stripformer's attention is the official Intra_SA / Inter_SA form (chunk the packed
+qkv, split heads, softmax(q k^T / sqrt(d)) v, merge heads: weights/reference/stripformer_reference.py),
+LoFormer's DCT the official two matmuls with the float32 basis, its window channel attention the
+official rearranges (weights/reference/loformer_reference.py).
 
 fp32 is the comparison: torch.backends.cudnn.allow_tf32 and torch.backends.cuda.matmul.allow_tf32
-are False. Convolutions are timed a second time with TF32 on (PyTorch's default for cuDNN).
+are False. Convolutions are timed a second time with TF32 on (PyTorch's default for cuDNN), and so
+are the matmul-based ops (attention, dct2d, window_channel_attention) with matmul TF32 on.
 
     python3 bench/gpu/torch_ops.py [--cases FILE] [--out FILE.json] [--samples N] [--only TEXT]
-    python3 bench/gpu/torch_ops.py --smoke        # no GPU: every case at 1/8 size on the CPU, once
+    python3 bench/gpu/torch_ops.py --smoke        # no GPU: every case at 1/8 size on the CPU, once (no TF32)
 
 Exit status 2 when CUDA is not available (unless --smoke), 1 when a case failed.
 """
@@ -26,6 +30,10 @@ import time
 
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "weights", "reference"))
+import loformer_reference as lf  # noqa: E402
+import stripformer_reference as sr  # noqa: E402
 
 FLUSH_BYTES = 256 << 20
 
@@ -51,6 +59,8 @@ def shrink(shape, f):
     """Spatial dims divided by f (for --smoke), kept even."""
     if len(shape) == 4:
         return [shape[0], shape[1], max(8, shape[2] // f // 8 * 8), max(8, shape[3] // f // 8 * 8)]
+    if len(shape) == 3:                            # attention's qkv [B,T,3F]: fewer sequences, as GpuKernelBench
+        return [max(1, shape[0] // f), shape[1], shape[2]]
     return list(shape)
 
 
@@ -89,7 +99,8 @@ def prior_sampler(cond, noise, nm, lm, sched, L, D, T):
 
 
 def prepare(c, dev, gen, smoke):
-    """A closure running the case once, and whether it is a conv (timed with TF32 too)."""
+    """A closure running the case once, and what its TF32 timing switches on: "conv" (cuDNN), "matmul"
+    (cuBLAS) or None (no TF32 timing)."""
     op = c["op"]
     xs = shrink(c["x"], 8) if smoke else c["x"]
     x = rand(gen, dev, *xs)
@@ -98,12 +109,12 @@ def prepare(c, dev, gen, smoke):
         k, s, p, cout = c["k"], c["stride"], c["pad"], c["cout"]
         w = rand(gen, dev, cout, xs[1], k, k, scale=0.1)
         b = rand(gen, dev, cout)
-        return (lambda: act(F.conv2d(x, w, b, s, p))), True
+        return (lambda: act(F.conv2d(x, w, b, s, p))), "conv"
     if op == "conv_transpose2d":
         k, s, p, cout = c["k"], c["stride"], c["pad"], c["cout"]
         w = rand(gen, dev, xs[1], cout, k, k, scale=0.1)
         b = rand(gen, dev, cout)
-        return (lambda: act(F.conv_transpose2d(x, w, b, s, p))), True
+        return (lambda: act(F.conv_transpose2d(x, w, b, s, p))), "conv"
     if op in ("add", "mul"):
         y = rand(gen, dev, *xs)
         o = torch.empty_like(x)
@@ -169,7 +180,7 @@ def prepare(c, dev, gen, smoke):
     if op == "depthwise_conv2d":
         k = c["k"]
         w = rand(gen, dev, xs[1], 1, k, k, scale=0.3)
-        return (lambda: F.conv2d(x, w, None, 1, k // 2, 1, xs[1])), True
+        return (lambda: F.conv2d(x, w, None, 1, k // 2, 1, xs[1])), "conv"
     if op == "gelu_gate":
         def gate():
             x1, x2 = x.chunk(2, dim=1)
@@ -182,6 +193,29 @@ def prepare(c, dev, gen, smoke):
             t = x.permute(0, 2, 3, 1)
             return (t / torch.sqrt(t.var(-1, keepdim=True, unbiased=False) + 1e-5) * lw).permute(0, 3, 1, 2)
         return bf, False
+    if op == "attention":                          # x is the packed qkv [B,T,3F] of a Linear / 1x1 conv
+        heads = c["heads"]
+        if smoke and xs[2] >= 3 * heads * 64:      # --smoke: heads of d/8 too (PyTorch's CPU matmuls are slow)
+            x = x[:, :, :xs[2] // (24 * heads) * 3 * heads].contiguous()
+        return (lambda: sr.attention(*x.chunk(3, dim=-1), heads)), "matmul"
+    if op == "permute":
+        dims = c["dims"]
+        return (lambda: x.permute(*dims).contiguous()), False
+    if op == "dct2d":
+        mh, mw = lf.dct_matrix(xs[2]).to(dev), lf.dct_matrix(xs[3]).to(dev)
+        if c.get("inverse"):
+            mh, mw = mh.t(), mw.t()
+
+        def dct():   # the official dct2dx: x @ Cw^T, transpose, @ Ch^T, transpose back, contiguous (inverse: C, not C^T)
+            y = (x @ mw.t()).contiguous()
+            return ((y.transpose(-1, -2) @ mh.t()).transpose(-1, -2)).contiguous()
+        return dct, "matmul"
+    if op == "window_channel_attention":
+        heads = c["heads"]
+        t = rand(gen, dev, heads, scale=0.3)
+        w = rand(gen, dev, 64, 64, scale=0.125)
+        b = rand(gen, dev, 64, scale=0.1)
+        return (lambda: lf.window_channel_attention(x, t, w, b, heads)), "matmul"
     raise ValueError("torch_ops.py has no setup for op " + op)
 
 
@@ -237,8 +271,8 @@ def main():
     if dev == "cuda":
         root.update(device=torch.cuda.get_device_name(0), cuda=torch.version.cuda,
                     cudnn=torch.backends.cudnn.version())
-        print("torch_ops.py on %s, torch %s, CUDA %s, cuDNN %s; fp32 (TF32 off), convs also with TF32 on"
-              % (root["device"], torch.__version__, torch.version.cuda, root["cudnn"]))
+        print("torch_ops.py on %s, torch %s, CUDA %s, cuDNN %s; fp32 (TF32 off), convs and matmul-based ops also "
+              "with TF32 on" % (root["device"], torch.__version__, torch.version.cuda, root["cudnn"]))
     flush = torch.empty(FLUSH_BYTES // 4, device=dev) if dev == "cuda" else None
     failed = False
     gen = torch.Generator(device=dev).manual_seed(1)
@@ -248,18 +282,19 @@ def main():
         r = {"name": c["name"], "op": c["op"]}
         try:
             with torch.no_grad():
-                fn, is_conv = prepare(c, dev, gen, a.smoke)
+                fn, tf32 = prepare(c, dev, gen, a.smoke)
                 inner = 1 if a.smoke else c.get("inner", 1)
                 ms = time_case(fn, inner, inner == 1, a.samples, a.budget_ms, 1 if a.smoke else a.warmup, flush,
                                dev == "cuda")
                 r["fp32_ms"], r["fp32_min_ms"], r["samples"] = statistics.median(ms), min(ms), len(ms)
-                if is_conv:
-                    torch.backends.cudnn.allow_tf32 = True
+                if tf32 and not a.smoke:              # TF32 means nothing on the CPU
+                    switch = torch.backends.cudnn if tf32 == "conv" else torch.backends.cuda.matmul
+                    switch.allow_tf32 = True
                     try:
                         ms = time_case(fn, inner, inner == 1, a.samples, a.budget_ms,
                                        1 if a.smoke else a.warmup, flush, dev == "cuda")
                     finally:
-                        torch.backends.cudnn.allow_tf32 = False
+                        switch.allow_tf32 = False
                     r["tf32_ms"] = statistics.median(ms)
             print("%-40s %-16s fp32 %9.4f ms%s" % (c["name"], c["op"], r["fp32_ms"],
                   "   tf32 %9.4f ms" % r["tf32_ms"] if "tf32_ms" in r else ""), flush=True)

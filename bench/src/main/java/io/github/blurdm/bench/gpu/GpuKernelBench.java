@@ -29,7 +29,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Times every CUDA kernel version of each op at the shapes MIMO-UNet+ and the BlurDM prior run
+ * Times every CUDA kernel version of each op at the shapes MIMO-UNet+ and the BlurDM prior run, and at
+ * FFTformer's, Stripformer's and LoFormer-S's own ops' shapes
  * (read from {@code bench/gpu/cases.json}, which {@code bench/gpu/torch_ops.py} reads too), the
  * llm.c way: inputs seeded uniform in [-1,1], a few warm-up launches (NVRTC compiles and module
  * loads stay out), then the median of many samples, each timed with CUDA events on the backend's
@@ -43,7 +44,8 @@ import java.util.Map;
  * <p>Usage: {@code GpuKernelBench [--cases FILE] [--out DIR] [--samples N] [--warmup N]
  * [--budget-ms MS] [--only TEXT] [--cpu-check]}. Exit status 2 when CUDA is not usable here (the
  * reason is printed), 1 when a case failed, 0 otherwise. {@code --cpu-check} needs no GPU: every
- * case at 1/8 of its spatial size, set up and run once on the CPU backend, nothing timed.
+ * case at 1/8 of its spatial size (attention: 1/8 of its sequences), set up and run once on the CPU
+ * backend, nothing timed.
  */
 public final class GpuKernelBench {
     private static final long FLUSH_FLOATS = 64L << 20;       // 256 MiB, over 5x the H100's 50 MB L2
@@ -313,6 +315,8 @@ public final class GpuKernelBench {
         int[] xs = ints(c.get("x"));
         if (shrink && xs.length == 4) {
             xs = new int[] {xs[0], xs[1], Math.max(8, xs[2] / 64 * 8), Math.max(8, xs[3] / 64 * 8)};
+        } else if (shrink && xs.length == 3) {
+            xs = new int[] {Math.max(1, xs[0] / 8), xs[1], xs[2]};        // attention: 1/8 of the sequences
         }
         Tensor x = input("x", 1f, xs);
         List<Tensor> owned = new ArrayList<>();
@@ -446,6 +450,44 @@ public final class GpuKernelBench {
                 Tensor out = own(owned, be.allocate(xs));
                 return new Prepared(op, () -> be.biasFreeLayerNorm(out, x, w, 1e-5f), 4.0 * x.size(),
                         bytes(x, w, out), owned);
+            }
+            case ATTENTION: {
+                // x is qkv [B,T,3F]: F = heads * d features per token, scale 1/sqrt(d) as Stripformer's
+                int heads = c.get("heads").asInt();
+                int f = xs[2] / 3;
+                float scale = (float) (1 / Math.sqrt((double) f / heads));
+                Tensor out = own(owned, be.allocate(OpShapes.attention(x, heads, scale)));
+                // q k^T and P v: 2 x (2 T^2 F) per sequence
+                double flops = 4.0 * xs[0] * xs[1] * (double) xs[1] * f;
+                return new Prepared(op, () -> be.attention(out, x, heads, scale), flops, bytes(x, out), owned);
+            }
+            case PERMUTE: {
+                int[] dims = ints(c.get("dims"));
+                Tensor out = own(owned, be.allocate(OpShapes.permute(x, dims)));
+                return new Prepared(op, () -> be.permute(out, x, dims), 0, bytes(x, out), owned);
+            }
+            case DCT2D: {
+                boolean inverse = c.path("inverse").asBoolean(false);
+                Tensor out = own(owned, be.allocate(OpShapes.dct2d(x)));
+                // the two products per plane: width side H x W x W, height side H x H x W multiply-adds
+                double flops = 2.0 * xs[0] * xs[1] * ((double) xs[2] * xs[3] * xs[3] + (double) xs[2] * xs[2] * xs[3]);
+                return new Prepared(op, () -> be.dct2d(out, x, inverse), flops, bytes(x, out), owned);
+            }
+            case WINDOW_CHANNEL_ATTENTION: {
+                int heads = c.get("heads").asInt();
+                int p = OpShapes.ATTENTION_WINDOW * OpShapes.ATTENTION_WINDOW;
+                Tensor temperature = input("temperature", 0.3f, heads);
+                Tensor w = input("w", 0.125f, p, p);
+                Tensor b = input("b", 0.1f, p);
+                Tensor out = own(owned, be.allocate(OpShapes.windowChannelAttention(x, temperature, w, b)));
+                int ch = xs[1] / 3;
+                int d = ch / heads;
+                int ws = OpShapes.ATTENTION_WINDOW;
+                double windows = (double) ((xs[2] + ws - 1) / ws) * ((xs[3] + ws - 1) / ws);
+                // per window and head: q k^T and S v (2 x 2 d^2 64), the window MLP on v (2 d 64^2)
+                double flops = xs[0] * windows * heads * (4.0 * d * d * p + 2.0 * d * p * p);
+                return new Prepared(op, () -> be.windowChannelAttention(out, x, temperature, w, b), flops,
+                        bytes(x, temperature, w, b, out), owned);
             }
             default:
                 throw new IllegalArgumentException("GpuKernelBench has no setup for op " + op.id());
