@@ -79,7 +79,7 @@ public final class GpuModelCheck {
         FFTFORMER("fftformer", "FFTformer (dim 48, [6,6,12], 4 refinement) with the BlurDM prior", "128x128",
                 () -> new Fftformer(FftformerConfig.paper(true))),
         LOFORMER("loformer_s", "LoFormer-S with the BlurDM prior (per-tile pipeline)", "128x128",
-                () -> new LoFormer(LOFORMER_S));
+                () -> new LoFormer(LoFormerConfig.S_PRIOR));
 
         final String id;
         final String description;
@@ -102,10 +102,6 @@ public final class GpuModelCheck {
             throw new IllegalArgumentException("unknown model '" + name + "'; one of mimo, stripformer, fftformer, loformer");
         }
     }
-
-    /** LoFormer-S (BlurDM's LoFormer): dim 32, blocks [1,2,3]/7/[3,2,2], heads [1,2,4]/8/[4,2,1], FFN 2.66, prior 256. */
-    static final LoFormerConfig LOFORMER_S = new LoFormerConfig(32, new int[] {1, 2, 3}, 7, new int[] {3, 2, 2},
-            new int[] {1, 2, 4}, 8, new int[] {4, 2, 1}, new int[] {85, 170, 340}, 680, new int[] {340, 170, 170}, 256);
 
     /** "WxH" as {height, width}. */
     static int[] size(String s) {

@@ -29,8 +29,7 @@ public final class LoFormerProfile {
         int w = args.length > 0 ? Integer.parseInt(args[0]) : 384;
         int h = args.length > 1 ? Integer.parseInt(args[1]) : 384;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 1;
-        LoFormerConfig c = new LoFormerConfig(32, new int[] {1, 2, 3}, 7, new int[] {3, 2, 2}, new int[] {1, 2, 4}, 8,
-                new int[] {4, 2, 1}, new int[] {85, 170, 340}, 680, new int[] {340, 170, 170}, 256);
+        LoFormerConfig c = LoFormerConfig.S_PRIOR;
         CpuBackend cpu = new CpuBackend();
         try (TimingBackend tb = new TimingBackend(cpu)) {
             LoFormer net = new LoFormer(c);

@@ -15,6 +15,10 @@ import java.util.TreeSet;
 public record LoFormerConfig(int dim, int[] encBlocks, int midBlocks, int[] decBlocks, int[] encHeads, int midHeads,
                              int[] decHeads, int[] encHidden, int midHidden, int[] decHidden, int latent) {
 
+    /** LoFormer-S with the BlurDM prior (spec 5.4, keys/loformer_s_prior.tsv): FFN factor 2.66, latent 256. */
+    public static final LoFormerConfig S_PRIOR = new LoFormerConfig(32, new int[] {1, 2, 3}, 7, new int[] {3, 2, 2},
+            new int[] {1, 2, 4}, 8, new int[] {4, 2, 1}, new int[] {85, 170, 340}, 680, new int[] {340, 170, 170}, 256);
+
     public LoFormerConfig {
         int levels = encBlocks.length;
         if (dim < 1 || levels < 1 || decBlocks.length != levels || encHeads.length != levels

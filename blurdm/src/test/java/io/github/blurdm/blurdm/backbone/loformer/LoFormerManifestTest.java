@@ -55,6 +55,9 @@ class LoFormerManifestTest {
         assertEquals(want.keySet(), got.keySet());
         want.forEach((k, v) -> assertArrayEquals(v, got.get(k), k));
         assertEquals(17_040_581L, net.parameterCount());
+        Map<String, long[]> named = StateLoader.expectedShapes(new LoFormer(LoFormerConfig.S_PRIOR));
+        assertEquals(want.keySet(), named.keySet());
+        want.forEach((k, v) -> assertArrayEquals(v, named.get(k), "S_PRIOR " + k));
     }
 
     @Test
