@@ -94,8 +94,8 @@ public final class SideBySide {
                             }
                             Files.write(outDir.resolve("ours_u8.bin"), u8);
                         }
-                        System.out.printf("{\"vmhwm_kb\": %d, \"rss_kb\": %d, \"heap_max_mb\": %d}%n", status("VmHWM"),
-                                status("VmRSS"), Runtime.getRuntime().maxMemory() >> 20);
+                        System.out.printf("{\"vmhwm_kb\": %d, \"rss_kb\": %d, \"heap_max_mb\": %d, \"pool\": \"%s\"}%n",
+                                status("VmHWM"), status("VmRSS"), Runtime.getRuntime().maxMemory() >> 20, b.poolStats());
                         System.out.flush();
                         return;
                     }

@@ -120,6 +120,7 @@ final class AttentionVector {
     private static void longScores(float[] in, int qBase, int row, int f, int t, int tp, int d, float scale, int q0,
                                    int q1, float[] sc) {
         int kBase = qBase + f;
+        float[] dots = new float[2 * QB];
         for (int i = 0; i < (q1 - q0) * tp; i++) {
             sc[i] = 0f;
         }
@@ -137,54 +138,27 @@ final class AttentionVector {
                 for (; j + 2 <= t; j += 2) {
                     int k0 = kBase + j * row;
                     int k1 = k0 + row;
-                    FloatVector p00 = FloatVector.zero(S);
-                    FloatVector p01 = p00;
-                    FloatVector p10 = p00;
-                    FloatVector p11 = p00;
-                    FloatVector p20 = p00;
-                    FloatVector p21 = p00;
-                    FloatVector p30 = p00;
-                    FloatVector p31 = p00;
-                    for (int c = c0; c < bound; c += L) {
-                        FloatVector x0 = FloatVector.fromArray(S, in, k0 + c);
-                        FloatVector x1 = FloatVector.fromArray(S, in, k1 + c);
-                        FloatVector y = FloatVector.fromArray(S, in, a0 + c);
-                        p00 = y.fma(x0, p00);
-                        p01 = y.fma(x1, p01);
-                        y = FloatVector.fromArray(S, in, a1 + c);
-                        p10 = y.fma(x0, p10);
-                        p11 = y.fma(x1, p11);
-                        y = FloatVector.fromArray(S, in, a2 + c);
-                        p20 = y.fma(x0, p20);
-                        p21 = y.fma(x1, p21);
-                        y = FloatVector.fromArray(S, in, a3 + c);
-                        p30 = y.fma(x0, p30);
-                        p31 = y.fma(x1, p31);
-                    }
-                    sc[s0 + j] += p00.reduceLanes(VectorOperators.ADD) + tail(in, a0, k0, bound, c1);
-                    sc[s0 + j + 1] += p01.reduceLanes(VectorOperators.ADD) + tail(in, a0, k1, bound, c1);
+                    keyPairTile(in, a0, a1, a2, a3, k0, k1, c0, bound, dots);
+                    sc[s0 + j] += dots[0] + tail(in, a0, k0, bound, c1);
+                    sc[s0 + j + 1] += dots[1] + tail(in, a0, k1, bound, c1);
                     if (n > 1) {
-                        sc[s0 + tp + j] += p10.reduceLanes(VectorOperators.ADD) + tail(in, a1, k0, bound, c1);
-                        sc[s0 + tp + j + 1] += p11.reduceLanes(VectorOperators.ADD) + tail(in, a1, k1, bound, c1);
+                        sc[s0 + tp + j] += dots[2] + tail(in, a1, k0, bound, c1);
+                        sc[s0 + tp + j + 1] += dots[3] + tail(in, a1, k1, bound, c1);
                     }
                     if (n > 2) {
-                        sc[s0 + 2 * tp + j] += p20.reduceLanes(VectorOperators.ADD) + tail(in, a2, k0, bound, c1);
-                        sc[s0 + 2 * tp + j + 1] += p21.reduceLanes(VectorOperators.ADD) + tail(in, a2, k1, bound, c1);
+                        sc[s0 + 2 * tp + j] += dots[4] + tail(in, a2, k0, bound, c1);
+                        sc[s0 + 2 * tp + j + 1] += dots[5] + tail(in, a2, k1, bound, c1);
                     }
                     if (n > 3) {
-                        sc[s0 + 3 * tp + j] += p30.reduceLanes(VectorOperators.ADD) + tail(in, a3, k0, bound, c1);
-                        sc[s0 + 3 * tp + j + 1] += p31.reduceLanes(VectorOperators.ADD) + tail(in, a3, k1, bound, c1);
+                        sc[s0 + 3 * tp + j] += dots[6] + tail(in, a3, k0, bound, c1);
+                        sc[s0 + 3 * tp + j + 1] += dots[7] + tail(in, a3, k1, bound, c1);
                     }
                 }
                 for (; j < t; j++) {
                     int k0 = kBase + j * row;
                     for (int r = 0; r < n; r++) {
                         int a = qBase + (q + r) * row;
-                        FloatVector acc = FloatVector.zero(S);
-                        for (int c = c0; c < bound; c += L) {
-                            acc = FloatVector.fromArray(S, in, a + c).fma(FloatVector.fromArray(S, in, k0 + c), acc);
-                        }
-                        sc[s0 + r * tp + j] += acc.reduceLanes(VectorOperators.ADD) + tail(in, a, k0, bound, c1);
+                        sc[s0 + r * tp + j] += dot(in, a, k0, c0, bound) + tail(in, a, k0, bound, c1);
                     }
                 }
             }
@@ -194,6 +168,58 @@ final class AttentionVector {
                 sc[r * tp + j] *= scale;
             }
         }
+    }
+
+    /**
+     * dots = the 8 dot products of queries a0..a3 with keys k0, k1 over features c0..bound (whole vectors),
+     * in the order (a0 k0, a0 k1, a1 k0, ...). A method of its own, called per slice, rather than a loop inside
+     * longScores: each call is short, so it is compiled as a method and stays compiled; inside one long call, a
+     * deoptimisation sent the rest of the call to the interpreter, where every vector operation allocates (a
+     * fifth of Stripformer's first 1280x720 image ran there).
+     */
+    private static void keyPairTile(float[] in, int a0, int a1, int a2, int a3, int k0, int k1, int c0, int bound,
+                                    float[] dots) {
+        FloatVector p00 = FloatVector.zero(S);
+        FloatVector p01 = p00;
+        FloatVector p10 = p00;
+        FloatVector p11 = p00;
+        FloatVector p20 = p00;
+        FloatVector p21 = p00;
+        FloatVector p30 = p00;
+        FloatVector p31 = p00;
+        for (int c = c0; c < bound; c += L) {
+            FloatVector x0 = FloatVector.fromArray(S, in, k0 + c);
+            FloatVector x1 = FloatVector.fromArray(S, in, k1 + c);
+            FloatVector y = FloatVector.fromArray(S, in, a0 + c);
+            p00 = y.fma(x0, p00);
+            p01 = y.fma(x1, p01);
+            y = FloatVector.fromArray(S, in, a1 + c);
+            p10 = y.fma(x0, p10);
+            p11 = y.fma(x1, p11);
+            y = FloatVector.fromArray(S, in, a2 + c);
+            p20 = y.fma(x0, p20);
+            p21 = y.fma(x1, p21);
+            y = FloatVector.fromArray(S, in, a3 + c);
+            p30 = y.fma(x0, p30);
+            p31 = y.fma(x1, p31);
+        }
+        dots[0] = p00.reduceLanes(VectorOperators.ADD);
+        dots[1] = p01.reduceLanes(VectorOperators.ADD);
+        dots[2] = p10.reduceLanes(VectorOperators.ADD);
+        dots[3] = p11.reduceLanes(VectorOperators.ADD);
+        dots[4] = p20.reduceLanes(VectorOperators.ADD);
+        dots[5] = p21.reduceLanes(VectorOperators.ADD);
+        dots[6] = p30.reduceLanes(VectorOperators.ADD);
+        dots[7] = p31.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The dot product of rows a and k over features c0..bound (whole vectors), for an odd key. */
+    private static float dot(float[] in, int a, int k, int c0, int bound) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int c = c0; c < bound; c += L) {
+            acc = FloatVector.fromArray(S, in, a + c).fma(FloatVector.fromArray(S, in, k + c), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     private static float tail(float[] in, int a, int k, int from, int to) {
@@ -219,19 +245,7 @@ final class AttentionVector {
             for (; j < t; j++) {
                 max = Math.max(max, sc[off + j]);
             }
-            FloatVector sum = FloatVector.zero(S);
-            for (j = 0; j < bound; j += L) {
-                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, sc, off + j).sub(max));
-                e.intoArray(sc, off + j);
-                sum = sum.add(e);
-            }
-            float total = sum.reduceLanes(VectorOperators.ADD);
-            for (; j < t; j++) {
-                float e = (float) Math.exp(sc[off + j] - max);
-                sc[off + j] = e;
-                total += e;
-            }
-            inv[r] = 1f / total;
+            inv[r] = 1f / VectorMath.exp(sc, off, t, max);
         }
         return inv;
     }
@@ -250,46 +264,7 @@ final class AttentionVector {
                 int s1 = s0 + Math.min(1, n - 1) * tp;
                 int s2 = s0 + Math.min(2, n - 1) * tp;
                 int s3 = s0 + Math.min(3, n - 1) * tp;
-                FloatVector o00 = FloatVector.zero(S);
-                FloatVector o01 = o00;
-                FloatVector o10 = o00;
-                FloatVector o11 = o00;
-                FloatVector o20 = o00;
-                FloatVector o21 = o00;
-                FloatVector o30 = o00;
-                FloatVector o31 = o00;
-                for (int j = 0, v = vBase + c; j < t; j++, v += row) {
-                    FloatVector v0 = FloatVector.fromArray(S, in, v);
-                    FloatVector v1 = FloatVector.fromArray(S, in, v + L);
-                    FloatVector p = FloatVector.broadcast(S, sc[s0 + j]);
-                    o00 = v0.fma(p, o00);
-                    o01 = v1.fma(p, o01);
-                    p = FloatVector.broadcast(S, sc[s1 + j]);
-                    o10 = v0.fma(p, o10);
-                    o11 = v1.fma(p, o11);
-                    p = FloatVector.broadcast(S, sc[s2 + j]);
-                    o20 = v0.fma(p, o20);
-                    o21 = v1.fma(p, o21);
-                    p = FloatVector.broadcast(S, sc[s3 + j]);
-                    o30 = v0.fma(p, o30);
-                    o31 = v1.fma(p, o31);
-                }
-                int dst = oBase + q * f + c;
-                int r0 = q - q0;
-                o00.mul(inv[r0]).intoArray(o, dst);
-                o01.mul(inv[r0]).intoArray(o, dst + L);
-                if (n > 1) {
-                    o10.mul(inv[r0 + 1]).intoArray(o, dst + f);
-                    o11.mul(inv[r0 + 1]).intoArray(o, dst + f + L);
-                }
-                if (n > 2) {
-                    o20.mul(inv[r0 + 2]).intoArray(o, dst + 2 * f);
-                    o21.mul(inv[r0 + 2]).intoArray(o, dst + 2 * f + L);
-                }
-                if (n > 3) {
-                    o30.mul(inv[r0 + 3]).intoArray(o, dst + 3 * f);
-                    o31.mul(inv[r0 + 3]).intoArray(o, dst + 3 * f + L);
-                }
+                valueTile2(in, vBase + c, row, t, sc, s0, s1, s2, s3, o, oBase + q * f + c, f, inv, q - q0, n);
             }
         }
         for (; c + L <= d; c += L) {
@@ -299,29 +274,7 @@ final class AttentionVector {
                 int s1 = s0 + Math.min(1, n - 1) * tp;
                 int s2 = s0 + Math.min(2, n - 1) * tp;
                 int s3 = s0 + Math.min(3, n - 1) * tp;
-                FloatVector o0 = FloatVector.zero(S);
-                FloatVector o1 = o0;
-                FloatVector o2 = o0;
-                FloatVector o3 = o0;
-                for (int j = 0, v = vBase + c; j < t; j++, v += row) {
-                    FloatVector v0 = FloatVector.fromArray(S, in, v);
-                    o0 = v0.fma(FloatVector.broadcast(S, sc[s0 + j]), o0);
-                    o1 = v0.fma(FloatVector.broadcast(S, sc[s1 + j]), o1);
-                    o2 = v0.fma(FloatVector.broadcast(S, sc[s2 + j]), o2);
-                    o3 = v0.fma(FloatVector.broadcast(S, sc[s3 + j]), o3);
-                }
-                int dst = oBase + q * f + c;
-                int r0 = q - q0;
-                o0.mul(inv[r0]).intoArray(o, dst);
-                if (n > 1) {
-                    o1.mul(inv[r0 + 1]).intoArray(o, dst + f);
-                }
-                if (n > 2) {
-                    o2.mul(inv[r0 + 2]).intoArray(o, dst + 2 * f);
-                }
-                if (n > 3) {
-                    o3.mul(inv[r0 + 3]).intoArray(o, dst + 3 * f);
-                }
+                valueTile1(in, vBase + c, row, t, sc, s0, s1, s2, s3, o, oBase + q * f + c, f, inv, q - q0, n);
             }
         }
         for (; c < d; c++) {
@@ -332,6 +285,79 @@ final class AttentionVector {
                 }
                 o[oBase + (q0 + r) * f + c] = acc * inv[r];
             }
+        }
+    }
+
+    /**
+     * out rows r0..r0+n-1 of one 2-vector chunk (at dst, row stride f) = sum_j p_j v_j times the row's
+     * reciprocal sum, v from feature offset v of key 0 (key stride row). Short methods per register tile, for the
+     * reason given at {@link #keyPairTile}.
+     */
+    private static void valueTile2(float[] in, int v, int row, int t, float[] sc, int s0, int s1, int s2, int s3,
+                                   float[] o, int dst, int f, float[] inv, int r0, int n) {
+        FloatVector o00 = FloatVector.zero(S);
+        FloatVector o01 = o00;
+        FloatVector o10 = o00;
+        FloatVector o11 = o00;
+        FloatVector o20 = o00;
+        FloatVector o21 = o00;
+        FloatVector o30 = o00;
+        FloatVector o31 = o00;
+        for (int j = 0; j < t; j++, v += row) {
+            FloatVector v0 = FloatVector.fromArray(S, in, v);
+            FloatVector v1 = FloatVector.fromArray(S, in, v + L);
+            FloatVector p = FloatVector.broadcast(S, sc[s0 + j]);
+            o00 = v0.fma(p, o00);
+            o01 = v1.fma(p, o01);
+            p = FloatVector.broadcast(S, sc[s1 + j]);
+            o10 = v0.fma(p, o10);
+            o11 = v1.fma(p, o11);
+            p = FloatVector.broadcast(S, sc[s2 + j]);
+            o20 = v0.fma(p, o20);
+            o21 = v1.fma(p, o21);
+            p = FloatVector.broadcast(S, sc[s3 + j]);
+            o30 = v0.fma(p, o30);
+            o31 = v1.fma(p, o31);
+        }
+        o00.mul(inv[r0]).intoArray(o, dst);
+        o01.mul(inv[r0]).intoArray(o, dst + L);
+        if (n > 1) {
+            o10.mul(inv[r0 + 1]).intoArray(o, dst + f);
+            o11.mul(inv[r0 + 1]).intoArray(o, dst + f + L);
+        }
+        if (n > 2) {
+            o20.mul(inv[r0 + 2]).intoArray(o, dst + 2 * f);
+            o21.mul(inv[r0 + 2]).intoArray(o, dst + 2 * f + L);
+        }
+        if (n > 3) {
+            o30.mul(inv[r0 + 3]).intoArray(o, dst + 3 * f);
+            o31.mul(inv[r0 + 3]).intoArray(o, dst + 3 * f + L);
+        }
+    }
+
+    /** {@link #valueTile2} for a 1-vector chunk. */
+    private static void valueTile1(float[] in, int v, int row, int t, float[] sc, int s0, int s1, int s2, int s3,
+                                   float[] o, int dst, int f, float[] inv, int r0, int n) {
+        FloatVector o0 = FloatVector.zero(S);
+        FloatVector o1 = o0;
+        FloatVector o2 = o0;
+        FloatVector o3 = o0;
+        for (int j = 0; j < t; j++, v += row) {
+            FloatVector v0 = FloatVector.fromArray(S, in, v);
+            o0 = v0.fma(FloatVector.broadcast(S, sc[s0 + j]), o0);
+            o1 = v0.fma(FloatVector.broadcast(S, sc[s1 + j]), o1);
+            o2 = v0.fma(FloatVector.broadcast(S, sc[s2 + j]), o2);
+            o3 = v0.fma(FloatVector.broadcast(S, sc[s3 + j]), o3);
+        }
+        o0.mul(inv[r0]).intoArray(o, dst);
+        if (n > 1) {
+            o1.mul(inv[r0 + 1]).intoArray(o, dst + f);
+        }
+        if (n > 2) {
+            o2.mul(inv[r0 + 2]).intoArray(o, dst + 2 * f);
+        }
+        if (n > 3) {
+            o3.mul(inv[r0 + 3]).intoArray(o, dst + 3 * f);
         }
     }
 }

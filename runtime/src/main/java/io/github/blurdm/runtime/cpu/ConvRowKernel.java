@@ -376,13 +376,7 @@ final class ConvRowKernel {
     static void epilogue(float[] dst, int off, int len, float bias, Activation act) {
         Activation.Kind kind = act.kind();
         if (kind == Activation.Kind.GELU) {
-            int j = off;
-            for (; j + L <= off + len; j += L) {
-                VectorMath.gelu(FloatVector.fromArray(S, dst, j).add(bias)).intoArray(dst, j);
-            }
-            for (; j < off + len; j++) {
-                dst[j] = Gelu.apply(dst[j] + bias);
-            }
+            VectorMath.gelu(dst, off, dst, off, len, bias);
             return;
         }
         if (kind == Activation.Kind.NONE && bias == 0f) {

@@ -102,7 +102,7 @@ public final class CpuBackend extends AbstractBackend {
         return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()) + pool.heldBytes();
     }
 
-    /** The array pool's counters ("N reused, M new, K MiB held"). */
+    /** The array pool's counters ("N reused, M new (X MiB), E evicted, K MiB held"). */
     public String poolStats() {
         return pool.stats();
     }

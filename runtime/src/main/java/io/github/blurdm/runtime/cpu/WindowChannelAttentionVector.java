@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code sum_p q[i][p] kT[p][..]} (k transposed per head, rows padded to a whole number of vectors with
  * zeros), the softmax uses the vector exp, O's row i is {@code sum_j S[i][j] v[j][..]} (64 positions = whole
  * vectors), the gate's row i {@code b + sum_q v[i][q] W^T[q][..]} with W^T transposed once per call, and GELU
- * is {@link GeluVector}'s. Parallel over (n, window row), as the reference.
+ * is {@link VectorMath#gelu}'s. Parallel over (n, window row), as the reference.
  */
 final class WindowChannelAttentionVector {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -182,11 +182,11 @@ final class WindowChannelAttentionVector {
         }
     }
 
-    /** work[rrow..+64] *= GELU(gate[..64]). */
+    /** work[rrow..+64] *= GELU(gate[..64]); gate is overwritten. */
     private static void gateMultiply(float[] work, int rrow, float[] gate) {
+        VectorMath.gelu(gate, 0, gate, 0, P, 0f);
         for (int pv = 0; pv < P; pv += L) {
-            FloatVector.fromArray(S, work, rrow + pv).mul(GeluVector.gelu(FloatVector.fromArray(S, gate, pv)))
-                    .intoArray(work, rrow + pv);
+            FloatVector.fromArray(S, work, rrow + pv).mul(FloatVector.fromArray(S, gate, pv)).intoArray(work, rrow + pv);
         }
     }
 
