@@ -314,6 +314,7 @@ def run_case(case, threads, java, log, runs=None, warmup=None):
             "rss_after_load_kb": {"ours": ours.ready["rss_kb"], "torch": theirs.ready["rss_kb"]},
             "peak_rss_kb": {"ours": end["ours"]["vmhwm_kb"], "torch": end["torch"]["vmhwm_kb"]},
             "java_heap_max_mb": end["ours"].get("heap_max_mb"),
+            "java_array_pool": end["ours"].get("pool"),
             "agreement": {
                 "out1_rel_l2": rel_l2(of, tf), "residual_rel_l2": rel_l2(of - x, tf - x),
                 "u8_max_diff": int(diff.max()), "u8_values_differing": int((diff > 0).sum()), "u8_values": int(diff.size),

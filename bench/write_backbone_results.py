@@ -83,12 +83,16 @@ def section(name, out):
         case["width"], case["height"], case["median_s"]["ours"], case["median_s"]["torch"], case["ratio"],
         case["peak_rss_kb"]["ours"] / 1024, case["peak_rss_kb"]["torch"] / 1024, a["out1_rel_l2"],
         a["u8_max_diff"], a["u8_values_differing"], a["u8_values"]))
+    heap = ("the JVM with its default heap sizing (maximum %s MiB) and collector" % case["java_heap_max_mb"]
+            if case.get("java_heap_max_mb") else "the JVM with its default heap sizing and collector")
+    pool = (" The CPU backend's array pool at the end: %s." % case["java_array_pool"]
+            if case.get("java_array_pool") else "")
     if case["peak_rss_kb"]["ours"] > case["peak_rss_kb"]["torch"]:
-        lines += ["", "Peak memory: **ours is above PyTorch's** here (%.0f%%). The JVM ran with its default heap "
-                  "sizing (a maximum of a quarter of the machine's memory, which the parallel collector grows into "
-                  "before it collects), so this RSS is an upper bound of what the engine needs, not its working set; "
-                  "not yet measured with a capped heap." % (
-                      100.0 * case["peak_rss_kb"]["ours"] / case["peak_rss_kb"]["torch"] - 100)]
+        lines += ["", "Peak memory: **ours is above PyTorch's** here (%.0f%%), %s.%s" % (
+            100.0 * case["peak_rss_kb"]["ours"] / case["peak_rss_kb"]["torch"] - 100, heap, pool)]
+    else:
+        lines += ["", "Peak memory: ours is %.0f%% of PyTorch's, %s.%s" % (
+            100.0 * case["peak_rss_kb"]["ours"] / case["peak_rss_kb"]["torch"], heap, pool)]
     lines += ["", "### Ops (JMH, vector path, vs bench/%s_ops.py)" % name, "", t["ops"], "",
               "| op | shape | ours, vector (ms) | PyTorch (ms) | ratio |", "|---|---|---|---|---|"]
     for op in ops["ops"]:

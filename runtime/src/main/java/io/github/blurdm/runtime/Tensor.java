@@ -100,7 +100,11 @@ public final class Tensor implements AutoCloseable {
         return storage instanceof HostStorage;
     }
 
-    /** The backing array of a host tensor (shared, not copied). */
+    /**
+     * The backing array of a host tensor (shared, not copied). It may be longer than {@link #size()}
+     * (a backend's pooled arrays are): the elements are its first {@code size()}; use
+     * {@link #toArray()} for an array of exactly those.
+     */
     public float[] data() {
         if (storage instanceof HostStorage h) {
             return h.data();

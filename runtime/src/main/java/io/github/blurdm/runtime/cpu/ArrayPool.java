@@ -1,20 +1,30 @@
 package io.github.blurdm.runtime.cpu;
 
 import java.util.ArrayDeque;
-import java.util.Iterator;
+import java.util.Arrays;
 
 /**
- * Reuses released {@code float[]}s by exact length, so a forward pass that allocates the same
- * feature-map sizes over and over neither zeroes nor garbage-collects hundreds of megabytes per
- * image. Holds at most {@code maxBytes}, the most recently released arrays first: a newly released
- * array evicts the least recently released ones (left to the collector), because a network repeats
- * its recent sizes (a stack of identical blocks) far more often than sizes of layers long past.
- * Keeping the oldest instead filled the pool with the encoder's sizes and turned every later block's
- * allocation into a new array (Stripformer at 1280x720: 28 GB allocated per image, the heap grown to
- * its maximum). When a new array does not fit the heap every held one is dropped before the
- * allocation is retried. Thread-safe.
+ * Reuses released {@code float[]}s, so a forward pass that allocates feature maps over and over
+ * neither zeroes nor garbage-collects hundreds of megabytes per image. A request for {@code n}
+ * floats gets the shortest held array of {@code n} to {@code MAX_SLACK * n} floats (a tensor's
+ * array may be longer than the tensor): a network needs few arrays at once but of many sizes
+ * (Stripformer at 1280x720 has about 1.3 GB in use at its peak, spread over dozens of lengths),
+ * so matching exact lengths kept a set of arrays per length, 4.8 GB in all, or with a cap evicted
+ * and re-allocated 7.9 GB per image; best fit needs 2.0 GB and allocates nothing after it (traced
+ * and replayed over policies: bench notes in RESULTS.md). Holds at most {@code maxBytes}, the most
+ * recently released arrays first: a newly released array evicts the least recently released ones
+ * (left to the collector), because a network repeats its recent sizes (a stack of identical
+ * blocks) far more often than sizes of layers long past. When a new array does not fit the heap
+ * every held one is dropped before the allocation is retried. Thread-safe.
+ *
+ * <p>With assertions enabled (tests) the part of a reused array past {@code n} is filled with NaN,
+ * so that a kernel reading past its tensor's size shows up in its results.
  */
 final class ArrayPool {
+    /** The longest array a request may get, as a multiple of its length (bounds the waste of one tensor). */
+    static final int MAX_SLACK = 8;
+    private static final boolean POISON_SLACK = ArrayPool.class.desiredAssertionStatus();
+
     /** Held arrays, most recently released first. A forward pass holds tens, so scans are cheap. */
     private final ArrayDeque<float[]> held = new ArrayDeque<>();
     private final long maxBytes;
@@ -28,16 +38,26 @@ final class ArrayPool {
         this.maxBytes = maxBytes;
     }
 
-    /** An array of exactly {@code n} floats with unspecified contents. */
+    /** An array of at least {@code n} floats (at most {@code MAX_SLACK * n}) with unspecified contents. */
     synchronized float[] take(int n) {
-        for (Iterator<float[]> it = held.iterator(); it.hasNext(); ) {
-            float[] a = it.next();
-            if (a.length == n) {
-                it.remove();
-                heldBytes -= 4L * n;
-                hits++;
-                return a;
+        float[] best = null;
+        long longest = (long) MAX_SLACK * n;
+        for (float[] a : held) {
+            if (a.length >= n && a.length <= longest && (best == null || a.length < best.length)) {
+                best = a;
+                if (a.length == n) {
+                    break;
+                }
             }
+        }
+        if (best != null) {
+            held.removeFirstOccurrence(best);
+            heldBytes -= 4L * best.length;
+            hits++;
+            if (POISON_SLACK) {
+                Arrays.fill(best, n, best.length, Float.NaN);
+            }
+            return best;
         }
         misses++;
         newBytes += 4L * n;

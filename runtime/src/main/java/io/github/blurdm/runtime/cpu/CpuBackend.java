@@ -82,7 +82,10 @@ public final class CpuBackend extends AbstractBackend {
         return true;
     }
 
-    /** Contents are unspecified: arrays released earlier are reused (see {@link #release}). */
+    /**
+     * Contents are unspecified: arrays released earlier are reused (see {@link #release}), and the
+     * tensor's array may be longer than its size (elements past {@code size()} belong to no one).
+     */
     @Override
     public Tensor allocate(int... shape) {
         return new Tensor(new HostStorage(pool.take((int) Tensor.checkedSize(shape))), shape);
@@ -90,7 +93,7 @@ public final class CpuBackend extends AbstractBackend {
 
     @Override
     public void release(Tensor t) {
-        if (t != null && t.storage() instanceof HostStorage h && h.data().length == t.size()) {
+        if (t != null && t.storage() instanceof HostStorage h) {
             pool.give(h.data());
         }
     }
