@@ -11,6 +11,7 @@
 #   NOTE='...' bench/run_all_cpu.sh                # a remark printed under the machine table
 set -euo pipefail
 cd "$(dirname "$0")/.."
+/usr/bin/python3 bench/torch_blas.py --require-optimized > /dev/null   # PyTorch on the reference BLAS: no comparison
 THREADS="${THREADS:-2}"
 PY=/usr/bin/python3
 JAR=bench/target/blurdm-bench.jar

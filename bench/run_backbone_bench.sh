@@ -9,6 +9,7 @@
 #   THREADS=2 SIZE=1280x720 RUNS=0 bench/run_backbone_bench.sh stripformer
 set -euo pipefail
 cd "$(dirname "$0")/.."
+/usr/bin/python3 bench/torch_blas.py --require-optimized > /dev/null   # PyTorch on the reference BLAS: no comparison
 NAME="${1:?usage: run_backbone_bench.sh stripformer|fftformer}"
 case "$NAME" in
   stripformer) JMH='ops.AttentionBench' ;;

@@ -13,6 +13,7 @@
 # and compares against the faster of the two.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+/usr/bin/python3 bench/torch_blas.py --require-optimized > /dev/null   # PyTorch on the reference BLAS: no comparison
 THREADS="${THREADS:-2}"
 PY=/usr/bin/python3
 JAR=bench/target/blurdm-bench.jar

@@ -7,6 +7,7 @@
 #   THREADS=2 SIZE=1280x720 RUNS=1 bench/run_loformer_bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+/usr/bin/python3 bench/torch_blas.py --require-optimized > /dev/null   # PyTorch on the reference BLAS: no comparison
 THREADS="${THREADS:-2}"
 SIZE="${SIZE:-1280x720}"
 RUNS="${RUNS:-1}"

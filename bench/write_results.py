@@ -10,6 +10,7 @@ import datetime
 import json
 import os
 import subprocess
+from torch_blas import blas_library
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--script", required=True, help="the command named as the generator")
@@ -68,7 +69,7 @@ w("|---|---|")
 w("| git commit | `%s` |" % commit)
 w("| CPU | %s (family %s, model %s; %s), %s cores (lscpu), %s GiB RAM |" % (cpu, family, model, isa, cores, mem))
 w("| JDK | %s, `--add-modules jdk.incubator.vector` |" % jdk)
-w("| PyTorch | %s (mkldnn available: %s) |" % (ptb["torch"], ptb["mkldnn"]))
+w("| PyTorch | %s (mkldnn available: %s; BLAS `%s`) |" % (ptb["torch"], ptb["mkldnn"], blas_library()))
 w("| threads | %s (ours: `-Dblurdm.threads`; PyTorch: `torch.set_num_threads`) |" % os.environ["THREADS"])
 w("| load average | %s at start, %s at end |" % (os.environ["LOAD_START"], os.environ["LOAD_END"]))
 w("| GPU | not run on a GPU here; the GPU comparison (ours vs PyTorch eager / torch.compile on one H100 or H200) is `bench/gpu/run.sh`, see `bench/README.md` |")
