@@ -1,7 +1,10 @@
 package io.github.blurdm.blurdm.cli;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 
@@ -17,5 +20,18 @@ record CliRun(int code, String out, String err) {
         cl.setErr(new PrintWriter(err));
         int code = cl.execute(Stream.of(args).map(String::valueOf).toArray(String[]::new));
         return new CliRun(code, out.toString(), err.toString());
+    }
+
+    /** {@link #of} with System.err captured too (the log lines go there), appended to err. */
+    static CliRun logged(Object... args) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            CliRun r = of(args);
+            return new CliRun(r.code(), r.out(), r.err() + log.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(old);
+        }
     }
 }

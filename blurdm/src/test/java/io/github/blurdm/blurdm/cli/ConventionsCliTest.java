@@ -6,14 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.blurdm.blurdm.ConventionRules;
-import io.github.blurdm.blurdm.pipeline.Images;
-import io.github.blurdm.runtime.Tensor;
 import io.github.blurdm.weights.SafetensorsFile;
-import io.github.blurdm.weights.TensorData;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,57 +17,24 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code weights convert} keeping the conventions in the metadata.
  */
 class ConventionsCliTest {
+    private static final CliFixtures FIXTURES = new CliFixtures("mimo_original");
+
     @TempDir
     Path dir;
 
-    private static Path fixture(String name) throws Exception {
-        return Path.of(ConventionsCliTest.class.getResource("/fixtures/mimo_original/" + name).toURI());
-    }
-
-    private static Tensor fixtureTensor(String key) throws Exception {
-        try (SafetensorsFile f = SafetensorsFile.open(fixture("cases.safetensors"))) {
-            TensorData t = f.get(key);
-            return Tensor.of(t.toFloats(), t.intShape());
-        }
-    }
-
-    /** Runs the command with System.err captured too (the log lines go there), appended to err. */
-    private static CliRun runLogged(Object... args) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-        try {
-            CliRun r = CliRun.of(args);
-            return new CliRun(r.code(), r.out(), r.err() + log.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(old);
-        }
-    }
-
     private Path image(String id) throws Exception {
-        Path png = dir.resolve("in").resolve(id + ".png");
-        Files.createDirectories(png.getParent());
-        Images.writePng(Images.fromRgb(fixtureTensor(id + "/image")), png);
-        return png;
-    }
-
-    private static void assertImage(Path png, String key) throws Exception {
-        float[] got = Images.toRgb(Images.read(png)).data();
-        float[] want = fixtureTensor(key).data();
-        assertEquals(want.length, got.length);
-        for (int i = 0; i < want.length; i++) {
-            assertTrue(Math.abs(got[i] - want[i]) <= 1, key + " value " + i + ": " + got[i] + " vs " + want[i]);
-        }
+        return FIXTURES.png(dir.resolve("in"), id + "/image", id);
     }
 
     @Test
     void anOriginalReleaseDeblursAsItsEvalPyAndSaysWhy() throws Exception {
         Path out = dir.resolve("out");
         for (String id : new String[] {"m4", "odd"}) {
-            CliRun r = runLogged("deblur", "--weights", fixture("MIMO-UNetPlus-small.pkl"), "--backend", "cpu",
+            CliRun r = CliRun.logged("deblur", "--weights", FIXTURES.file("MIMO-UNetPlus-small.pkl"), "--backend",
+                    "cpu",
                     "--progress", "none", image(id), "--out", out);
             assertEquals(0, r.code(), r.err());
-            assertImage(out.resolve(id + ".png"), "plus/" + id + "/result");
+            FIXTURES.assertWithinOneLevel(out.resolve(id + ".png"), "plus/" + id + "/result");
             assertTrue(r.err().contains("MIMO-UNetPlus-small.pkl: conventions original (as chosj95/MIMO-UNet eval.py: "
                     + "v/255; ") && r.err().contains("layout {'model': ...}, no prior keys"), r.err());
         }
@@ -83,13 +43,14 @@ class ConventionsCliTest {
     @Test
     void conventionsOverridesAndABadValueIsAUsageError() throws Exception {
         Path out = dir.resolve("out");
-        CliRun r = runLogged("deblur", "--weights", fixture("MIMO-UNetPlus-small.zip.pkl"), "--backend", "cpu",
+        CliRun r = CliRun.logged("deblur", "--weights", FIXTURES.file("MIMO-UNetPlus-small.zip.pkl"), "--backend",
+                "cpu",
                 "--progress", "none", "--conventions", "blurdm", image("m8"), "--out", out);
         assertEquals(0, r.code(), r.err());
-        assertImage(out.resolve("m8.png"), "blurdm/m8/result");
+        FIXTURES.assertWithinOneLevel(out.resolve("m8.png"), "blurdm/m8/result");
         assertTrue(r.err().contains("conventions blurdm (") && r.err().contains("set explicitly (the file alone "
                 + "gives original: "), r.err());
-        r = CliRun.of("deblur", "--weights", fixture("MIMO-UNetPlus-small.pkl"), "--conventions", "authors",
+        r = CliRun.of("deblur", "--weights", FIXTURES.file("MIMO-UNetPlus-small.pkl"), "--conventions", "authors",
                 image("m8"), "--out", out);
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--conventions must be 'original' (the authors' release: their eval.py's "
@@ -98,14 +59,14 @@ class ConventionsCliTest {
 
     @Test
     void inspectSaysWhichConventionsAndWhy() throws Exception {
-        CliRun r = CliRun.of("weights", "inspect", fixture("MIMO-UNet-small.pkl"));
+        CliRun r = CliRun.of("weights", "inspect", FIXTURES.file("MIMO-UNet-small.pkl"));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("conventions original (as chosj95/MIMO-UNet eval.py: v/255; reflect pad "
                 + "right/bottom to a multiple of 4; clamp [0, 1]; +0.5/255, x255, truncate (eval.py's to_pil_image)): "
                 + "an original MIMO-UNet (base 4, 1 ResBlock) release: layout {'model': ...}, no prior keys"),
                 r.out());
         assertTrue(r.out().contains("other entries:") && r.out().contains("optimizer"), r.out());
-        r = CliRun.of("weights", "inspect", fixture("blurdm-layout.pth"));
+        r = CliRun.of("weights", "inspect", FIXTURES.file("blurdm-layout.pth"));
         assertTrue(r.out().contains("conventions blurdm (as BlurDM's MIMO-UNet deblur_predict.py: v/255 - 0.5; "),
                 r.out());
         r = CliRun.of("weights", "inspect", Path.of("../weights/src/test/resources/checkpoints/plain.pth"));
@@ -116,7 +77,7 @@ class ConventionsCliTest {
     @Test
     void convertRecordsTheConventionsSoTheConvertedFileKeepsThem() throws Exception {
         Path st = dir.resolve("plus.safetensors");
-        CliRun r = CliRun.of("weights", "convert", fixture("MIMO-UNetPlus-small.pkl"), st);
+        CliRun r = CliRun.of("weights", "convert", FIXTURES.file("MIMO-UNetPlus-small.pkl"), st);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("conventions original (") && r.out().contains("(recorded as conventions = original)"),
                 r.out());
@@ -126,16 +87,18 @@ class ConventionsCliTest {
                     f.metadata().get(ConventionRules.METADATA_REASON_KEY));
         }
         Path out = dir.resolve("out");
-        r = runLogged("deblur", "--weights", st, "--backend", "cpu", "--progress", "none", image("odd"), "--out", out);
+        r = CliRun.logged("deblur", "--weights", st, "--backend", "cpu", "--progress", "none", image("odd"),
+                "--out", out);
         assertEquals(0, r.code(), r.err());
-        assertImage(out.resolve("odd.png"), "plus/odd/result");
+        FIXTURES.assertWithinOneLevel(out.resolve("odd.png"), "plus/odd/result");
         assertTrue(r.err().contains("conventions original (") && r.err().contains("recorded in the file's metadata "
                 + "(conventions = original; at conversion: an original MIMO-UNet (base 4, 2 ResBlocks) release"), r.err());
         // re-converting keeps them; --conventions records another choice
         Path again = dir.resolve("again.safetensors");
         assertEquals(0, CliRun.of("weights", "convert", st, again).code());
         Path forced = dir.resolve("forced.safetensors");
-        assertEquals(0, CliRun.of("weights", "convert", fixture("MIMO-UNetPlus-small.pkl"), forced, "--conventions",
+        assertEquals(0, CliRun.of("weights", "convert", FIXTURES.file("MIMO-UNetPlus-small.pkl"), forced,
+                "--conventions",
                 "blurdm").code());
         try (SafetensorsFile a = SafetensorsFile.open(again); SafetensorsFile b = SafetensorsFile.open(forced)) {
             assertEquals("original", a.metadata().get(ConventionRules.METADATA_KEY));
@@ -150,7 +113,7 @@ class ConventionsCliTest {
         try (SafetensorsFile f = SafetensorsFile.open(prior)) {
             assertNull(f.metadata().get(ConventionRules.METADATA_KEY));
         }
-        r = CliRun.of("weights", "convert", fixture("MIMO-UNetPlus-small.pkl"), dir.resolve("x.safetensors"),
+        r = CliRun.of("weights", "convert", FIXTURES.file("MIMO-UNetPlus-small.pkl"), dir.resolve("x.safetensors"),
                 "--conventions", "eval");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--conventions must be 'original'") && r.err().contains("found 'eval'"), r.err());

@@ -3,17 +3,11 @@ package io.github.blurdm.blurdm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.blurdm.blurdm.pipeline.Images;
-import io.github.blurdm.runtime.Tensor;
 import io.github.blurdm.weights.NpyFile;
 import io.github.blurdm.weights.SafetensorsFile;
 import io.github.blurdm.weights.SafetensorsWriter;
 import io.github.blurdm.weights.StateDict;
 import io.github.blurdm.weights.TensorData;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,50 +23,20 @@ import org.junit.jupiter.api.io.TempDir;
  * lists every bad name.
  */
 class FftformerCliTest {
+    private static final CliFixtures FIXTURES = new CliFixtures("fftformer");
+
     @TempDir
     Path dir;
 
-    private static Path fixture(String name) throws Exception {
-        return Path.of(FftformerCliTest.class.getResource("/fixtures/fftformer/" + name).toURI());
-    }
-
-    private static Tensor fixtureTensor(String key) throws Exception {
-        try (SafetensorsFile f = SafetensorsFile.open(fixture("cases.safetensors"))) {
-            TensorData t = f.get(key);
-            return Tensor.of(t.toFloats(), t.intShape());
-        }
-    }
-
-    /** Runs the command with System.err captured too (the log lines go there), appended to err. */
-    private static CliRun runLogged(Object... args) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-        try {
-            CliRun r = CliRun.of(args);
-            return new CliRun(r.code(), r.out(), r.err() + log.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(old);
-        }
-    }
-
     private Path image(String model, String id) throws Exception {
-        Path png = dir.resolve("in").resolve(id + ".png");
-        Files.createDirectories(png.getParent());
-        Images.writePng(Images.fromRgb(fixtureTensor(model + "/" + id + "/image")), png);
-        return png;
+        return FIXTURES.png(dir.resolve("in"), model + "/" + id + "/image", id);
     }
 
+    /** Within one level, and at most one value in a thousand off by one. */
     private static void assertImage(Path png, String key) throws Exception {
-        float[] got = Images.toRgb(Images.read(png)).data();
-        float[] want = fixtureTensor(key).data();
-        assertEquals(want.length, got.length);
-        int off = 0;
-        for (int i = 0; i < want.length; i++) {
-            assertTrue(Math.abs(got[i] - want[i]) <= 1, key + " value " + i + ": " + got[i] + " vs " + want[i]);
-            off += got[i] != want[i] ? 1 : 0;
-        }
-        assertTrue(off <= Math.max(1, want.length / 1000), key + ": " + off + " values off by one");
+        int off = FIXTURES.assertWithinOneLevel(png, key);
+        int values = FIXTURES.tensor(key).size();
+        assertTrue(off <= Math.max(1, values / 1000), key + ": " + off + " values off by one");
     }
 
     @Test
@@ -80,14 +44,15 @@ class FftformerCliTest {
         Path out = dir.resolve("out");
         Path priors = dir.resolve("priors");
         for (String id : new String[] {"c0", "c1"}) {
-            CliRun r = runLogged("deblur", "--weights", fixture("blurdm_stage3.pth"), "--noise",
-                    fixture("noise_" + id + ".npy"), "--backend", "cpu", "--progress", "none", "--save-prior", priors,
+            CliRun r = CliRun.logged("deblur", "--weights", FIXTURES.file("blurdm_stage3.pth"), "--noise",
+                    FIXTURES.file("noise_" + id + ".npy"), "--backend", "cpu", "--progress", "none", "--save-prior",
+                    priors,
                     image("prior", id), "--out", out);
             assertEquals(0, r.code(), r.err());
             assertImage(out.resolve(id + ".png"), "prior/" + id + "/result");
             NpyFile p = NpyFile.read(priors.resolve(id + ".prior.npy"));
             assertEquals("[1, 8]", java.util.Arrays.toString(p.shape()));
-            float[] want = fixtureTensor("prior/" + id + "/prior").data();
+            float[] want = FIXTURES.tensor("prior/" + id + "/prior").data();
             double num = 0;
             double den = 0;
             for (int i = 0; i < want.length; i++) {
@@ -104,7 +69,8 @@ class FftformerCliTest {
     void theOriginalReleaseLayoutDeblursAsItsTestPy() throws Exception {
         Path out = dir.resolve("out");
         for (String id : new String[] {"c0", "c1"}) {
-            CliRun r = runLogged("deblur", "--weights", fixture("original.pth"), "--backend", "cpu", "--progress",
+            CliRun r = CliRun.logged("deblur", "--weights", FIXTURES.file("original.pth"), "--backend", "cpu",
+                    "--progress",
                     "none", "--save-prior", dir.resolve("priors"), image("original", id), "--out", out);
             assertEquals(0, r.code(), r.err());
             assertImage(out.resolve(id + ".png"), "original/" + id + "/result");
@@ -116,23 +82,23 @@ class FftformerCliTest {
 
     @Test
     void inspectNamesTheBackboneAndConvertKeepsIt() throws Exception {
-        CliRun r = CliRun.of("weights", "inspect", fixture("blurdm_stage3.pth"));
+        CliRun r = CliRun.of("weights", "inspect", FIXTURES.file("blurdm_stage3.pth"));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("backbone  FFTformer dim 3 [1,1,1] + 1 refinement with the BlurDM prior "
                 + "(architecture fftformer; output the network's output"), r.out());
-        r = CliRun.of("weights", "inspect", fixture("original.pth"));
+        r = CliRun.of("weights", "inspect", FIXTURES.file("original.pth"));
         assertTrue(r.out().contains("backbone  FFTformer dim 3 [1,1,1] + 2 refinement (architecture fftformer")
                 && r.out().contains("conventions original (as kkkls/FFTformer test.py"), r.out());
 
         Path st = dir.resolve("original.safetensors");
-        r = CliRun.of("weights", "convert", fixture("original.pth"), st);
+        r = CliRun.of("weights", "convert", FIXTURES.file("original.pth"), st);
         assertEquals(0, r.code(), r.err());
         try (SafetensorsFile f = SafetensorsFile.open(st)) {
             assertEquals("fftformer", f.metadata().get("architecture"));
             assertEquals("original", f.metadata().get("conventions"));
         }
         Path out = dir.resolve("out");
-        r = runLogged("deblur", "--weights", st, "--backend", "cpu", "--progress", "none", image("original", "c1"),
+        r = CliRun.logged("deblur", "--weights", st, "--backend", "cpu", "--progress", "none", image("original", "c1"),
                 "--out", out);
         assertEquals(0, r.code(), r.err());
         assertImage(out.resolve("c1.png"), "original/c1/result");
@@ -141,7 +107,7 @@ class FftformerCliTest {
     /** One renamed and one missing tensor: still FFTformer (most names are), and loading lists both. */
     @Test
     void aNearMissListsEveryBadName() throws Exception {
-        StateDict sd = StateDict.load(fixture("original.pth"));
+        StateDict sd = StateDict.load(FIXTURES.file("original.pth"));
         List<TensorData> kept = new ArrayList<>();
         for (Map.Entry<String, TensorData> e : sd.tensors().entrySet()) {
             String k = e.getKey();

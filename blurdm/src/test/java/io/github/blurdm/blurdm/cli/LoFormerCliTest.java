@@ -19,24 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
  * original release ({'params': ...}, img_as_ubyte's rounding), a wrong noise row count, and weights inspect/convert.
  */
 class LoFormerCliTest {
+    private static final CliFixtures FIXTURES = new CliFixtures("loformer_small");
+
     @TempDir
     Path dir;
 
-    private static Path fixture(String name) throws Exception {
-        return Path.of(LoFormerCliTest.class.getResource("/fixtures/loformer_small/" + name).toURI());
-    }
-
-    private static Tensor tensor(String key) throws Exception {
-        try (SafetensorsFile f = SafetensorsFile.open(fixture("cases.safetensors"))) {
-            var t = f.get(key);
-            return Tensor.of(t.toFloats(), t.intShape());
-        }
-    }
-
     private Path png(String id) throws Exception {
-        Path p = dir.resolve(id + ".png");
-        Images.writePng(Images.fromRgb(tensor(id + "/image")), p);
-        return p;
+        return FIXTURES.png(dir, id + "/image", id);
     }
 
     private Path npy(String name, Tensor t) throws Exception {
@@ -52,14 +41,15 @@ class LoFormerCliTest {
     @Test
     void aBlurdmCheckpointDeblursWithItsNoisePerTileAndSavesThePrior() throws Exception {
         Path in = png("c2");   // 390x8: two tiles of 384 (width padded to 40)
-        CliRun r = CliRun.of("deblur", "--weights", fixture("blurdm_stage3.pth"), "--backend", "cpu", "--noise",
-                npy("noise.npy", tensor("c2/noise")), "--save-prior", dir.resolve("priors"), "--progress", "none",
+        CliRun r = CliRun.of("deblur", "--weights", FIXTURES.file("blurdm_stage3.pth"), "--backend", "cpu", "--noise",
+                npy("noise.npy", FIXTURES.tensor("c2/noise")), "--save-prior", dir.resolve("priors"), "--progress",
+                "none",
                 "--out", dir.resolve("out"), in);
         assertEquals(0, r.code(), r.err());
-        assertArrayEquals(tensor("c2/result").data(), read(dir.resolve("out/c2.png")));
+        assertArrayEquals(FIXTURES.tensor("c2/result").data(), read(dir.resolve("out/c2.png")));
         NpyFile prior = NpyFile.read(dir.resolve("priors/c2.prior.npy"));
         assertArrayEquals(new long[] {2, 32}, prior.shape());
-        float[] want = tensor("c2/prior").data();
+        float[] want = FIXTURES.tensor("c2/prior").data();
         for (int i = 0; i < want.length; i++) {
             assertEquals(want[i], prior.values()[i], 1e-4 * (1 + Math.abs(want[i])), "prior value " + i);
         }
@@ -68,8 +58,8 @@ class LoFormerCliTest {
     @Test
     void noiseWithTheWrongTileCountFailsThatImageNamingTheShape() throws Exception {
         Path in = png("c1");   // one tile
-        CliRun r = CliRun.of("deblur", "--weights", fixture("blurdm_stage3.pth"), "--backend", "cpu", "--noise",
-                npy("noise.npy", tensor("c2/noise")), "--progress", "none", "--out", dir.resolve("out"), in);
+        CliRun r = CliRun.of("deblur", "--weights", FIXTURES.file("blurdm_stage3.pth"), "--backend", "cpu", "--noise",
+                npy("noise.npy", FIXTURES.tensor("c2/noise")), "--progress", "none", "--out", dir.resolve("out"), in);
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().contains("noise: expected [1, 32]") && r.err().contains("found [2, 32]"), r.err());
     }
@@ -77,20 +67,20 @@ class LoFormerCliTest {
     @Test
     void anOriginalReleaseRunsAsItsAuthorsValPy() throws Exception {
         Path in = png("c5");   // 40x48, one tile: the official quirk fades its first 32 rows and columns
-        CliRun r = CliRun.of("deblur", "--weights", fixture("original_release.pth"), "--backend", "cpu",
+        CliRun r = CliRun.of("deblur", "--weights", FIXTURES.file("original_release.pth"), "--backend", "cpu",
                 "--progress", "none", "--out", dir.resolve("out"), in);
         assertEquals(0, r.code(), r.err());
-        assertArrayEquals(tensor("c5/result").data(), read(dir.resolve("out/c5.png")));
+        assertArrayEquals(FIXTURES.tensor("c5/result").data(), read(dir.resolve("out/c5.png")));
     }
 
     @Test
     void inspectNamesLoFormerAndAConvertedReleaseDeblursTheSame() throws Exception {
-        CliRun r = CliRun.of("weights", "inspect", fixture("original_release.pth"));
+        CliRun r = CliRun.of("weights", "inspect", FIXTURES.file("original_release.pth"));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("LoFormer (dim 4, blocks [1]/1/[1], heads [1]/2/[1])")
                 && r.out().contains("architecture loformer"), r.out());
         Path st = dir.resolve("release.safetensors");
-        r = CliRun.of("weights", "convert", fixture("original_release.pth"), st);
+        r = CliRun.of("weights", "convert", FIXTURES.file("original_release.pth"), st);
         assertEquals(0, r.code(), r.err());
         try (SafetensorsFile f = SafetensorsFile.open(st)) {
             assertEquals("loformer", f.metadata().get("architecture"));
@@ -100,6 +90,6 @@ class LoFormerCliTest {
         r = CliRun.of("deblur", "--weights", st, "--backend", "cpu", "--progress", "none", "--out",
                 dir.resolve("out"), in);
         assertEquals(0, r.code(), r.err());
-        assertArrayEquals(tensor("c5/result").data(), read(dir.resolve("out/c5.png")));
+        assertArrayEquals(FIXTURES.tensor("c5/result").data(), read(dir.resolve("out/c5.png")));
     }
 }

@@ -4,16 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.blurdm.blurdm.pipeline.Images;
-import io.github.blurdm.runtime.Tensor;
 import io.github.blurdm.weights.NpyFile;
-import io.github.blurdm.weights.SafetensorsFile;
 import io.github.blurdm.weights.SafetensorsWriter;
 import io.github.blurdm.weights.StateDict;
 import io.github.blurdm.weights.TensorData;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,62 +22,29 @@ import org.junit.jupiter.api.io.TempDir;
  * backbone; a file that is almost right lists every bad name.
  */
 class StripformerCliTest {
+    private static final CliFixtures FIXTURES = new CliFixtures("stripformer");
+
     @TempDir
     Path dir;
 
-    private static Path fixture(String name) throws Exception {
-        return Path.of(StripformerCliTest.class.getResource("/fixtures/stripformer/" + name).toURI());
-    }
-
-    private static Tensor fixtureTensor(String key) throws Exception {
-        try (SafetensorsFile f = SafetensorsFile.open(fixture("cases.safetensors"))) {
-            TensorData t = f.get(key);
-            return Tensor.of(t.toFloats(), t.intShape());
-        }
-    }
-
-    /** Runs the command with System.err captured too (the log lines go there), appended to err. */
-    private static CliRun runLogged(Object... args) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-        try {
-            CliRun r = CliRun.of(args);
-            return new CliRun(r.code(), r.out(), r.err() + log.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(old);
-        }
-    }
-
     private Path image(String id) throws Exception {
-        Path png = dir.resolve("in").resolve(id + ".png");
-        Files.createDirectories(png.getParent());
-        Images.writePng(Images.fromRgb(fixtureTensor(id + "/image")), png);
-        return png;
-    }
-
-    private static void assertImage(Path png, String key) throws Exception {
-        float[] got = Images.toRgb(Images.read(png)).data();
-        float[] want = fixtureTensor(key).data();
-        assertEquals(want.length, got.length);
-        for (int i = 0; i < want.length; i++) {
-            assertTrue(Math.abs(got[i] - want[i]) <= 1, key + " value " + i + ": " + got[i] + " vs " + want[i]);
-        }
+        return FIXTURES.png(dir.resolve("in"), id + "/image", id);
     }
 
     @Test
     void aBlurdmCheckpointDeblursWithGivenNoiseAndSavesItsPrior() throws Exception {
         Path out = dir.resolve("out");
         Path priors = dir.resolve("priors");
-        CliRun r = runLogged("deblur", "--weights", fixture("blurdm_stage3.pth"), "--noise", fixture("noise_b1.npy"),
+        CliRun r = CliRun.logged("deblur", "--weights", FIXTURES.file("blurdm_stage3.pth"), "--noise",
+                FIXTURES.file("noise_b1.npy"),
                 "--backend", "cpu", "--progress", "none", "--save-prior", priors, image("b1"), "--out", out);
         assertEquals(0, r.code(), r.err());
-        assertImage(out.resolve("b1.png"), "b1/result");
+        FIXTURES.assertWithinOneLevel(out.resolve("b1.png"), "b1/result");
         assertTrue(r.err().contains("conventions blurdm (as BlurDM's Stripformer deblur_predict_ddp.py: v/255 - 0.5; "
                 + "reflect pad right/bottom to a multiple of 32"), r.err());
         NpyFile prior = NpyFile.read(priors.resolve("b1.prior.npy"));
         assertTrue(Arrays.equals(new long[] {1, 16}, prior.shape()), Arrays.toString(prior.shape()));
-        float[] want = fixtureTensor("b1/prior").data();
+        float[] want = FIXTURES.tensor("b1/prior").data();
         double num = 0;
         double den = 0;
         for (int i = 0; i < want.length; i++) {
@@ -96,17 +57,18 @@ class StripformerCliTest {
     @Test
     void theOriginalReleaseDeblursAsItsAuthorsScriptsDo() throws Exception {
         Path out = dir.resolve("out");
-        CliRun r = runLogged("deblur", "--weights", fixture("Stripformer_small.pth"), "--backend", "cpu", "--progress",
+        CliRun r = CliRun.logged("deblur", "--weights", FIXTURES.file("Stripformer_small.pth"), "--backend", "cpu",
+                "--progress",
                 "none", "--save-prior", dir.resolve("priors"), image("o1"), image("o2"), "--out", out);
         assertEquals(0, r.code(), r.err());
-        assertImage(out.resolve("o1.png"), "o1/result");
-        assertImage(out.resolve("o2.png"), "o2/result");
+        FIXTURES.assertWithinOneLevel(out.resolve("o1.png"), "o1/result");
+        FIXTURES.assertWithinOneLevel(out.resolve("o2.png"), "o2/result");
         assertTrue(r.err().contains("conventions original (as pp00704831/Stripformer-ECCV-2022- predict_RealBlur_*_test_"
                 + "results.py: v/255 - 0.5; reflect pad right/bottom to a multiple of 8") && r.err().contains(
                 "an original Stripformer (channels 4/8/32/16, 2+2 blocks) release: layout a bare state dict, no prior "
                         + "keys"), r.err());
         assertTrue(r.err().contains("the model has no prior; --save-prior writes nothing"), r.err());
-        r = CliRun.of("weights", "inspect", fixture("Stripformer_small.pth"));
+        r = CliRun.of("weights", "inspect", FIXTURES.file("Stripformer_small.pth"));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("backbone  Stripformer (channels 4/8/32/16, 2+2 blocks) (architecture stripformer; "
                 + "output the network's output (decoder + input image))"), r.out());
@@ -115,7 +77,7 @@ class StripformerCliTest {
 
     @Test
     void aFileThatIsAlmostRightListsEveryBadName() throws Exception {
-        StateDict sd = StateDict.load(fixture("Stripformer_small.pth")).stripPrefix("module.");
+        StateDict sd = StateDict.load(FIXTURES.file("Stripformer_small.pth")).stripPrefix("module.");
         List<TensorData> edited = new ArrayList<>();
         for (String k : sd.names()) {
             TensorData t = sd.get(k);
@@ -133,7 +95,7 @@ class StripformerCliTest {
         assertEquals(3, r.code());
         assertTrue(r.err().contains("Trans_block_2.conv_v.bias: missing, expected [48]")
                 && r.err().contains("decoder.de_block_1.ffn.fc1.weight: expected [16,16], found [16,17]"), r.err());
-        r = CliRun.of("deblur", "--weights", fixture("Stripformer_small.pth"), "--architecture", "mimo_unet",
+        r = CliRun.of("deblur", "--weights", FIXTURES.file("Stripformer_small.pth"), "--architecture", "mimo_unet",
                 "--backend", "cpu", image("o1"), "--out", dir.resolve("out"));
         assertEquals(3, r.code());
         assertTrue(r.err().contains("'feat_extract.0.main.0.weight' is missing"), r.err());

@@ -1,7 +1,7 @@
 package io.github.blurdm.blurdm.backbone.fftformer;
 
 import io.github.blurdm.blurdm.backbone.Backbone;
-import io.github.blurdm.blurdm.backbone.BackboneNetwork;
+import io.github.blurdm.blurdm.backbone.BackboneModule;
 import io.github.blurdm.blurdm.backbone.fftformer.FftformerBlocks.Fuse;
 import io.github.blurdm.blurdm.backbone.fftformer.FftformerBlocks.Resample;
 import io.github.blurdm.blurdm.backbone.fftformer.FftformerBlocks.TransformerBlock;
@@ -10,7 +10,6 @@ import io.github.blurdm.layers.Module;
 import io.github.blurdm.layers.Sequential;
 import io.github.blurdm.runtime.Ops;
 import io.github.blurdm.runtime.Tensor;
-import java.util.Arrays;
 
 /**
  * FFTformer (spec 5.3), with the BlurDM prior in the FSAS blocks of its decoder and refinement when its
@@ -18,11 +17,10 @@ import java.util.Arrays;
  * with Fuse blocks joining the encoder's skips, refinement, output conv plus the input image. The unused
  * {@code reduce_chan_level2} is loaded when the weights have it and never run.
  */
-public final class Fftformer extends Module implements BackboneNetwork {
+public final class Fftformer extends BackboneModule<FftformerConfig> {
     /** Sides must be multiples of this: two halvings, then 8x8 patches at quarter scale. */
     public static final int SIDE_MULTIPLE = 32;
 
-    private final FftformerConfig config;
     private final Conv2d patchEmbed;
     private final TransformerBlock[][] encoder = new TransformerBlock[3][];
     private final TransformerBlock[][] decoder = new TransformerBlock[3][];
@@ -36,7 +34,7 @@ public final class Fftformer extends Module implements BackboneNetwork {
     private final Conv2d output;
 
     public Fftformer(FftformerConfig c) {
-        this.config = c;
+        super(Backbone.FFTFORMER, c);
         boolean bias = c.bias();
         boolean ln = c.layerNormBias();
         Module embed = child("patch_embed", new Holder());
@@ -74,64 +72,19 @@ public final class Fftformer extends Module implements BackboneNetwork {
         }
     }
 
-    public FftformerConfig config() {
-        return config;
-    }
-
-    @Override
-    public Backbone backbone() {
-        return Backbone.FFTFORMER;
-    }
-
-    @Override
-    public String displayName() {
-        return config.displayName();
-    }
-
-    @Override
-    public boolean takesPrior() {
-        return config.withPrior();
-    }
-
-    @Override
-    public int latent() {
-        return config.latent();
-    }
-
-    @Override
-    public Module module() {
-        return this;
-    }
-
     @Override
     public Tensor forward(Ops ops, Tensor x, Tensor prior) {
         return forward(ops, x, prior, null);
     }
 
-    /** Observes level outputs ("enc1", "enc3", "dec3", "dec2", "dec1", "refinement") for parity tests. */
-    @FunctionalInterface
-    public interface Trace {
-        void record(String name, Tensor value);
-    }
-
     /**
      * @param x     [N,3,H,W], H and W multiples of {@value #SIDE_MULTIPLE}, v/255 (no shift)
      * @param prior [N,latent] on the backend, or null for a network without prior
+     * @param trace null, or observes the level outputs ("enc1", "enc3", "dec3", "dec2", "dec1", "refinement")
      * @return the restored image [N,3,H,W] (output conv plus x), not clamped
      */
     public Tensor forward(Ops ops, Tensor x, Tensor prior, Trace trace) {
-        if (config.withPrior() == (prior == null)) {
-            throw new IllegalArgumentException(config.withPrior() ? "this FFTformer needs the BlurDM prior [N,"
-                    + config.latent() + "]" : "this FFTformer takes no prior");
-        }
-        if (x.rank() != 4 || x.dim(1) != 3 || x.dim(2) % SIDE_MULTIPLE != 0 || x.dim(3) % SIDE_MULTIPLE != 0) {
-            throw new IllegalArgumentException("FFTformer input must be [N,3,H,W] with H and W multiples of "
-                    + SIDE_MULTIPLE + ", found " + Arrays.toString(x.shape()));
-        }
-        if (prior != null && (prior.rank() != 2 || prior.dim(0) != x.dim(0) || prior.dim(1) != config.latent())) {
-            throw new IllegalArgumentException("FFTformer prior must be [" + x.dim(0) + "," + config.latent()
-                    + "], found " + Arrays.toString(prior.shape()));
-        }
+        checkInputs(x, prior, SIDE_MULTIPLE);
         Tensor e = patchEmbed.forward(ops, x);
         Tensor enc1 = FftformerBlocks.run(ops, encoder[0], e, true, null);
         record(ops, trace, "enc1", enc1);
@@ -169,14 +122,8 @@ public final class Fftformer extends Module implements BackboneNetwork {
      */
     @Override
     public long workingBytes(int h, int w) {
-        long d = config.dim();
-        long widest = Math.max(14 * d, 4L * config.hidden(1) + 2 * d);
+        long d = config().dim();
+        long widest = Math.max(14 * d, 4L * config().hidden(1) + 2 * d);
         return 4L * h * w * (widest + 3 * d + 6);
-    }
-
-    private static void record(Ops ops, Trace trace, String name, Tensor t) {
-        if (trace != null) {
-            trace.record(name, ops.backend().download(t));
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.github.blurdm.blurdm.backbone.fftformer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.blurdm.blurdm.backbone.BackboneConfig;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +19,7 @@ import java.util.TreeSet;
  * [6, 6, 12] on both sides, 4 refinement blocks, hidden [144, 288, 576], Fuse hidden [255, 510], no bias,
  * WithBias, latent 256. Immutable.
  */
-public final class FftformerConfig {
+public final class FftformerConfig implements BackboneConfig {
     private static final Set<String> MODULES = Set.of("patch_embed", "encoder_level1", "encoder_level2",
             "encoder_level3", "decoder_level1", "decoder_level2", "decoder_level3", "down1_2", "down2_3", "up3_2",
             "up2_1", "reduce_chan_level2", "refinement", "fuse1", "fuse2", "output");

@@ -1,7 +1,7 @@
 package io.github.blurdm.blurdm.backbone.loformer;
 
 import io.github.blurdm.blurdm.backbone.Backbone;
-import io.github.blurdm.blurdm.backbone.BackboneNetwork;
+import io.github.blurdm.blurdm.backbone.BackboneModule;
 import io.github.blurdm.blurdm.backbone.loformer.LoFormerBlocks.Down;
 import io.github.blurdm.blurdm.backbone.loformer.LoFormerBlocks.Stage;
 import io.github.blurdm.blurdm.backbone.loformer.LoFormerBlocks.Up;
@@ -20,11 +20,10 @@ import io.github.blurdm.runtime.Tensor;
  * ({@code TileRule.FIXED_TILES_PRIOR_PER_TILE}) merges the tiles' maps and adds the image. Tile sides must be
  * multiples of 8. Immutable once loaded.
  */
-public final class LoFormer extends Module implements BackboneNetwork {
+public final class LoFormer extends BackboneModule<LoFormerConfig> {
     /** Tile sides must be multiples of this (three halvings) for LoFormer's three levels. */
     public static final int SIDE_MULTIPLE = 8;
 
-    private final LoFormerConfig config;
     private final Conv2d patchEmbed;
     private final Stage[] encoders;
     private final Down[] downs;
@@ -35,7 +34,7 @@ public final class LoFormer extends Module implements BackboneNetwork {
     private final Conv2d output;
 
     public LoFormer(LoFormerConfig c) {
-        this.config = c;
+        super(Backbone.LOFORMER, c);
         int levels = c.levels();
         patchEmbed = child("patch_embed", new Proj(c.dim())).proj;
         Sequential enc = child("encoders", new Sequential());
@@ -68,33 +67,9 @@ public final class LoFormer extends Module implements BackboneNetwork {
         output = child("output", new Conv2d(ch, 3, 3, 1, 1, true));
     }
 
-    public LoFormerConfig config() {
-        return config;
-    }
-
-    @Override
-    public Backbone backbone() {
-        return Backbone.LOFORMER;
-    }
-
     @Override
     public String displayName() {
-        return config.displayName() + (config.withPrior() ? " with the BlurDM prior" : "");
-    }
-
-    @Override
-    public boolean takesPrior() {
-        return config.withPrior();
-    }
-
-    @Override
-    public int latent() {
-        return config.latent();
-    }
-
-    @Override
-    public Module module() {
-        return this;
+        return config().displayName() + (config().withPrior() ? " with the BlurDM prior" : "");
     }
 
     /**
@@ -103,8 +78,8 @@ public final class LoFormer extends Module implements BackboneNetwork {
      */
     @Override
     public long workingBytes(int h, int w) {
-        long hidden = config.decHidden()[config.levels() - 1];
-        return (8L * hidden + 8L * config.dim()) * h * w * Float.BYTES;
+        long hidden = config().decHidden()[config().levels() - 1];
+        return (8L * hidden + 8L * config().dim()) * h * w * Float.BYTES;
     }
 
     /**
@@ -116,15 +91,8 @@ public final class LoFormer extends Module implements BackboneNetwork {
      */
     @Override
     public Tensor forward(Ops ops, Tensor x, Tensor prior) {
-        if (config.withPrior() != (prior != null)) {
-            throw new IllegalArgumentException(config.displayName() + (config.withPrior() ? " needs" : " takes no")
-                    + " prior");
-        }
-        if (x.rank() != 4 || x.dim(1) != 3 || x.dim(2) % SIDE_MULTIPLE != 0 || x.dim(3) % SIDE_MULTIPLE != 0) {
-            throw new IllegalArgumentException("LoFormer: tiles must be [N,3,h,w] with h, w multiples of "
-                    + SIDE_MULTIPLE + ", found " + java.util.Arrays.toString(x.shape()));
-        }
-        int levels = config.levels();
+        checkInputs(x, prior, SIDE_MULTIPLE);
+        int levels = config().levels();
         Tensor cur = patchEmbed.forward(ops, x, Activation.NONE);
         Tensor[] skips = new Tensor[levels];
         for (int l = 0; l < levels; l++) {

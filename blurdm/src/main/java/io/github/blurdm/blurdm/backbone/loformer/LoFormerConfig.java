@@ -1,5 +1,6 @@
 package io.github.blurdm.blurdm.backbone.loformer;
 
+import io.github.blurdm.blurdm.backbone.BackboneConfig;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeSet;
@@ -13,7 +14,8 @@ import java.util.TreeSet;
  * [6,2,2]. Immutable.
  */
 public record LoFormerConfig(int dim, int[] encBlocks, int midBlocks, int[] decBlocks, int[] encHeads, int midHeads,
-                             int[] decHeads, int[] encHidden, int midHidden, int[] decHidden, int latent) {
+                             int[] decHeads, int[] encHidden, int midHidden, int[] decHidden, int latent)
+        implements BackboneConfig {
 
     /** LoFormer-S with the BlurDM prior (spec 5.4, keys/loformer_s_prior.tsv): FFN factor 2.66, latent 256. */
     public static final LoFormerConfig S_PRIOR = new LoFormerConfig(32, new int[] {1, 2, 3}, 7, new int[] {3, 2, 2},

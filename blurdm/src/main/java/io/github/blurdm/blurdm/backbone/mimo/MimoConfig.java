@@ -1,6 +1,7 @@
 package io.github.blurdm.blurdm.backbone.mimo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.blurdm.blurdm.backbone.BackboneConfig;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
  * @param withPrior    whether the decoder blocks take the BlurDM prior (own a {@code kv} Linear)
  * @param latent       prior length (256)
  */
-public record MimoConfig(int baseChannels, int resBlocks, boolean withPrior, int latent) {
+public record MimoConfig(int baseChannels, int resBlocks, boolean withPrior, int latent) implements BackboneConfig {
     /** MIMO-UNet+ with the BlurDM prior, as in the paper. */
     public static final MimoConfig PLUS_PRIOR = new MimoConfig(32, 20, true, 256);
     /** MIMO-UNet+ without prior. */

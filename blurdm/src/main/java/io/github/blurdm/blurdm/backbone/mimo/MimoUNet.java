@@ -1,14 +1,13 @@
 package io.github.blurdm.blurdm.backbone.mimo;
 
 import io.github.blurdm.blurdm.backbone.Backbone;
-import io.github.blurdm.blurdm.backbone.BackboneNetwork;
+import io.github.blurdm.blurdm.backbone.BackboneModule;
 import io.github.blurdm.blurdm.backbone.mimo.MimoBlocks.Aff;
 import io.github.blurdm.blurdm.backbone.mimo.MimoBlocks.BasicConv;
 import io.github.blurdm.blurdm.backbone.mimo.MimoBlocks.DBlock;
 import io.github.blurdm.blurdm.backbone.mimo.MimoBlocks.Fam;
 import io.github.blurdm.blurdm.backbone.mimo.MimoBlocks.ResStack;
 import io.github.blurdm.blurdm.backbone.mimo.MimoBlocks.Scm;
-import io.github.blurdm.layers.Module;
 import io.github.blurdm.layers.Sequential;
 import io.github.blurdm.runtime.Ops;
 import io.github.blurdm.runtime.Tensor;
@@ -18,14 +17,13 @@ import io.github.blurdm.runtime.Tensor;
  * blocks. {@link #forward} returns only the full-resolution output {@code out1}, the one inference
  * uses; the 1/4 and 1/2 heads ({@code ConvsOut}) are loaded but skipped.
  */
-public final class MimoUNet extends Module implements BackboneNetwork {
+public final class MimoUNet extends BackboneModule<MimoConfig> {
     /**
      * Input sides must be multiples of this: two stride-2 stages must halve them exactly, or the
      * 1/4-scale features and the 1/4-scale image differ in size (the original eval.py then fails).
      */
     public static final int SIDE_MULTIPLE = 4;
 
-    private final MimoConfig config;
     private final ResStack[] encoder;
     private final BasicConv[] feat;
     private final DBlock[] decoder;
@@ -37,7 +35,7 @@ public final class MimoUNet extends Module implements BackboneNetwork {
     private final Scm scm2;
 
     public MimoUNet(MimoConfig c) {
-        this.config = c;
+        super(Backbone.MIMO_UNET, c);
         int c1 = c.baseChannels();
         int c2 = 2 * c1;
         int c4 = 4 * c1;
@@ -70,35 +68,6 @@ public final class MimoUNet extends Module implements BackboneNetwork {
         scm2 = child("SCM2", new Scm(c2));
     }
 
-    public MimoConfig config() {
-        return config;
-    }
-
-    @Override
-    public Backbone backbone() {
-        return Backbone.MIMO_UNET;
-    }
-
-    @Override
-    public String displayName() {
-        return config.displayName();
-    }
-
-    @Override
-    public boolean takesPrior() {
-        return config.withPrior();
-    }
-
-    @Override
-    public int latent() {
-        return config.latent();
-    }
-
-    @Override
-    public Module module() {
-        return this;
-    }
-
     /**
      * The backbone's peak of live feature maps, measured at 4.7 full-resolution maps of the base width
      * (ModelProfile's allocations, small and paper sizes, since the AFFs upsample after their 1x1 conv; it was
@@ -106,7 +75,7 @@ public final class MimoUNet extends Module implements BackboneNetwork {
      */
     @Override
     public long workingBytes(int h, int w) {
-        return 8L * config.baseChannels() * ((long) h * w) * Float.BYTES;
+        return 8L * config().baseChannels() * ((long) h * w) * Float.BYTES;
     }
 
     /** {@link #forward(Ops, Tensor, Tensor, Trace)} without a trace: out1. */
@@ -115,27 +84,15 @@ public final class MimoUNet extends Module implements BackboneNetwork {
         return forward(ops, x, prior, null);
     }
 
-    /** Observes decoder outputs ("decoder0".."decoder2") for parity tests. */
-    @FunctionalInterface
-    public interface Trace {
-        void record(String name, Tensor value);
-    }
-
     /**
      * @param x     [N,3,H,W], H and W multiples of {@value #SIDE_MULTIPLE}, normalised as the weights were
      *              trained (see {@code pipeline.Conventions})
      * @param prior [N,latent] on the backend, or null for a backbone without prior
+     * @param trace null, or observes the decoder outputs ("decoder0".."decoder2")
      * @return out1, [N,3,H,W]
      */
     public Tensor forward(Ops ops, Tensor x, Tensor prior, Trace trace) {
-        if (config.withPrior() == (prior == null)) {
-            throw new IllegalArgumentException(config.withPrior() ? "this MIMO-UNet needs a prior"
-                    : "this MIMO-UNet takes no prior");
-        }
-        if (x.rank() != 4 || x.dim(1) != 3 || x.dim(2) % SIDE_MULTIPLE != 0 || x.dim(3) % SIDE_MULTIPLE != 0) {
-            throw new IllegalArgumentException("MIMO-UNet input must be [N,3,H,W] with H and W multiples of "
-                    + SIDE_MULTIPLE + ", found " + java.util.Arrays.toString(x.shape()));
-        }
+        checkInputs(x, prior, SIDE_MULTIPLE);
         // Intermediates are released as soon as they are dead (x and prior belong to the caller).
         Tensor x2 = ops.downsampleNearest2(x);
         Tensor x4 = ops.downsampleNearest2(x2);
@@ -193,12 +150,6 @@ public final class MimoUNet extends Module implements BackboneNetwork {
     private static void releaseIfOther(Ops ops, Tensor a, Tensor b) {
         if (a != b) {
             ops.release(a);
-        }
-    }
-
-    private static void record(Ops ops, Trace trace, String name, Tensor t) {
-        if (trace != null) {
-            trace.record(name, ops.backend().download(t));
         }
     }
 }

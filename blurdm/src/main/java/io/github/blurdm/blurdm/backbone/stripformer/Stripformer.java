@@ -1,7 +1,7 @@
 package io.github.blurdm.blurdm.backbone.stripformer;
 
 import io.github.blurdm.blurdm.backbone.Backbone;
-import io.github.blurdm.blurdm.backbone.BackboneNetwork;
+import io.github.blurdm.blurdm.backbone.BackboneModule;
 import io.github.blurdm.blurdm.backbone.stripformer.StripBlocks.ConvAct;
 import io.github.blurdm.blurdm.backbone.stripformer.StripBlocks.ConvPair;
 import io.github.blurdm.blurdm.backbone.stripformer.StripBlocks.InterStrip;
@@ -19,11 +19,10 @@ import io.github.blurdm.runtime.Tensor;
  * and the residual convs) and the input image added to the last conv's LeakyReLU output. Module names are
  * PyTorch's.
  */
-public final class Stripformer extends Module implements BackboneNetwork {
+public final class Stripformer extends BackboneModule<StripformerConfig> {
     /** Input sides must be multiples of this: two stride-2 convs and two 2x transposed convs must meet the skips. */
     public static final int SIDE_MULTIPLE = 4;
 
-    private final StripformerConfig config;
     private final ConvAct en11;
     private final ConvPair[] en1;
     private final ConvAct en21;
@@ -39,7 +38,7 @@ public final class Stripformer extends Module implements BackboneNetwork {
     private final ConvAct de11;
 
     public Stripformer(StripformerConfig c) {
-        this.config = c;
+        super(Backbone.STRIPFORMER, c);
         Group encoder = child("encoder", new Group());
         en11 = register(encoder, "en_layer1_1", new ConvAct(3, c.c1(), 3, 1, false));
         en1 = new ConvPair[3];
@@ -96,35 +95,6 @@ public final class Stripformer extends Module implements BackboneNetwork {
         return m;
     }
 
-    public StripformerConfig config() {
-        return config;
-    }
-
-    @Override
-    public Backbone backbone() {
-        return Backbone.STRIPFORMER;
-    }
-
-    @Override
-    public String displayName() {
-        return config.displayName();
-    }
-
-    @Override
-    public boolean takesPrior() {
-        return config.withPrior();
-    }
-
-    @Override
-    public int latent() {
-        return config.latent();
-    }
-
-    @Override
-    public Module module() {
-        return this;
-    }
-
     /**
      * The widest moment: the decoder's token MLP at 1/2 scale (hidden channels) with the 1/2-scale block input and
      * skip, residual_1 at full resolution and the image; taken as 1.5x for the backends' own temporaries.
@@ -132,7 +102,8 @@ public final class Stripformer extends Module implements BackboneNetwork {
     @Override
     public long workingBytes(int h, int w) {
         long pixels = (long) h * w;
-        long floats = pixels * (3L * config.c1() + 3 + (config.decHidden() + 3L * config.decDim() + config.c2()) / 4);
+        long floats = pixels * (3L * config().c1() + 3 + (config().decHidden() + 3L * config().decDim()
+                + config().c2()) / 4);
         return floats * Float.BYTES * 3 / 2;
     }
 
@@ -143,14 +114,7 @@ public final class Stripformer extends Module implements BackboneNetwork {
      */
     @Override
     public Tensor forward(Ops ops, Tensor x, Tensor prior) {
-        if (config.withPrior() == (prior == null)) {
-            throw new IllegalArgumentException(config.withPrior() ? "this Stripformer needs a prior"
-                    : "this Stripformer takes no prior");
-        }
-        if (x.rank() != 4 || x.dim(1) != 3 || x.dim(2) % SIDE_MULTIPLE != 0 || x.dim(3) % SIDE_MULTIPLE != 0) {
-            throw new IllegalArgumentException("Stripformer input must be [N,3,H,W] with H and W multiples of "
-                    + SIDE_MULTIPLE + ", found " + java.util.Arrays.toString(x.shape()));
-        }
+        checkInputs(x, prior, SIDE_MULTIPLE);
         Tensor h = en11.forward(ops, x);
         for (ConvPair p : en1) {
             h = step(ops, h, p.residual(ops, h, h));

@@ -1,5 +1,6 @@
 package io.github.blurdm.blurdm.backbone.stripformer;
 
+import io.github.blurdm.blurdm.backbone.BackboneConfig;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
  * @param latent     prior length (256)
  */
 public record StripformerConfig(int c1, int c2, int dim, int decDim, int blocks, int decBlocks, int hidden,
-                                int decHidden, boolean withPrior, int latent) {
+                                int decHidden, boolean withPrior, int latent) implements BackboneConfig {
     /** Stripformer with the BlurDM prior, as in the paper: 22,264,515 parameters. */
     public static final StripformerConfig PAPER_PRIOR = new StripformerConfig(64, 128, 320, 192, 12, 6, 1280, 768,
             true, 256);
