@@ -27,46 +27,30 @@
 #define LN_BY 8
 #endif
 
-extern "C" __global__ void layer_norm_v1(float* out, const float* x, const float* __restrict__ weight,
-                                         const float* __restrict__ bias, int N, int C, int positions, float eps) {
-    int n = blockIdx.y;
-    int p = blockIdx.x * blockDim.x + threadIdx.x;
-    if (p >= positions) {
-        return;
-    }
-    const float* xp = x + n * C * positions + p;
-    float* op = out + n * C * positions + p;
-    double mean = 0.0;
+// v1's statistics of one position: its mean over the C channels (into *mean) and 1/sqrt(var + eps), var the
+// biased variance; double sums, two passes.
+__device__ __forceinline__ double ln_inv_std_v1(const float* xp, int C, int positions, float eps, double* mean) {
+    double m = 0.0;
     for (int c = 0; c < C; c++) {
-        mean += xp[c * positions];
+        m += xp[c * positions];
     }
-    mean /= C;
+    m /= C;
     double var = 0.0;
     for (int c = 0; c < C; c++) {
-        double d = xp[c * positions] - mean;
+        double d = xp[c * positions] - m;
         var += d * d;
     }
-    double inv = 1.0 / sqrt(var / C + eps);
-    for (int c = 0; c < C; c++) {
-        float g = weight != 0 ? weight[c] : 1.0f;
-        float b = bias != 0 ? bias[c] : 0.0f;
-        op[c * positions] = __fadd_rn(__fmul_rn((float) ((xp[c * positions] - mean) * inv), g), b);
-    }
+    *mean = m;
+    return 1.0 / sqrt(var / C + eps);
 }
 
-extern "C" __global__ void __launch_bounds__(32 * LN_BY)
-layer_norm_v2(float* out, const float* x, const float* __restrict__ weight, const float* __restrict__ bias,
-              int N, int C, int positions, float eps) {
-    __shared__ float part[LN_BY][33];
-    __shared__ float stat[2][32];
-    int n = blockIdx.y;
+// v2's statistics of the block's 32 positions (column tx): thread row ty sums channels ty, ty + LN_BY, ...;
+// the rows' partial sums meet in shared memory (part [LN_BY][33], stat [2][32]). Two passes: the mean, then
+// the centred variance. Every thread of the block calls it (it synchronises); invalid positions add nothing.
+__device__ __forceinline__ void ln_stats_v2(const float* xp, int C, int positions, float eps, bool valid,
+                                            float (*part)[33], float (*stat)[32], float* mean, float* inv) {
     int tx = threadIdx.x;
     int ty = threadIdx.y;
-    int p = blockIdx.x * 32 + tx;
-    bool valid = p < positions;
-    const float* xp = x + n * C * positions + p;
-    float* op = out + n * C * positions + p;
-
     float s = 0.0f;
     if (valid) {
         for (int c = ty; c < C; c += LN_BY) {
@@ -84,11 +68,11 @@ layer_norm_v2(float* out, const float* x, const float* __restrict__ weight, cons
         stat[0][tx] = t / C;
     }
     __syncthreads();
-    float mean = stat[0][tx];
+    float m = stat[0][tx];
     float v = 0.0f;
     if (valid) {
         for (int c = ty; c < C; c += LN_BY) {
-            float d = xp[c * positions] - mean;
+            float d = xp[c * positions] - m;
             v = fmaf(d, d, v);
         }
     }
@@ -103,9 +87,43 @@ layer_norm_v2(float* out, const float* x, const float* __restrict__ weight, cons
         stat[1][tx] = rsqrtf(t / C + eps);
     }
     __syncthreads();
-    float inv = stat[1][tx];
+    *mean = m;
+    *inv = stat[1][tx];
+}
+
+extern "C" __global__ void layer_norm_v1(float* out, const float* x, const float* __restrict__ weight,
+                                         const float* __restrict__ bias, int N, int C, int positions, float eps) {
+    int n = blockIdx.y;
+    int p = blockIdx.x * blockDim.x + threadIdx.x;
+    if (p >= positions) {
+        return;
+    }
+    const float* xp = x + n * C * positions + p;
+    float* op = out + n * C * positions + p;
+    double mean;
+    double inv = ln_inv_std_v1(xp, C, positions, eps, &mean);
+    for (int c = 0; c < C; c++) {
+        float g = weight != 0 ? weight[c] : 1.0f;
+        float b = bias != 0 ? bias[c] : 0.0f;
+        op[c * positions] = __fadd_rn(__fmul_rn((float) ((xp[c * positions] - mean) * inv), g), b);
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(32 * LN_BY)
+layer_norm_v2(float* out, const float* x, const float* __restrict__ weight, const float* __restrict__ bias,
+              int N, int C, int positions, float eps) {
+    __shared__ float part[LN_BY][33];
+    __shared__ float stat[2][32];
+    int n = blockIdx.y;
+    int p = blockIdx.x * 32 + threadIdx.x;
+    bool valid = p < positions;
+    const float* xp = x + n * C * positions + p;
+    float* op = out + n * C * positions + p;
+    float mean;
+    float inv;
+    ln_stats_v2(xp, C, positions, eps, valid, part, stat, &mean, &inv);
     if (valid) {
-        for (int c = ty; c < C; c += LN_BY) {
+        for (int c = threadIdx.y; c < C; c += LN_BY) {
             float g = weight != 0 ? weight[c] : 1.0f;
             float b = bias != 0 ? bias[c] : 0.0f;
             op[c * positions] = (xp[c * positions] - mean) * inv * g + b;
@@ -122,17 +140,8 @@ extern "C" __global__ void bias_free_layer_norm_v1(float* out, const float* x, c
     }
     const float* xp = x + n * C * positions + p;
     float* op = out + n * C * positions + p;
-    double mean = 0.0;
-    for (int c = 0; c < C; c++) {
-        mean += xp[c * positions];
-    }
-    mean /= C;
-    double var = 0.0;
-    for (int c = 0; c < C; c++) {
-        double d = xp[c * positions] - mean;
-        var += d * d;
-    }
-    double inv = 1.0 / sqrt(var / C + eps);
+    double mean;
+    double inv = ln_inv_std_v1(xp, C, positions, eps, &mean);
     for (int c = 0; c < C; c++) {
         op[c * positions] = __fmul_rn((float) (xp[c * positions] * inv), weight[c]);
     }
@@ -144,52 +153,15 @@ bias_free_layer_norm_v2(float* out, const float* x, const float* __restrict__ we
     __shared__ float part[LN_BY][33];
     __shared__ float stat[2][32];
     int n = blockIdx.y;
-    int tx = threadIdx.x;
-    int ty = threadIdx.y;
-    int p = blockIdx.x * 32 + tx;
+    int p = blockIdx.x * 32 + threadIdx.x;
     bool valid = p < positions;
     const float* xp = x + n * C * positions + p;
     float* op = out + n * C * positions + p;
-
-    float s = 0.0f;
+    float mean;
+    float inv;
+    ln_stats_v2(xp, C, positions, eps, valid, part, stat, &mean, &inv);
     if (valid) {
-        for (int c = ty; c < C; c += LN_BY) {
-            s += xp[c * positions];
-        }
-    }
-    part[ty][tx] = s;
-    __syncthreads();
-    if (ty == 0) {
-        float t = 0.0f;
-#pragma unroll
-        for (int k = 0; k < LN_BY; k++) {
-            t += part[k][tx];
-        }
-        stat[0][tx] = t / C;
-    }
-    __syncthreads();
-    float mean = stat[0][tx];
-    float v = 0.0f;
-    if (valid) {
-        for (int c = ty; c < C; c += LN_BY) {
-            float d = xp[c * positions] - mean;
-            v = fmaf(d, d, v);
-        }
-    }
-    part[ty][tx] = v;
-    __syncthreads();
-    if (ty == 0) {
-        float t = 0.0f;
-#pragma unroll
-        for (int k = 0; k < LN_BY; k++) {
-            t += part[k][tx];
-        }
-        stat[1][tx] = rsqrtf(t / C + eps);
-    }
-    __syncthreads();
-    float inv = stat[1][tx];
-    if (valid) {
-        for (int c = ty; c < C; c += LN_BY) {
+        for (int c = threadIdx.y; c < C; c += LN_BY) {
             op[c * positions] = xp[c * positions] * inv * weight[c];
         }
     }

@@ -3,58 +3,16 @@ package io.github.blurdm.runtime.cpu;
 import io.github.blurdm.runtime.Tensor;
 
 /**
- * bias_free_layer_norm over channels of x [N,C,...]: at each (n, position) the biased variance of the C
- * values (two passes, double sums), out = x / sqrt(var + eps) * weight[c], x not centred (FFTformer's
- * BiasFree LayerNorm). Parallel over (n, block of positions); the inner loop walks contiguous positions.
- * out may be x: every input value of a position is read before any of its outputs is written.
+ * bias_free_layer_norm over channels of x [N,C,...] (FFTformer's BiasFree LayerNorm): out = x / sqrt(var + eps)
+ * * weight[c], x not centred, var the biased variance over C. The scalar reference is layer_norm's loop
+ * ({@link LayerNormCpu}) without the centring and the bias.
  */
 public final class BiasFreeLayerNormCpu {
-    private static final int BLOCK = 256;
-
     private BiasFreeLayerNormCpu() {
     }
 
     /** {@link io.github.blurdm.runtime.Backend#biasFreeLayerNorm} on the CPU: the scalar reference loop. */
     public static void forward(Parallel par, Tensor out, Tensor x, Tensor weight, float eps) {
-        final float[] o = out.data();
-        final float[] in = x.data();
-        final float[] g = weight.data();
-        final int n = x.dim(0);
-        final int c = x.dim(1);
-        final int positions = x.size() / (n * c);
-        final int blocks = (positions + BLOCK - 1) / BLOCK;
-        par.forEach(n * blocks, job -> {
-            int img = job / blocks;
-            int p0 = (job % blocks) * BLOCK;
-            int p1 = Math.min(positions, p0 + BLOCK);
-            int base = img * c * positions;
-            double[] mean = new double[p1 - p0];
-            double[] var = new double[p1 - p0];
-            for (int ch = 0; ch < c; ch++) {
-                int row = base + ch * positions;
-                for (int p = p0; p < p1; p++) {
-                    mean[p - p0] += in[row + p];
-                }
-            }
-            for (int p = 0; p < mean.length; p++) {
-                mean[p] /= c;
-            }
-            for (int ch = 0; ch < c; ch++) {
-                int row = base + ch * positions;
-                for (int p = p0; p < p1; p++) {
-                    double d = in[row + p] - mean[p - p0];
-                    var[p - p0] += d * d;
-                }
-            }
-            for (int p = 0; p < var.length; p++) {
-                var[p] = 1.0 / Math.sqrt(var[p] / c + eps);
-            }
-            for (int ch = 0; ch < c; ch++) {
-                int row = base + ch * positions;
-                for (int p = p0; p < p1; p++) {
-                    o[row + p] = (float) (in[row + p] * var[p - p0]) * g[ch];
-                }
-            }
-        });
+        LayerNormCpu.normalise(par, out, x, weight, null, eps, false);
     }
 }

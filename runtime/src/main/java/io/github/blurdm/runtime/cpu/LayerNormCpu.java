@@ -3,9 +3,12 @@ package io.github.blurdm.runtime.cpu;
 import io.github.blurdm.runtime.Tensor;
 
 /**
- * layer_norm over channels of x [N,C,...]: at each (n, position) mean and biased variance over the C
- * values (two passes, double sums), out = (x - mean) / sqrt(var + eps) * weight[c] + bias[c].
- * Parallel over (n, block of positions); the inner loop walks contiguous positions.
+ * layer_norm over channels of x [N,C,...], the scalar reference (its loop is {@link BiasFreeLayerNormCpu}'s too): at
+ * each (n, position) the mean and biased variance of the C values (two passes, double sums); layer_norm writes
+ * out = (x - mean) / sqrt(var + eps) * weight[c] + bias[c], bias_free_layer_norm (FFTformer's BiasFree
+ * LayerNorm) out = x / sqrt(var + eps) * weight[c], x not centred. Parallel over (n, block of positions); the
+ * inner loop walks contiguous positions. out may be x: every input value of a position is read before any of
+ * its outputs is written.
  */
 public final class LayerNormCpu {
     private static final int BLOCK = 256;
@@ -13,8 +16,14 @@ public final class LayerNormCpu {
     private LayerNormCpu() {
     }
 
-    /** {@link io.github.blurdm.runtime.Backend#layerNorm} on the CPU: the scalar reference loop, split over {@code par}. */
+    /** {@link io.github.blurdm.runtime.Backend#layerNorm} on the CPU, split over {@code par}. */
     public static void forward(Parallel par, Tensor out, Tensor x, Tensor weight, Tensor bias, float eps) {
+        normalise(par, out, x, weight, bias, eps, true);
+    }
+
+    /** The loop of both: centred with weight and bias (layer_norm), or not centred (bias_free_layer_norm). */
+    static void normalise(Parallel par, Tensor out, Tensor x, Tensor weight, Tensor bias, float eps,
+                                  boolean centred) {
         final float[] o = out.data();
         final float[] in = x.data();
         final float[] g = weight == null ? null : weight.data();
@@ -53,8 +62,14 @@ public final class LayerNormCpu {
                 int row = base + ch * positions;
                 float gg = g == null ? 1f : g[ch];
                 float bb = b == null ? 0f : b[ch];
-                for (int p = p0; p < p1; p++) {
-                    o[row + p] = (float) ((in[row + p] - mean[p - p0]) * var[p - p0]) * gg + bb;
+                if (centred) {
+                    for (int p = p0; p < p1; p++) {
+                        o[row + p] = (float) ((in[row + p] - mean[p - p0]) * var[p - p0]) * gg + bb;
+                    }
+                } else {
+                    for (int p = p0; p < p1; p++) {
+                        o[row + p] = (float) (in[row + p] * var[p - p0]) * gg;
+                    }
                 }
             }
         });
