@@ -72,6 +72,20 @@ __device__ __forceinline__ float conv_act(float v, float slope) {
 #endif
 }
 
+// Row k of the implicit im2col matrix at one output position (its window's corner iy0, ix0): the input value under
+// kernel tap (ky, kx) of channel ci, k = (ci * KH + ky) * KW + kx, or 0 in the zero padding. v2 and v3 gather
+// their B tiles with it.
+__device__ __forceinline__ float conv_im2col(const float* __restrict__ xg, int k, int iy0, int ix0, int H, int W,
+                                             int dh, int dw) {
+    int ci = k / (KH * KW);
+    int r = k - ci * (KH * KW);
+    int ky = r / KW;
+    int kx = r - ky * KW;
+    int iy = iy0 + ky * dh;
+    int ix = ix0 + kx * dw;
+    return (iy >= 0 && iy < H && ix >= 0 && ix < W) ? xg[(ci * H + iy) * W + ix] : 0.0f;
+}
+
 // ------------------------------------------------------------------------------------------ v1
 
 extern "C" __global__ void conv2d_v1(float* __restrict__ out, const float* __restrict__ x,
@@ -180,19 +194,7 @@ conv2d_v2(float* __restrict__ out, const float* __restrict__ x, const float* __r
         for (int l = 0; l < (BK * BN) / CONV_NT; l++) {
             int kk = brow0 + l * (CONV_NT / BN);
             int k = k0 + kk;
-            float v = 0.0f;
-            if (pvalid && k < K) {
-                int ci = k / (KH * KW);
-                int r = k - ci * (KH * KW);
-                int ky = r / KW;
-                int kx = r - ky * KW;
-                int iy = iy0 + ky * dh;
-                int ix = ix0 + kx * dw;
-                if (iy >= 0 && iy < H && ix >= 0 && ix < W) {
-                    v = xg[(ci * H + iy) * W + ix];
-                }
-            }
-            Bs[kk][bcol] = v;
+            Bs[kk][bcol] = (pvalid && k < K) ? conv_im2col(xg, k, iy0, ix0, H, W, dh, dw) : 0.0f;
         }
         __syncthreads();
 #pragma unroll
@@ -341,19 +343,7 @@ conv2d_v3(float* __restrict__ out, const float* __restrict__ x, const float* __r
         for (int l = 0; l < (V3_BK * V3_BN) / V3_NT; l++) {
             int kk = brow0 + l * (V3_NT / V3_BN);
             int k = k0 + kk;
-            float v = 0.0f;
-            if (pvalid && k < K) {
-                int ci = k / (KH * KW);
-                int r = k - ci * (KH * KW);
-                int ky = r / KW;
-                int kx = r - ky * KW;
-                int iy = iy0 + ky * dh;
-                int ix = ix0 + kx * dw;
-                if (iy >= 0 && iy < H && ix >= 0 && ix < W) {
-                    v = xg[(ci * H + iy) * W + ix];
-                }
-            }
-            Bs[kk][bcol] = v;
+            Bs[kk][bcol] = (pvalid && k < K) ? conv_im2col(xg, k, iy0, ix0, H, W, dh, dw) : 0.0f;
         }
         __syncthreads();
 #pragma unroll
