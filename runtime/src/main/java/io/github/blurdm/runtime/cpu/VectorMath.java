@@ -84,19 +84,6 @@ final class VectorMath {
      * 1e-9 in magnitude (VectorMathTest).
      */
     static void gelu(float[] src, int s, float[] dst, int d, int n, float bias) {
-        gelu(src, s, bias, null, 0, dst, d, n);
-    }
-
-    /**
-     * dst[d + i] = GELU(src[s + i]) * gate[g + i] for i &lt; n (FFTformer's gated FFN), GELU as in
-     * {@link #gelu(float[], int, float[], int, int, float)}.
-     */
-    static void geluGate(float[] src, int s, float[] gate, int g, float[] dst, int d, int n) {
-        gelu(src, s, 0f, gate, g, dst, d, n);
-    }
-
-    /** GELU(src + bias), times gate when there is one (a loop-invariant test: one loop body for both). */
-    private static void gelu(float[] src, int s, float bias, float[] gate, int g, float[] dst, int d, int n) {
         int i = 0;
         for (; i + L <= n; i += L) {
             FloatVector x = FloatVector.fromArray(S, src, s + i).add(bias);
@@ -131,15 +118,10 @@ final class VectorMath {
             FloatVector twoK = ki.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector erfc = t.mul(q.mul(twoK).blend(0f, arg.lt(EXP_MIN)));
             FloatVector onePlusErf = erfc.neg().add(2f).blend(erfc, x.lt(0f));
-            FloatVector y = x.mul(0.5f).mul(onePlusErf);
-            if (gate != null) {
-                y = y.mul(FloatVector.fromArray(S, gate, g + i));
-            }
-            y.intoArray(dst, d + i);
+            x.mul(0.5f).mul(onePlusErf).intoArray(dst, d + i);
         }
         for (; i < n; i++) {
-            float y = Gelu.apply(src[s + i] + bias);
-            dst[d + i] = gate == null ? y : y * gate[g + i];
+            dst[d + i] = Gelu.apply(src[s + i] + bias);
         }
     }
 }

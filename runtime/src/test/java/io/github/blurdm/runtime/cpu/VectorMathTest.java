@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.blurdm.runtime.Gelu;
 import java.util.Arrays;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -121,25 +120,5 @@ class VectorMathTest {
         VectorMath.gelu(x, 0, copy, 0, x.length, -0.5f);
         VectorMath.gelu(x, 0, x, 0, x.length, -0.5f);
         assertArrayEquals(copy, x);
-    }
-
-    @Test
-    void geluGateIsGeluTimesTheGate() {
-        assumeTrue(VectorSupport.AVAILABLE, "Vector API not available");
-        float[] x = sweep(-9f, 7f, 4099);   // not a whole number of vectors: the scalar tail too
-        float[] gate = new float[x.length + 2];
-        Random rnd = new Random(7);
-        for (int i = 0; i < gate.length; i++) {
-            gate[i] = 4 * rnd.nextFloat() - 2;
-        }
-        float[] gelu = new float[x.length];
-        VectorMath.gelu(x, 0, gelu, 0, x.length, 0f);
-        float[] got = new float[x.length + 8];
-        Arrays.fill(got, POISON);
-        VectorMath.geluGate(x, 0, gate, 2, got, 5, x.length);
-        assertUntouchedOutside(got, 5, 5 + x.length);
-        for (int i = 0; i < x.length; i++) {
-            assertEquals(gelu[i] * gate[2 + i], got[5 + i], "geluGate at " + x[i]);
-        }
     }
 }
