@@ -31,8 +31,7 @@ class ConventionsCliTest {
         Path out = dir.resolve("out");
         for (String id : new String[] {"m4", "odd"}) {
             CliRun r = CliRun.logged("deblur", "--weights", FIXTURES.file("MIMO-UNetPlus-small.pkl"), "--backend",
-                    "cpu",
-                    "--progress", "none", image(id), "--out", out);
+                    "cpu", "--progress", "none", image(id), "--out", out);
             assertEquals(0, r.code(), r.err());
             FIXTURES.assertWithinOneLevel(out.resolve(id + ".png"), "plus/" + id + "/result");
             assertTrue(r.err().contains("MIMO-UNetPlus-small.pkl: conventions original (as chosj95/MIMO-UNet eval.py: "
@@ -44,8 +43,7 @@ class ConventionsCliTest {
     void conventionsOverridesAndABadValueIsAUsageError() throws Exception {
         Path out = dir.resolve("out");
         CliRun r = CliRun.logged("deblur", "--weights", FIXTURES.file("MIMO-UNetPlus-small.zip.pkl"), "--backend",
-                "cpu",
-                "--progress", "none", "--conventions", "blurdm", image("m8"), "--out", out);
+                "cpu", "--progress", "none", "--conventions", "blurdm", image("m8"), "--out", out);
         assertEquals(0, r.code(), r.err());
         FIXTURES.assertWithinOneLevel(out.resolve("m8.png"), "blurdm/m8/result");
         assertTrue(r.err().contains("conventions blurdm (") && r.err().contains("set explicitly (the file alone "
@@ -98,8 +96,7 @@ class ConventionsCliTest {
         assertEquals(0, CliRun.of("weights", "convert", st, again).code());
         Path forced = dir.resolve("forced.safetensors");
         assertEquals(0, CliRun.of("weights", "convert", FIXTURES.file("MIMO-UNetPlus-small.pkl"), forced,
-                "--conventions",
-                "blurdm").code());
+                "--conventions", "blurdm").code());
         try (SafetensorsFile a = SafetensorsFile.open(again); SafetensorsFile b = SafetensorsFile.open(forced)) {
             assertEquals("original", a.metadata().get(ConventionRules.METADATA_KEY));
             assertEquals("blurdm", b.metadata().get(ConventionRules.METADATA_KEY));

@@ -70,8 +70,7 @@ class FftformerCliTest {
         Path out = dir.resolve("out");
         for (String id : new String[] {"c0", "c1"}) {
             CliRun r = CliRun.logged("deblur", "--weights", FIXTURES.file("original.pth"), "--backend", "cpu",
-                    "--progress",
-                    "none", "--save-prior", dir.resolve("priors"), image("original", id), "--out", out);
+                    "--progress", "none", "--save-prior", dir.resolve("priors"), image("original", id), "--out", out);
             assertEquals(0, r.code(), r.err());
             assertImage(out.resolve(id + ".png"), "original/" + id + "/result");
             assertTrue(r.err().contains("conventions original (as kkkls/FFTformer test.py: v/255; reflect pad "

@@ -43,8 +43,7 @@ class LoFormerCliTest {
         Path in = png("c2");   // 390x8: two tiles of 384 (width padded to 40)
         CliRun r = CliRun.of("deblur", "--weights", FIXTURES.file("blurdm_stage3.pth"), "--backend", "cpu", "--noise",
                 npy("noise.npy", FIXTURES.tensor("c2/noise")), "--save-prior", dir.resolve("priors"), "--progress",
-                "none",
-                "--out", dir.resolve("out"), in);
+                "none", "--out", dir.resolve("out"), in);
         assertEquals(0, r.code(), r.err());
         assertArrayEquals(FIXTURES.tensor("c2/result").data(), read(dir.resolve("out/c2.png")));
         NpyFile prior = NpyFile.read(dir.resolve("priors/c2.prior.npy"));

@@ -58,8 +58,7 @@ class StripformerCliTest {
     void theOriginalReleaseDeblursAsItsAuthorsScriptsDo() throws Exception {
         Path out = dir.resolve("out");
         CliRun r = CliRun.logged("deblur", "--weights", FIXTURES.file("Stripformer_small.pth"), "--backend", "cpu",
-                "--progress",
-                "none", "--save-prior", dir.resolve("priors"), image("o1"), image("o2"), "--out", out);
+                "--progress", "none", "--save-prior", dir.resolve("priors"), image("o1"), image("o2"), "--out", out);
         assertEquals(0, r.code(), r.err());
         FIXTURES.assertWithinOneLevel(out.resolve("o1.png"), "o1/result");
         FIXTURES.assertWithinOneLevel(out.resolve("o2.png"), "o2/result");

@@ -23,7 +23,7 @@ public final class LayerNormCpu {
 
     /** The loop of both: centred with weight and bias (layer_norm), or not centred (bias_free_layer_norm). */
     static void normalise(Parallel par, Tensor out, Tensor x, Tensor weight, Tensor bias, float eps,
-                                  boolean centred) {
+                          boolean centred) {
         final float[] o = out.data();
         final float[] in = x.data();
         final float[] g = weight == null ? null : weight.data();
